@@ -1,0 +1,159 @@
+//! Subcommands and exit codes.
+//!
+//! Exit codes: 0 success; 1 the command failed (I/O, internal); 2 the input
+//! is invalid (every problem is printed to stderr).
+
+mod render;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use itinera::calendar::{self, conflicts, status_quo};
+use itinera::model::Scenario;
+use itinera::network::RoadNetwork;
+use itinera::scenario::{self, ScenarioError};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Exit code for invalid input.
+const EXIT_INVALID: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "itinera",
+    version,
+    about = "Unified rotation plans for itinerant medical specialists"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a scenario and print a one-line summary of what it holds.
+    Validate {
+        /// Scenario folder (or its scenario.yaml).
+        scenario: PathBuf,
+    },
+    /// Merge both institutions' calendars and list where they collide.
+    Conflicts {
+        /// Scenario folder (or its scenario.yaml).
+        scenario: PathBuf,
+        /// Print JSON (schema itinera.conflicts/1) instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Score the existing calendars as they stand (the status quo).
+    Evaluate {
+        /// Scenario folder (or its scenario.yaml).
+        scenario: PathBuf,
+        /// Print JSON (schema itinera.status-quo/1) instead of tables.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Why a command stopped.
+enum Failure {
+    Invalid(Vec<scenario::Diagnostic>),
+    Other(anyhow::Error),
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Failure::Other(e)
+    }
+}
+
+/// Parse the command line, run the command, map the outcome to an exit code.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Validate { scenario } => validate(&scenario),
+        Command::Conflicts { scenario, json } => show_conflicts(&scenario, json),
+        Command::Evaluate { scenario, json } => evaluate(&scenario, json),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Invalid(diags)) => {
+            for d in &diags {
+                eprintln!("{d}");
+            }
+            eprintln!(
+                "error: the scenario has {} problem(s); codes are explained in docs/errors.md",
+                diags.len()
+            );
+            ExitCode::from(EXIT_INVALID)
+        }
+        Err(Failure::Other(e)) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load(path: &Path) -> Result<Scenario, Failure> {
+    scenario::load(path).map_err(|e| match e {
+        ScenarioError::Invalid(d) => Failure::Invalid(d),
+    })
+}
+
+fn validate(path: &Path) -> Result<(), Failure> {
+    let s = load(path)?;
+    println!(
+        "{}: ok — {} weeks from {}, {} institutions, {} specialties, {} localities, {} roads, {} facilities, {} persons ({} records), {} waiting lists, {} existing visits",
+        s.name,
+        s.horizon.weeks,
+        s.horizon.start,
+        s.institutions.len(),
+        s.specialties.len(),
+        s.localities.len(),
+        s.roads.len(),
+        s.facilities.len(),
+        s.persons.len(),
+        s.specialists.len(),
+        s.demand.len(),
+        s.calendar.len()
+    );
+    Ok(())
+}
+
+fn show_conflicts(path: &Path, json: bool) -> Result<(), Failure> {
+    let s = load(path)?;
+    let net = RoadNetwork::new(&s);
+    let visits = calendar::merge(&s);
+    let found = conflicts::find(&s, &net, &visits);
+    if json {
+        let doc = render::conflicts_json(&s, &found);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&doc).context("encoding JSON")?
+        );
+    } else {
+        print!("{}", render::conflicts_table(&s, &visits, &found));
+    }
+    Ok(())
+}
+
+fn evaluate(path: &Path, json: bool) -> Result<(), Failure> {
+    let s = load(path)?;
+    let net = RoadNetwork::new(&s);
+    let visits = calendar::merge(&s);
+    let found = conflicts::find(&s, &net, &visits);
+    let sq = status_quo::evaluate(&s, &net, &visits, &found);
+    if json {
+        let doc = serde_json::json!({
+            "schema": "itinera.status-quo/1",
+            "scenario": s.name,
+            "currency": s.costs.currency,
+            "metrics": sq,
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&doc).context("encoding JSON")?
+        );
+    } else {
+        print!("{}", render::status_quo_tables(&s, &sq));
+    }
+    Ok(())
+}

@@ -1,0 +1,207 @@
+//! Plain-text tables and JSON documents for the terminal.
+
+use itinera::calendar::BookedVisit;
+use itinera::calendar::conflicts::{Conflict, ConflictKind};
+use itinera::calendar::status_quo::StatusQuo;
+use itinera::model::Scenario;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// Left-aligned text table with a header rule; widths count characters, not bytes.
+pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let line = |cells: &mut dyn Iterator<Item = &str>| {
+        let mut s = String::new();
+        for (i, (c, w)) in cells.zip(&widths).enumerate() {
+            if i > 0 {
+                s.push_str("  ");
+            }
+            s.push_str(c);
+            if i + 1 < widths.len() {
+                s.push_str(&" ".repeat(w - c.chars().count()));
+            }
+        }
+        s.trim_end().to_string() + "\n"
+    };
+    let mut out = line(&mut header.iter().copied());
+    out += &line(
+        &mut widths
+            .iter()
+            .map(|w| "-".repeat(*w))
+            .collect::<Vec<_>>()
+            .iter()
+            .map(String::as_str),
+    );
+    for r in rows {
+        out += &line(&mut r.iter().map(String::as_str));
+    }
+    out
+}
+
+/// Counts per kind, all kinds listed, in a stable order.
+fn counts(found: &[Conflict]) -> BTreeMap<ConflictKind, (usize, usize)> {
+    let mut m: BTreeMap<ConflictKind, (usize, usize)> = BTreeMap::new();
+    for c in found {
+        let e = m.entry(c.kind).or_default();
+        e.0 += 1;
+        if c.institutions.len() > 1 {
+            e.1 += 1;
+        }
+    }
+    m
+}
+
+pub fn conflicts_table(s: &Scenario, visits: &[BookedVisit], found: &[Conflict]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}: {} visits in {} calendars, {} conflict(s)\n",
+        s.name,
+        visits.len(),
+        s.institutions.len(),
+        found.len()
+    );
+    if !found.is_empty() {
+        let rows: Vec<Vec<String>> = found
+            .iter()
+            .map(|c| {
+                vec![
+                    c.date.to_string(),
+                    c.kind.label().to_string(),
+                    c.institutions.join("+"),
+                    c.visits.join(", "),
+                    c.message.clone(),
+                ]
+            })
+            .collect();
+        out += &table(
+            &["date", "conflict", "institutions", "visits", "detail"],
+            &rows,
+        );
+        out.push('\n');
+    }
+    let rows: Vec<Vec<String>> = counts(found)
+        .into_iter()
+        .map(|(k, (n, cross))| vec![k.label().to_string(), n.to_string(), cross.to_string()])
+        .collect();
+    if !rows.is_empty() {
+        out += &table(&["conflict", "count", "across institutions"], &rows);
+    }
+    out
+}
+
+pub fn conflicts_json(s: &Scenario, found: &[Conflict]) -> serde_json::Value {
+    let summary: BTreeMap<String, usize> = counts(found)
+        .into_iter()
+        .map(|(k, (n, _))| {
+            (
+                serde_json::to_value(k)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+                n,
+            )
+        })
+        .collect();
+    serde_json::json!({
+        "schema": "itinera.conflicts/1",
+        "scenario": s.name,
+        "visits": s.calendar.len(),
+        "summary": summary,
+        "conflicts": found,
+    })
+}
+
+fn num(x: f64) -> String {
+    // Thousands separated by commas, no decimals: planners read totals.
+    let v = x.round() as i64;
+    let digits = v.abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if v < 0 { format!("-{out}") } else { out }
+}
+
+pub fn status_quo_tables(s: &Scenario, m: &StatusQuo) -> String {
+    let mut out = format!(
+        "{}: status quo of the existing calendars, {} weeks from {}\n\n",
+        s.name, s.horizon.weeks, s.horizon.start
+    );
+    let by_inst = m
+        .visits_by_institution
+        .iter()
+        .map(|(k, v)| format!("{k} {v}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let rows = vec![
+        vec!["visits".into(), format!("{} ({by_inst})", m.visits)],
+        vec![
+            "consultation days".into(),
+            num(f64::from(m.consultation_days)),
+        ],
+        vec!["patient slots offered".into(), num(m.capacity)],
+        vec!["patients served".into(), num(m.patients_served)],
+        vec![
+            "patients demanding (start + referrals)".into(),
+            num(m.total_demand),
+        ],
+        vec!["patient-weeks waiting".into(), num(m.patient_weeks_waiting)],
+        vec![
+            "weighted patient-weeks".into(),
+            num(m.weighted_patient_weeks),
+        ],
+        vec!["still waiting at the end".into(), num(m.unmet_at_end)],
+        vec!["km driven".into(), num(m.km)],
+        vec![
+            format!("travel cost ({})", s.costs.currency),
+            num(m.travel_cost),
+        ],
+        vec![
+            "duplicate specialty visits".into(),
+            m.duplicates.to_string(),
+        ],
+        vec![
+            "persons double-booked".into(),
+            m.double_bookings.to_string(),
+        ],
+        vec![
+            "waiting lists beyond max gap".into(),
+            format!("{} of {}", m.coverage_gaps, m.waiting_lists),
+        ],
+    ];
+    out += &table(&["metric", "value"], &rows);
+    out.push('\n');
+    let rows: Vec<Vec<String>> = m
+        .by_specialty
+        .iter()
+        .map(|r| {
+            vec![
+                r.specialty.clone(),
+                r.visits.to_string(),
+                num(r.served),
+                num(r.patient_weeks),
+                num(r.unmet_at_end),
+            ]
+        })
+        .collect();
+    out += &table(
+        &[
+            "specialty",
+            "visits",
+            "served",
+            "patient-weeks",
+            "waiting at end",
+        ],
+        &rows,
+    );
+    out
+}

@@ -1,0 +1,13 @@
+//! itinera: one unified rotation plan for the itinerant medical specialists of
+//! two institutions, and the supply logistics their visits need.
+//!
+//! The pipeline runs in one direction (see `docs/` and DESIGN): [`scenario`]
+//! files are validated into the [`model`]; the [`network`] gives road
+//! distances; the [`calendar`] stage merges the institutions' existing
+//! calendars, finds their conflicts and scores the status quo.
+#![deny(missing_docs)]
+
+pub mod calendar;
+pub mod model;
+pub mod network;
+pub mod scenario;

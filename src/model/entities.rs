@@ -1,0 +1,246 @@
+//! The entities of a scenario, each already validated.
+
+use super::{
+    DateRange, FacilityId, InstitutionId, LocalityId, PersonId, SpecialistId, SpecialtyId,
+};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// An organisation that employs specialists and keeps its own calendar.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Institution {
+    /// Short stable id used in files (e.g. `ministry`, `css`).
+    pub code: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// A medical specialty and the rules its visits follow.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Specialty {
+    /// Short stable id (e.g. `cardiology`).
+    pub code: String,
+    /// Display name.
+    pub name: String,
+    /// Patients one specialist sees in one consultation day.
+    pub patients_per_day: u32,
+    /// Fewest consultation days a visit may have.
+    pub min_days: u32,
+    /// Most consultation days a visit may have.
+    pub max_days: u32,
+    /// Two visits of this specialty to one locality must start at least this
+    /// many weeks apart (otherwise they duplicate each other).
+    pub min_spacing_weeks: u32,
+    /// A locality with demand must be visited at least every this many weeks.
+    pub max_gap_weeks: u32,
+    /// Relative weight of one patient-week of waiting for this specialty.
+    pub waiting_weight: f64,
+}
+
+/// A town or city.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Locality {
+    /// Short stable id (e.g. `las-heras`).
+    pub code: String,
+    /// Display name.
+    pub name: String,
+    /// Health zone (e.g. Norte, Centro, Sur).
+    pub zone: String,
+    /// Latitude in degrees (WGS84).
+    pub lat: f64,
+    /// Longitude in degrees (WGS84).
+    pub lon: f64,
+    /// Inhabitants.
+    pub population: u32,
+}
+
+/// Road surface, which sets the driving speed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Surface {
+    /// Asphalt.
+    Paved,
+    /// Gravel (ripio).
+    Gravel,
+    /// Partly paved, partly gravel.
+    Mixed,
+}
+
+/// An undirected road link between two localities.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Road {
+    /// One end.
+    pub a: LocalityId,
+    /// Other end.
+    pub b: LocalityId,
+    /// Length in km.
+    pub km: f64,
+    /// Surface, for the driving speed.
+    pub surface: Surface,
+    /// Route name, for reports (e.g. `RN40`).
+    pub route: String,
+    /// Date ranges during which the road is closed (snow, floods).
+    pub closed: Vec<DateRange>,
+}
+
+impl Road {
+    /// Whether the road is closed on `date`.
+    pub fn is_closed_on(&self, date: NaiveDate) -> bool {
+        self.closed.iter().any(|r| r.contains(date))
+    }
+}
+
+/// A place where consultations happen.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Facility {
+    /// Short stable id.
+    pub code: String,
+    /// Display name.
+    pub name: String,
+    /// Locality where it stands.
+    pub locality: LocalityId,
+    /// Institution that runs it (visits of either institution may use it).
+    pub institution: InstitutionId,
+    /// Kind, e.g. hospital, health centre, health post, office.
+    pub kind: String,
+    /// Consulting rooms available to itinerant specialists per day.
+    pub rooms_per_day: u32,
+    /// Specialties it can host; empty means any.
+    pub specialties: Vec<SpecialtyId>,
+}
+
+impl Facility {
+    /// Whether a visit of `specialty` can take place here.
+    pub fn hosts(&self, specialty: SpecialtyId) -> bool {
+        self.specialties.is_empty() || self.specialties.contains(&specialty)
+    }
+}
+
+/// One human being, who may hold a record in several institutions.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Person {
+    /// National id or licence number.
+    pub code: String,
+    /// Name (identical on all records).
+    pub name: String,
+    /// The person's records, one per institution.
+    pub records: Vec<SpecialistId>,
+}
+
+/// A specialist as employed by one institution.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Specialist {
+    /// Record id, unique across institutions.
+    pub code: String,
+    /// The human behind the record.
+    pub person: PersonId,
+    /// Employer of this record.
+    pub institution: InstitutionId,
+    /// Specialty practised under this record.
+    pub specialty: SpecialtyId,
+    /// Locality the specialist lives and departs from.
+    pub base: LocalityId,
+    /// Leave, on-call duty and other unavailable periods.
+    pub unavailable: Vec<DateRange>,
+    /// Most trips this record may make per calendar month.
+    pub max_trips_per_month: u32,
+    /// Most days away from base per calendar month.
+    pub max_days_away_per_month: u32,
+}
+
+impl Specialist {
+    /// Whether the specialist is unavailable on `date` (holidays aside).
+    pub fn is_unavailable_on(&self, date: NaiveDate) -> bool {
+        self.unavailable.iter().any(|r| r.contains(date))
+    }
+}
+
+/// The waiting list of one specialty at one locality.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Demand {
+    /// Where the patients live.
+    pub locality: LocalityId,
+    /// What they wait for.
+    pub specialty: SpecialtyId,
+    /// Patients waiting at the start of the horizon.
+    pub waiting: f64,
+    /// New referrals per week.
+    pub weekly_referrals: f64,
+}
+
+/// Whether a calendar entry is a firm commitment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VisitStatus {
+    /// Announced to patients and facility: moving it has a cost.
+    Confirmed,
+    /// Pencilled in: free to change.
+    Tentative,
+}
+
+/// A visit already in one institution's calendar.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExistingVisit {
+    /// Visit id, unique across calendars.
+    pub code: String,
+    /// Which record makes the visit.
+    pub specialist: SpecialistId,
+    /// Where.
+    pub locality: LocalityId,
+    /// In which facility.
+    pub facility: FacilityId,
+    /// First consultation day.
+    pub start: NaiveDate,
+    /// Number of consultation days (consecutive working days).
+    pub days: u32,
+    /// Firm or tentative.
+    pub status: VisitStatus,
+    /// The calendar file it came from (institution's own calendar).
+    pub source_institution: InstitutionId,
+}
+
+/// Driving speeds and limits.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TravelOptions {
+    /// Average speed on paved roads, km/h.
+    pub speed_paved_kmh: f64,
+    /// Average speed on gravel roads, km/h.
+    pub speed_gravel_kmh: f64,
+    /// Average speed on mixed roads, km/h.
+    pub speed_mixed_kmh: f64,
+    /// Most hours a specialist drives (or is driven) in one day.
+    pub max_driving_hours_per_day: f64,
+}
+
+impl TravelOptions {
+    /// Average speed on a surface.
+    pub fn speed(&self, surface: Surface) -> f64 {
+        match surface {
+            Surface::Paved => self.speed_paved_kmh,
+            Surface::Gravel => self.speed_gravel_kmh,
+            Surface::Mixed => self.speed_mixed_kmh,
+        }
+    }
+}
+
+/// Money costs of travelling, in the scenario's currency.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Costs {
+    /// Currency code for reports (e.g. ARS).
+    pub currency: String,
+    /// Cost of one km driven.
+    pub per_km: f64,
+    /// Per-diem for one night away from base.
+    pub per_night: f64,
+}
+
+/// Weights of the planning objective, in the scenario's currency.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Weights {
+    /// Value of one patient-week of waiting (times the specialty's weight).
+    pub patient_week: f64,
+    /// Penalty for moving or dropping one confirmed visit.
+    pub change_confirmed: f64,
+    /// Penalty per week beyond a specialty's max gap at a locality.
+    pub coverage_gap_week: f64,
+}

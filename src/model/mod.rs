@@ -1,0 +1,97 @@
+//! Domain types of a validated scenario.
+//!
+//! Nothing here knows about files, YAML or the solver: these are the facts the
+//! planner gave us, already checked for consistency by [`crate::scenario`], so
+//! every later stage can rely on them without re-validating.
+
+mod entities;
+mod horizon;
+mod ids;
+pub mod waiting;
+
+pub use entities::*;
+pub use horizon::Horizon;
+pub use ids::*;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// An inclusive range of dates (`from..=to`), e.g. a leave or a road closure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct DateRange {
+    /// First day of the range.
+    pub from: NaiveDate,
+    /// Last day of the range (inclusive).
+    pub to: NaiveDate,
+}
+
+impl DateRange {
+    /// Whether `date` lies within the range.
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        date >= self.from && date <= self.to
+    }
+}
+
+/// A whole province scenario: everything the optimizer needs, validated.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// Human-readable scenario name.
+    pub name: String,
+    /// Period planned.
+    pub horizon: Horizon,
+    /// The institutions whose calendars are unified.
+    pub institutions: Vec<Institution>,
+    /// Medical specialties with their visit rules.
+    pub specialties: Vec<Specialty>,
+    /// Towns and cities.
+    pub localities: Vec<Locality>,
+    /// Road links between localities.
+    pub roads: Vec<Road>,
+    /// Hospitals and health posts where consultations take place.
+    pub facilities: Vec<Facility>,
+    /// Humans, each with one or more specialist records.
+    pub persons: Vec<Person>,
+    /// Specialist records (one per person and institution).
+    pub specialists: Vec<Specialist>,
+    /// Waiting lists and referrals per locality and specialty.
+    pub demand: Vec<Demand>,
+    /// Visits already in the institutions' calendars.
+    pub calendar: Vec<ExistingVisit>,
+    /// Driving speeds and limits.
+    pub travel: TravelOptions,
+    /// Money costs of travelling.
+    pub costs: Costs,
+    /// Weights of the planning objective.
+    pub weights: Weights,
+}
+
+impl Scenario {
+    /// Specialty record by id.
+    pub fn specialty(&self, id: SpecialtyId) -> &Specialty {
+        &self.specialties[id.index()]
+    }
+    /// Locality by id.
+    pub fn locality(&self, id: LocalityId) -> &Locality {
+        &self.localities[id.index()]
+    }
+    /// Facility by id.
+    pub fn facility(&self, id: FacilityId) -> &Facility {
+        &self.facilities[id.index()]
+    }
+    /// Specialist record by id.
+    pub fn specialist(&self, id: SpecialistId) -> &Specialist {
+        &self.specialists[id.index()]
+    }
+    /// Person by id.
+    pub fn person(&self, id: PersonId) -> &Person {
+        &self.persons[id.index()]
+    }
+    /// Institution by id.
+    pub fn institution(&self, id: InstitutionId) -> &Institution {
+        &self.institutions[id.index()]
+    }
+    /// Existing visit by id.
+    pub fn visit(&self, id: VisitId) -> &ExistingVisit {
+        &self.calendar[id.index()]
+    }
+}

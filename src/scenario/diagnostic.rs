@@ -1,0 +1,268 @@
+//! Validation diagnostics: every problem found in a scenario, with where it is
+//! and what to do about it.
+//!
+//! Loading never stops at the first problem: it collects one [`Diagnostic`] per
+//! problem so the planner can fix a whole file in one pass. Codes are stable
+//! and indexed in `docs/errors.md`.
+
+use serde::Serialize;
+use std::fmt;
+use std::path::PathBuf;
+
+/// Stable error codes. The number never changes meaning; new problems get new
+/// numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Code {
+    /// E1001: a file cannot be read.
+    FileUnreadable,
+    /// E1002: YAML syntax error or a value of the wrong type.
+    YamlSyntax,
+    /// E1003: a field that the format does not know.
+    UnknownField,
+    /// E1004: a CSV row that cannot be read (wrong type, bad date, bad quoting).
+    CsvValue,
+    /// E1005: a CSV header that is missing a required column or has an unknown one.
+    CsvHeader,
+    /// E1006: a required YAML field is missing.
+    MissingField,
+    /// E1101: the horizon does not start on a Monday.
+    StartNotMonday,
+    /// E1102: the horizon has no weeks or too many.
+    BadWeeks,
+    /// E1103: working days empty or repeated.
+    BadWorkingDays,
+    /// E1104: a holiday outside the horizon or repeated.
+    HolidayOutsideHorizon,
+    /// E1105: unknown time zone.
+    UnknownTimeZone,
+    /// E1201: an id defined twice.
+    DuplicateId,
+    /// E1202: reference to a locality that does not exist.
+    UnknownLocality,
+    /// E1203: reference to a specialty that does not exist.
+    UnknownSpecialty,
+    /// E1204: reference to an institution that does not exist.
+    UnknownInstitution,
+    /// E1205: reference to a specialist record that does not exist.
+    UnknownSpecialist,
+    /// E1206: reference to a facility that does not exist.
+    UnknownFacility,
+    /// E1207: an empty id or name.
+    EmptyId,
+    /// E1301: zero or negative where a positive value is needed.
+    NotPositive,
+    /// E1302: a minimum larger than its maximum.
+    MinAboveMax,
+    /// E1303: a date range whose end is before its start, or unparsable.
+    BadDateRange,
+    /// E1304: a date outside the horizon.
+    DateOutsideHorizon,
+    /// E1305: coordinates out of range.
+    BadCoordinates,
+    /// E1306: a visit that starts on a non-working weekday.
+    StartOnNonWorkingDay,
+    /// E1307: a facility that is not in the visit's locality or cannot host its specialty.
+    FacilityMismatch,
+    /// E1308: a visit listed in another institution's calendar file.
+    CalendarInstitutionMismatch,
+    /// E1309: a road from a locality to itself.
+    RoadLoop,
+    /// E1310: a visit longer than a working week allows or than its specialty allows.
+    VisitTooLong,
+    /// E1311: a spacing rule that contradicts the coverage rule.
+    SpacingAboveGap,
+    /// E1401: one person's records disagree on the name.
+    PersonNameMismatch,
+    /// E1402: one person with two records in the same institution.
+    PersonDuplicateInstitution,
+    /// E1501: demand that no base of its specialty can reach by road.
+    DemandUnreachable,
+    /// E1502: demand for a specialty no specialist practises.
+    DemandWithoutSpecialist,
+    /// E1503: demand at a locality with no facility that can host the specialty.
+    DemandWithoutFacility,
+}
+
+impl Code {
+    /// All codes, in index order (for docs and tests).
+    pub const ALL: [Code; 34] = [
+        Code::FileUnreadable,
+        Code::YamlSyntax,
+        Code::UnknownField,
+        Code::CsvValue,
+        Code::CsvHeader,
+        Code::MissingField,
+        Code::StartNotMonday,
+        Code::BadWeeks,
+        Code::BadWorkingDays,
+        Code::HolidayOutsideHorizon,
+        Code::UnknownTimeZone,
+        Code::DuplicateId,
+        Code::UnknownLocality,
+        Code::UnknownSpecialty,
+        Code::UnknownInstitution,
+        Code::UnknownSpecialist,
+        Code::UnknownFacility,
+        Code::EmptyId,
+        Code::NotPositive,
+        Code::MinAboveMax,
+        Code::BadDateRange,
+        Code::DateOutsideHorizon,
+        Code::BadCoordinates,
+        Code::StartOnNonWorkingDay,
+        Code::FacilityMismatch,
+        Code::CalendarInstitutionMismatch,
+        Code::RoadLoop,
+        Code::VisitTooLong,
+        Code::SpacingAboveGap,
+        Code::PersonNameMismatch,
+        Code::PersonDuplicateInstitution,
+        Code::DemandUnreachable,
+        Code::DemandWithoutSpecialist,
+        Code::DemandWithoutFacility,
+    ];
+
+    /// The stable code string, e.g. `E1201`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::FileUnreadable => "E1001",
+            Code::YamlSyntax => "E1002",
+            Code::UnknownField => "E1003",
+            Code::CsvValue => "E1004",
+            Code::CsvHeader => "E1005",
+            Code::MissingField => "E1006",
+            Code::StartNotMonday => "E1101",
+            Code::BadWeeks => "E1102",
+            Code::BadWorkingDays => "E1103",
+            Code::HolidayOutsideHorizon => "E1104",
+            Code::UnknownTimeZone => "E1105",
+            Code::DuplicateId => "E1201",
+            Code::UnknownLocality => "E1202",
+            Code::UnknownSpecialty => "E1203",
+            Code::UnknownInstitution => "E1204",
+            Code::UnknownSpecialist => "E1205",
+            Code::UnknownFacility => "E1206",
+            Code::EmptyId => "E1207",
+            Code::NotPositive => "E1301",
+            Code::MinAboveMax => "E1302",
+            Code::BadDateRange => "E1303",
+            Code::DateOutsideHorizon => "E1304",
+            Code::BadCoordinates => "E1305",
+            Code::StartOnNonWorkingDay => "E1306",
+            Code::FacilityMismatch => "E1307",
+            Code::CalendarInstitutionMismatch => "E1308",
+            Code::RoadLoop => "E1309",
+            Code::VisitTooLong => "E1310",
+            Code::SpacingAboveGap => "E1311",
+            Code::PersonNameMismatch => "E1401",
+            Code::PersonDuplicateInstitution => "E1402",
+            Code::DemandUnreachable => "E1501",
+            Code::DemandWithoutSpecialist => "E1502",
+            Code::DemandWithoutFacility => "E1503",
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One problem in a scenario.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Diagnostic {
+    /// Stable code.
+    pub code: Code,
+    /// File the problem is in.
+    pub file: PathBuf,
+    /// 1-based line, when known.
+    pub line: Option<u64>,
+    /// 1-based column, when known (YAML position, or CSV column number).
+    pub column: Option<u64>,
+    /// Path of the offending field, e.g. `specialties[2].min_days` or `km`.
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+    /// What to do about it.
+    pub fix: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(col) = self.column {
+                write!(f, ":{col}")?;
+            }
+        }
+        write!(f, ": {} {}: {}", self.code, self.field, self.message)?;
+        if !self.fix.is_empty() {
+            write!(f, " — {}", self.fix)?;
+        }
+        Ok(())
+    }
+}
+
+/// Where a value sits in its file, for attaching to diagnostics.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Position {
+    /// 1-based line.
+    pub line: Option<u64>,
+    /// 1-based column.
+    pub column: Option<u64>,
+}
+
+impl Position {
+    /// A known line and column.
+    pub fn at(line: u64, column: u64) -> Self {
+        Self {
+            line: Some(line),
+            column: Some(column),
+        }
+    }
+}
+
+/// Collects diagnostics while a scenario is read and validated.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// Record a problem.
+    pub fn push(
+        &mut self,
+        code: Code,
+        file: &std::path::Path,
+        pos: &Position,
+        field: impl Into<String>,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+    ) {
+        self.items.push(Diagnostic {
+            code,
+            file: file.to_path_buf(),
+            line: pos.line,
+            column: pos.column,
+            field: field.into(),
+            message: message.into(),
+            fix: fix.into(),
+        });
+    }
+
+    /// Whether nothing was found.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The problems, sorted by file and line.
+    pub fn into_sorted(mut self) -> Vec<Diagnostic> {
+        self.items.sort_by(|a, b| {
+            (&a.file, a.line, a.column, a.code).cmp(&(&b.file, b.line, b.column, b.code))
+        });
+        self.items.dedup();
+        self.items
+    }
+}

@@ -1,0 +1,90 @@
+//! Checks that each waiting list can be served at all: some specialist of the
+//! specialty exists, some base of it reaches the locality by road, and some
+//! facility there can host the specialty.
+//!
+//! Connectivity only (every road open); seasonal closures are the network's
+//! business and only make some weeks impossible, not the whole demand.
+
+use super::diagnostic::{Code, Diagnostics, Position};
+use crate::model::{Demand, Facility, Locality, Road, Specialist, Specialty};
+use std::path::Path;
+
+pub struct Input<'a> {
+    pub localities: &'a [Locality],
+    pub roads: &'a [Road],
+    pub facilities: &'a [Facility],
+    pub specialists: &'a [Specialist],
+    pub specialties: &'a [Specialty],
+    pub demand: &'a [(Demand, Position)],
+    pub file: &'a Path,
+}
+
+/// Connected component of each locality, by union-find over the roads.
+fn components(n: usize, roads: &[Road]) -> Vec<usize> {
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(p: &mut [usize], mut x: usize) -> usize {
+        while p[x] != x {
+            p[x] = p[p[x]];
+            x = p[x];
+        }
+        x
+    }
+    for r in roads {
+        let (a, b) = (
+            find(&mut parent, r.a.index()),
+            find(&mut parent, r.b.index()),
+        );
+        parent[a] = b;
+    }
+    (0..n).map(|x| find(&mut parent, x)).collect()
+}
+
+pub fn check(input: &Input<'_>, d: &mut Diagnostics) {
+    let comp = components(input.localities.len(), input.roads);
+    for (dem, pos) in input.demand {
+        let sp = &input.specialties[dem.specialty.index()];
+        let loc = &input.localities[dem.locality.index()];
+        let bases: Vec<usize> = input
+            .specialists
+            .iter()
+            .filter(|s| s.specialty == dem.specialty)
+            .map(|s| s.base.index())
+            .collect();
+        if bases.is_empty() {
+            d.push(
+                Code::DemandWithoutSpecialist,
+                input.file,
+                pos,
+                "specialty",
+                format!(
+                    "{} is demanded at {} but no specialist record practises it",
+                    sp.code, loc.code
+                ),
+                "add a specialist of this specialty or remove the demand row",
+            );
+        } else if !bases.iter().any(|b| comp[*b] == comp[dem.locality.index()]) {
+            d.push(
+                Code::DemandUnreachable,
+                input.file,
+                pos,
+                "locality",
+                format!("no base of {} is connected by road to {}", sp.code, loc.code),
+                "add the missing road link in roads.csv, or a specialist based in that part of the network",
+            );
+        }
+        let hosted = input
+            .facilities
+            .iter()
+            .any(|f| f.locality == dem.locality && f.hosts(dem.specialty));
+        if !hosted {
+            d.push(
+                Code::DemandWithoutFacility,
+                input.file,
+                pos,
+                "locality",
+                format!("{} has demand for {} but no facility that can host it", loc.code, sp.code),
+                "add a facility in that locality (facilities.csv) or widen a facility's `specialties`",
+            );
+        }
+    }
+}

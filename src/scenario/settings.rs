@@ -1,0 +1,382 @@
+//! Validation of `scenario.yaml`: horizon, institutions, specialties, travel,
+//! costs and weights.
+
+use super::diagnostic::{Code, Diagnostics, Position};
+use super::yaml::{RawScenario, S, pos};
+use crate::model::{Costs, Horizon, Institution, Specialty, TravelOptions, Weights};
+use chrono::{Datelike, Weekday};
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+/// The validated settings, or `None` parts where a problem was reported.
+pub struct Settings {
+    pub horizon: Option<Horizon>,
+    pub institutions: Vec<Institution>,
+    pub specialties: Vec<Specialty>,
+    pub travel: TravelOptions,
+    pub costs: Costs,
+    pub weights: Weights,
+}
+
+/// Longest horizon accepted: five years of weeks.
+const MAX_WEEKS: i64 = 260;
+
+pub fn validate(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> Settings {
+    Settings {
+        horizon: horizon(raw, file, d),
+        institutions: institutions(raw, file, d),
+        specialties: specialties(raw, file, d),
+        travel: travel(raw, file, d),
+        costs: Costs {
+            currency: raw.costs.value.currency.clone(),
+            per_km: non_negative(&raw.costs.value.per_km, "costs.per_km", file, d),
+            per_night: non_negative(&raw.costs.value.per_night, "costs.per_night", file, d),
+        },
+        weights: Weights {
+            patient_week: non_negative(
+                &raw.weights.value.patient_week,
+                "weights.patient_week",
+                file,
+                d,
+            ),
+            change_confirmed: non_negative(
+                &raw.weights.value.change_confirmed,
+                "weights.change_confirmed",
+                file,
+                d,
+            ),
+            coverage_gap_week: non_negative(
+                &raw.weights.value.coverage_gap_week,
+                "weights.coverage_gap_week",
+                file,
+                d,
+            ),
+        },
+    }
+}
+
+fn non_negative(v: &S<f64>, field: &str, file: &Path, d: &mut Diagnostics) -> f64 {
+    if v.value.is_finite() && v.value >= 0.0 {
+        v.value
+    } else {
+        d.push(
+            Code::NotPositive,
+            file,
+            &pos(v),
+            field,
+            format!("{} must be zero or more", v.value),
+            "use a non-negative number",
+        );
+        0.0
+    }
+}
+
+fn positive_int(v: &S<i64>, field: &str, file: &Path, d: &mut Diagnostics) -> Option<u32> {
+    match u32::try_from(v.value) {
+        Ok(x) if x > 0 => Some(x),
+        _ => {
+            d.push(
+                Code::NotPositive,
+                file,
+                &pos(v),
+                field,
+                format!("{} must be a whole number of at least 1", v.value),
+                "use a positive whole number",
+            );
+            None
+        }
+    }
+}
+
+fn parse_weekday(s: &str) -> Option<Weekday> {
+    s.parse::<Weekday>().ok()
+}
+
+fn horizon(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> Option<Horizon> {
+    let h = &raw.horizon.value;
+    let start = h.start.value;
+    let mut ok = true;
+    if start.weekday() != Weekday::Mon {
+        ok = false;
+        d.push(
+            Code::StartNotMonday,
+            file,
+            &pos(&h.start),
+            "horizon.start",
+            format!("{start} is a {:?}, not a Monday", start.weekday()),
+            "start the horizon on a Monday; weeks run Monday to Sunday",
+        );
+    }
+    let weeks = match u32::try_from(h.weeks.value) {
+        Ok(w) if w >= 1 && i64::from(w) <= MAX_WEEKS => Some(w),
+        _ => {
+            d.push(
+                Code::BadWeeks,
+                file,
+                &pos(&h.weeks),
+                "horizon.weeks",
+                format!("{} weeks is not a usable horizon", h.weeks.value),
+                format!("plan between 1 and {MAX_WEEKS} weeks"),
+            );
+            None
+        }
+    };
+    let mut working_days = Vec::new();
+    for (i, name) in h.working_days.value.iter().enumerate() {
+        match parse_weekday(name) {
+            Some(wd) if !working_days.contains(&wd) => working_days.push(wd),
+            Some(_) => {
+                ok = false;
+                d.push(
+                    Code::BadWorkingDays,
+                    file,
+                    &pos(&h.working_days),
+                    format!("horizon.working_days[{i}]"),
+                    format!("`{name}` is listed twice"),
+                    "list each working weekday once",
+                );
+            }
+            None => {
+                ok = false;
+                d.push(
+                    Code::BadWorkingDays,
+                    file,
+                    &pos(&h.working_days),
+                    format!("horizon.working_days[{i}]"),
+                    format!("`{name}` is not a weekday"),
+                    "use mon, tue, wed, thu, fri, sat or sun",
+                );
+            }
+        }
+    }
+    if working_days.is_empty() && ok {
+        ok = false;
+        d.push(
+            Code::BadWorkingDays,
+            file,
+            &pos(&h.working_days),
+            "horizon.working_days",
+            "no working days",
+            "list the weekdays on which consultations happen, e.g. [mon, tue, wed, thu, fri]",
+        );
+    }
+    working_days.sort_by_key(Weekday::num_days_from_monday);
+    let time_zone = match h.time_zone.value.parse::<chrono_tz::Tz>() {
+        Ok(tz) => Some(tz),
+        Err(_) => {
+            d.push(
+                Code::UnknownTimeZone,
+                file,
+                &pos(&h.time_zone),
+                "horizon.time_zone",
+                format!("`{}` is not an IANA time zone", h.time_zone.value),
+                "use a zone name such as America/Argentina/Rio_Gallegos",
+            );
+            None
+        }
+    };
+    let (weeks, time_zone) = (weeks?, time_zone?);
+    let mut horizon = Horizon {
+        start,
+        weeks,
+        working_days,
+        holidays: BTreeMap::new(),
+        time_zone,
+    };
+    for (i, hol) in h.holidays.iter().enumerate() {
+        let field = format!("horizon.holidays[{i}].date");
+        if !horizon.contains(hol.value.date) {
+            d.push(
+                Code::HolidayOutsideHorizon,
+                file,
+                &pos(hol),
+                field,
+                format!(
+                    "holiday {} is outside the horizon {}..{}",
+                    hol.value.date,
+                    horizon.start,
+                    horizon.end()
+                ),
+                "remove it or fix the date",
+            );
+        } else if horizon
+            .holidays
+            .insert(hol.value.date, hol.value.name.clone())
+            .is_some()
+        {
+            d.push(
+                Code::HolidayOutsideHorizon,
+                file,
+                &pos(hol),
+                field,
+                format!("holiday {} is listed twice", hol.value.date),
+                "list each holiday date once",
+            );
+        }
+    }
+    ok.then_some(horizon)
+}
+
+fn check_id(
+    id: &str,
+    seen: &mut HashSet<String>,
+    what: &str,
+    field: String,
+    p: &Position,
+    file: &Path,
+    d: &mut Diagnostics,
+) {
+    if id.trim().is_empty() {
+        d.push(
+            Code::EmptyId,
+            file,
+            p,
+            field,
+            format!("{what} id is empty"),
+            "give it a short id",
+        );
+    } else if !seen.insert(id.to_string()) {
+        d.push(
+            Code::DuplicateId,
+            file,
+            p,
+            field,
+            format!("{what} id `{id}` is defined twice"),
+            format!("remove the duplicated {what} or give it another id"),
+        );
+    }
+}
+
+fn institutions(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> Vec<Institution> {
+    let mut seen = HashSet::new();
+    raw.institutions
+        .iter()
+        .enumerate()
+        .map(|(i, inst)| {
+            check_id(
+                &inst.value.id,
+                &mut seen,
+                "institution",
+                format!("institutions[{i}].id"),
+                &pos(inst),
+                file,
+                d,
+            );
+            Institution {
+                code: inst.value.id.clone(),
+                name: inst.value.name.clone(),
+            }
+        })
+        .collect()
+}
+
+fn specialties(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> Vec<Specialty> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for (i, s) in raw.specialties.iter().enumerate() {
+        let r = &s.value;
+        let f = |name: &str| format!("specialties[{i}].{name}");
+        check_id(&r.id, &mut seen, "specialty", f("id"), &pos(s), file, d);
+        let ppd = positive_int(&r.patients_per_day, &f("patients_per_day"), file, d);
+        let min_days = positive_int(&r.min_days, &f("min_days"), file, d);
+        let max_days = positive_int(&r.max_days, &f("max_days"), file, d);
+        let spacing = positive_int(&r.min_spacing_weeks, &f("min_spacing_weeks"), file, d);
+        let gap = positive_int(&r.max_gap_weeks, &f("max_gap_weeks"), file, d);
+        let weight = match &r.waiting_weight {
+            Some(w) if !(w.value.is_finite() && w.value > 0.0) => {
+                d.push(
+                    Code::NotPositive,
+                    file,
+                    &pos(w),
+                    f("waiting_weight"),
+                    format!("{} must be more than zero", w.value),
+                    "use a positive weight (1.0 is neutral)",
+                );
+                1.0
+            }
+            Some(w) => w.value,
+            None => 1.0,
+        };
+        if let (Some(lo), Some(hi)) = (min_days, max_days)
+            && lo > hi
+        {
+            d.push(
+                Code::MinAboveMax,
+                file,
+                &pos(&r.min_days),
+                f("min_days"),
+                format!("min_days ({lo}) is greater than max_days ({hi})"),
+                "make min_days <= max_days",
+            );
+        }
+        if let (Some(sp), Some(g)) = (spacing, gap)
+            && sp > g
+        {
+            d.push(
+                Code::SpacingAboveGap,
+                file,
+                &pos(&r.min_spacing_weeks),
+                f("min_spacing_weeks"),
+                format!("min_spacing_weeks ({sp}) is greater than max_gap_weeks ({g}): no calendar can satisfy both"),
+                "make min_spacing_weeks <= max_gap_weeks",
+            );
+        }
+        out.push(Specialty {
+            code: r.id.clone(),
+            name: r.name.clone(),
+            patients_per_day: ppd.unwrap_or(1),
+            min_days: min_days.unwrap_or(1),
+            max_days: max_days.unwrap_or(1),
+            min_spacing_weeks: spacing.unwrap_or(1),
+            max_gap_weeks: gap.unwrap_or(1),
+            waiting_weight: weight,
+        });
+    }
+    out
+}
+
+fn travel(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> TravelOptions {
+    let mut t = TravelOptions {
+        speed_paved_kmh: 80.0,
+        speed_gravel_kmh: 50.0,
+        speed_mixed_kmh: 65.0,
+        max_driving_hours_per_day: 8.0,
+    };
+    let Some(raw_t) = &raw.travel else { return t };
+    if let Some(s) = &raw_t.value.speed_kmh {
+        for (name, v) in [
+            ("paved", s.value.paved),
+            ("gravel", s.value.gravel),
+            ("mixed", s.value.mixed),
+        ] {
+            if !(v.is_finite() && v > 0.0) {
+                d.push(
+                    Code::NotPositive,
+                    file,
+                    &pos(s),
+                    format!("travel.speed_kmh.{name}"),
+                    format!("speed {v} must be more than zero"),
+                    "use an average speed in km/h, e.g. 80",
+                );
+            }
+        }
+        t.speed_paved_kmh = s.value.paved;
+        t.speed_gravel_kmh = s.value.gravel;
+        t.speed_mixed_kmh = s.value.mixed;
+    }
+    if let Some(h) = &raw_t.value.max_driving_hours_per_day {
+        if !(h.value.is_finite() && h.value > 0.0 && h.value <= 24.0) {
+            d.push(
+                Code::NotPositive,
+                file,
+                &pos(h),
+                "travel.max_driving_hours_per_day",
+                format!("{} hours is not a usable daily driving limit", h.value),
+                "use a number of hours between 0 and 24, e.g. 8",
+            );
+        } else {
+            t.max_driving_hours_per_day = h.value;
+        }
+    }
+    t
+}

@@ -1,0 +1,307 @@
+//! Reading the scenario's CSV tables cell by cell, so that every bad cell is
+//! reported (file, line, column, field) instead of stopping at the first one.
+
+use super::diagnostic::{Code, Diagnostics, Position};
+use crate::model::DateRange;
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// The columns a table accepts.
+pub struct Columns {
+    /// Columns that must be present.
+    pub required: &'static [&'static str],
+    /// Columns that may be present.
+    pub optional: &'static [&'static str],
+}
+
+/// A CSV file read into memory with its header checked.
+pub struct Table {
+    path: PathBuf,
+    index: HashMap<String, usize>,
+    rows: Vec<(u64, csv::StringRecord)>,
+}
+
+/// Column every table may carry for the planner's remarks; never interpreted.
+const NOTES: &str = "notes";
+
+impl Table {
+    /// Read `path`, checking the header against `columns`. Returns `None` when
+    /// the file cannot be used at all (missing, unreadable, bad header); the
+    /// reason is in `diags`.
+    pub fn read(path: &Path, columns: &Columns, diags: &mut Diagnostics) -> Option<Table> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                diags.push(
+                    Code::FileUnreadable,
+                    path,
+                    &Position::default(),
+                    "",
+                    format!("cannot read file: {e}"),
+                    "create the file (a header line is enough for an empty table) or fix the path under `files:` in scenario.yaml",
+                );
+                return None;
+            }
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .comment(Some(b'#'))
+            .flexible(false)
+            .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        let header = match reader.headers() {
+            Ok(h) => h.clone(),
+            Err(e) => {
+                diags.push(
+                    Code::CsvValue,
+                    path,
+                    &Position::at(1, 1),
+                    "",
+                    format!("cannot read the header: {e}"),
+                    "the first line must list the column names, separated by commas",
+                );
+                return None;
+            }
+        };
+        let mut index = HashMap::new();
+        let mut header_ok = true;
+        for (i, name) in header.iter().enumerate() {
+            let known = columns.required.contains(&name)
+                || columns.optional.contains(&name)
+                || name == NOTES;
+            if !known {
+                header_ok = false;
+                let mut allowed: Vec<&str> = columns.required.to_vec();
+                allowed.extend(columns.optional);
+                allowed.push(NOTES);
+                diags.push(
+                    Code::CsvHeader,
+                    path,
+                    &Position::at(1, i as u64 + 1),
+                    name,
+                    format!("unknown column `{name}`"),
+                    format!(
+                        "rename or remove it; allowed columns: {}",
+                        allowed.join(", ")
+                    ),
+                );
+            } else if index.insert(name.to_string(), i).is_some() {
+                header_ok = false;
+                diags.push(
+                    Code::CsvHeader,
+                    path,
+                    &Position::at(1, i as u64 + 1),
+                    name,
+                    format!("column `{name}` appears twice"),
+                    "keep one column of each name",
+                );
+            }
+        }
+        for required in columns.required {
+            if !index.contains_key(*required) {
+                header_ok = false;
+                diags.push(
+                    Code::CsvHeader,
+                    path,
+                    &Position::at(1, 1),
+                    *required,
+                    format!("missing required column `{required}`"),
+                    format!("add a `{required}` column (see docs/scenario.md)"),
+                );
+            }
+        }
+        if !header_ok {
+            return None;
+        }
+        let mut rows = Vec::new();
+        for result in reader.records() {
+            match result {
+                Ok(record) => {
+                    let line = record.position().map_or(0, |p| p.line());
+                    rows.push((line, record));
+                }
+                Err(e) => {
+                    let line = e.position().map(|p| p.line());
+                    diags.push(
+                        Code::CsvValue,
+                        path,
+                        &Position { line, column: None },
+                        "",
+                        format!("unreadable row: {e}"),
+                        "every row needs as many cells as the header; quote cells that contain commas",
+                    );
+                }
+            }
+        }
+        Some(Table {
+            path: path.to_path_buf(),
+            index,
+            rows,
+        })
+    }
+
+    /// Rows with their line numbers.
+    pub fn rows(&self) -> impl Iterator<Item = Row<'_>> {
+        self.rows.iter().map(move |(line, record)| Row {
+            table: self,
+            line: *line,
+            record,
+        })
+    }
+}
+
+/// One data row, with typed accessors that report bad cells.
+pub struct Row<'a> {
+    table: &'a Table,
+    line: u64,
+    record: &'a csv::StringRecord,
+}
+
+impl Row<'_> {
+    /// Line number of this row in its file.
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
+    /// Position of `column` in this row.
+    pub fn pos(&self, column: &str) -> Position {
+        Position {
+            line: Some(self.line),
+            column: self.table.index.get(column).map(|i| *i as u64 + 1),
+        }
+    }
+
+    /// The file this row came from.
+    pub fn path(&self) -> &Path {
+        &self.table.path
+    }
+
+    /// Raw text of a column (empty when the optional column is absent).
+    pub fn raw(&self, column: &str) -> &str {
+        self.table
+            .index
+            .get(column)
+            .and_then(|i| self.record.get(*i))
+            .unwrap_or("")
+    }
+
+    fn bad(&self, diags: &mut Diagnostics, column: &str, message: String, fix: &str) {
+        diags.push(
+            Code::CsvValue,
+            &self.table.path,
+            &self.pos(column),
+            column,
+            message,
+            fix,
+        );
+    }
+
+    /// A non-empty text cell.
+    pub fn text(&self, column: &str, diags: &mut Diagnostics) -> Option<String> {
+        let v = self.raw(column);
+        if v.is_empty() {
+            diags.push(
+                Code::EmptyId,
+                &self.table.path,
+                &self.pos(column),
+                column,
+                format!("`{column}` is empty"),
+                format!("fill in `{column}`"),
+            );
+            None
+        } else {
+            Some(v.to_string())
+        }
+    }
+
+    /// A number cell.
+    pub fn number(&self, column: &str, diags: &mut Diagnostics) -> Option<f64> {
+        let v = self.raw(column);
+        match v.parse::<f64>() {
+            Ok(x) if x.is_finite() => Some(x),
+            _ => {
+                self.bad(
+                    diags,
+                    column,
+                    format!("`{v}` is not a number"),
+                    "write a decimal number with a dot, e.g. 12.5",
+                );
+                None
+            }
+        }
+    }
+
+    /// A whole-number cell (negative allowed here; the caller checks the range).
+    pub fn integer(&self, column: &str, diags: &mut Diagnostics) -> Option<i64> {
+        let v = self.raw(column);
+        match v.parse::<i64>() {
+            Ok(x) => Some(x),
+            Err(_) => {
+                self.bad(
+                    diags,
+                    column,
+                    format!("`{v}` is not a whole number"),
+                    "write a whole number, e.g. 3",
+                );
+                None
+            }
+        }
+    }
+
+    /// A date cell in ISO format.
+    pub fn date(&self, column: &str, diags: &mut Diagnostics) -> Option<NaiveDate> {
+        let v = self.raw(column);
+        match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                self.bad(
+                    diags,
+                    column,
+                    format!("`{v}` is not a valid date"),
+                    "write dates as YYYY-MM-DD, e.g. 2027-03-01",
+                );
+                None
+            }
+        }
+    }
+
+    /// A list of date ranges: `2027-07-01..2027-07-14;2027-09-03` (empty = none).
+    pub fn ranges(&self, column: &str, diags: &mut Diagnostics) -> Vec<DateRange> {
+        let v = self.raw(column);
+        let mut out = Vec::new();
+        for part in v.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+            let (from, to) = part.split_once("..").unwrap_or((part, part));
+            let parse = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+            match (parse(from), parse(to)) {
+                (Some(from), Some(to)) if from <= to => out.push(DateRange { from, to }),
+                (Some(from), Some(to)) => diags.push(
+                    Code::BadDateRange,
+                    &self.table.path,
+                    &self.pos(column),
+                    column,
+                    format!("range `{part}` ends ({to}) before it starts ({from})"),
+                    "write the earlier date first: FROM..TO",
+                ),
+                _ => diags.push(
+                    Code::BadDateRange,
+                    &self.table.path,
+                    &self.pos(column),
+                    column,
+                    format!("`{part}` is not a date range"),
+                    "write ranges as YYYY-MM-DD..YYYY-MM-DD, several separated by `;`",
+                ),
+            }
+        }
+        out
+    }
+
+    /// A list of ids separated by `;` (empty = none).
+    pub fn list(&self, column: &str) -> Vec<String> {
+        self.raw(column)
+            .split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+}

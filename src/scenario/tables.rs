@@ -1,0 +1,721 @@
+//! Validation of the CSV tables into model entities, resolving every
+//! reference by id and reporting each unknown one.
+
+use super::diagnostic::{Code, Diagnostics, Position};
+use super::table::{Columns, Row, Table};
+use crate::model::*;
+use std::collections::{HashMap, HashSet};
+
+/// Id lookups built as tables are read, so later tables can refer to earlier ones.
+#[derive(Default)]
+pub struct Ids {
+    pub institutions: HashMap<String, InstitutionId>,
+    pub specialties: HashMap<String, SpecialtyId>,
+    pub localities: HashMap<String, LocalityId>,
+    pub facilities: HashMap<String, FacilityId>,
+    pub specialists: HashMap<String, SpecialistId>,
+}
+
+fn index_of<T: Copy>(
+    map: &HashMap<String, T>,
+    row: &Row<'_>,
+    column: &str,
+    code: Code,
+    what: &str,
+    d: &mut Diagnostics,
+) -> Option<T> {
+    let v = row.raw(column);
+    let found = map.get(v).copied();
+    if found.is_none() {
+        let mut known: Vec<&str> = map.keys().map(String::as_str).collect();
+        known.sort_unstable();
+        let hint = if known.len() <= 12 {
+            format!("use one of: {}", known.join(", "))
+        } else {
+            format!("use an id defined in the {what} table")
+        };
+        d.push(
+            code,
+            row.path(),
+            &row.pos(column),
+            column,
+            format!("unknown {what} `{v}`"),
+            hint,
+        );
+    }
+    found
+}
+
+fn unique(
+    seen: &mut HashSet<String>,
+    id: &str,
+    row: &Row<'_>,
+    column: &str,
+    what: &str,
+    d: &mut Diagnostics,
+) -> bool {
+    if seen.insert(id.to_string()) {
+        true
+    } else {
+        d.push(
+            Code::DuplicateId,
+            row.path(),
+            &row.pos(column),
+            column,
+            format!("{what} `{id}` is defined twice"),
+            format!("remove the duplicated row or give it another {column}"),
+        );
+        false
+    }
+}
+
+fn count(row: &Row<'_>, column: &str, min: i64, d: &mut Diagnostics) -> Option<u32> {
+    let v = row.integer(column, d)?;
+    match u32::try_from(v) {
+        Ok(x) if i64::from(x) >= min => Some(x),
+        _ => {
+            d.push(
+                Code::NotPositive,
+                row.path(),
+                &row.pos(column),
+                column,
+                format!("{v} must be at least {min}"),
+                format!("use a whole number >= {min}"),
+            );
+            None
+        }
+    }
+}
+
+fn amount(row: &Row<'_>, column: &str, strict: bool, d: &mut Diagnostics) -> Option<f64> {
+    let v = row.number(column, d)?;
+    if v > 0.0 || (!strict && v == 0.0) {
+        Some(v)
+    } else {
+        let need = if strict {
+            "more than zero"
+        } else {
+            "zero or more"
+        };
+        d.push(
+            Code::NotPositive,
+            row.path(),
+            &row.pos(column),
+            column,
+            format!("{v} must be {need}"),
+            format!("use a number {need}"),
+        );
+        None
+    }
+}
+
+pub const LOCALITIES: Columns = Columns {
+    required: &["id", "name", "zone", "lat", "lon", "population"],
+    optional: &[],
+};
+
+pub fn localities(t: &Table, ids: &mut Ids, d: &mut Diagnostics) -> Vec<Locality> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for row in t.rows() {
+        let (id, name, zone) = (row.text("id", d), row.text("name", d), row.text("zone", d));
+        let lat = row.number("lat", d);
+        let lon = row.number("lon", d);
+        for (c, v, lim) in [("lat", lat, 90.0), ("lon", lon, 180.0)] {
+            if let Some(v) = v
+                && v.abs() > lim
+            {
+                d.push(
+                    Code::BadCoordinates,
+                    row.path(),
+                    &row.pos(c),
+                    c,
+                    format!("{v} is out of range ±{lim}"),
+                    "use decimal degrees, negative for south and west (Santa Cruz is about -49, -69)",
+                );
+            }
+        }
+        let population = count(&row, "population", 0, d);
+        let (Some(id), Some(name), Some(zone), Some(lat), Some(lon), Some(population)) =
+            (id, name, zone, lat, lon, population)
+        else {
+            continue;
+        };
+        if unique(&mut seen, &id, &row, "id", "locality", d) {
+            ids.localities
+                .insert(id.clone(), LocalityId::from_index(out.len()));
+            out.push(Locality {
+                code: id,
+                name,
+                zone,
+                lat,
+                lon,
+                population,
+            });
+        }
+    }
+    out
+}
+
+pub const ROADS: Columns = Columns {
+    required: &["from", "to", "km", "surface"],
+    optional: &["route", "closed"],
+};
+
+pub fn roads(t: &Table, ids: &Ids, horizon: Option<&Horizon>, d: &mut Diagnostics) -> Vec<Road> {
+    let mut out = Vec::new();
+    for row in t.rows() {
+        let a = index_of(
+            &ids.localities,
+            &row,
+            "from",
+            Code::UnknownLocality,
+            "locality",
+            d,
+        );
+        let b = index_of(
+            &ids.localities,
+            &row,
+            "to",
+            Code::UnknownLocality,
+            "locality",
+            d,
+        );
+        let km = amount(&row, "km", true, d);
+        let surface = match row.raw("surface") {
+            "paved" => Some(Surface::Paved),
+            "gravel" => Some(Surface::Gravel),
+            "mixed" => Some(Surface::Mixed),
+            other => {
+                d.push(
+                    Code::CsvValue,
+                    row.path(),
+                    &row.pos("surface"),
+                    "surface",
+                    format!("`{other}` is not a road surface"),
+                    "use paved, gravel or mixed",
+                );
+                None
+            }
+        };
+        let closed = row.ranges("closed", d);
+        check_ranges_in_horizon(&row, "closed", &closed, horizon, d);
+        if let (Some(a), Some(b)) = (a, b)
+            && a == b
+        {
+            d.push(
+                Code::RoadLoop,
+                row.path(),
+                &row.pos("to"),
+                "to",
+                "a road from a locality to itself",
+                "remove the row or fix `from`/`to`",
+            );
+            continue;
+        }
+        if let (Some(a), Some(b), Some(km), Some(surface)) = (a, b, km, surface) {
+            out.push(Road {
+                a,
+                b,
+                km,
+                surface,
+                route: row.raw("route").to_string(),
+                closed,
+            });
+        }
+    }
+    out
+}
+
+fn check_ranges_in_horizon(
+    row: &Row<'_>,
+    column: &str,
+    ranges: &[DateRange],
+    horizon: Option<&Horizon>,
+    d: &mut Diagnostics,
+) {
+    let Some(h) = horizon else { return };
+    for r in ranges {
+        if r.to < h.start || r.from > h.end() {
+            d.push(
+                Code::DateOutsideHorizon,
+                row.path(),
+                &row.pos(column),
+                column,
+                format!(
+                    "range {}..{} lies entirely outside the horizon {}..{}",
+                    r.from,
+                    r.to,
+                    h.start,
+                    h.end()
+                ),
+                "fix the dates or remove the range",
+            );
+        }
+    }
+}
+
+pub const FACILITIES: Columns = Columns {
+    required: &[
+        "id",
+        "name",
+        "locality",
+        "institution",
+        "kind",
+        "rooms_per_day",
+    ],
+    optional: &["specialties"],
+};
+
+pub fn facilities(t: &Table, ids: &mut Ids, d: &mut Diagnostics) -> Vec<Facility> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for row in t.rows() {
+        let id = row.text("id", d);
+        let name = row.text("name", d);
+        let kind = row.text("kind", d);
+        let locality = index_of(
+            &ids.localities,
+            &row,
+            "locality",
+            Code::UnknownLocality,
+            "locality",
+            d,
+        );
+        let institution = index_of(
+            &ids.institutions,
+            &row,
+            "institution",
+            Code::UnknownInstitution,
+            "institution",
+            d,
+        );
+        let rooms = count(&row, "rooms_per_day", 1, d);
+        let mut specialties = Vec::new();
+        for s in row.list("specialties") {
+            match ids.specialties.get(&s) {
+                Some(sp) => specialties.push(*sp),
+                None => d.push(
+                    Code::UnknownSpecialty,
+                    row.path(),
+                    &row.pos("specialties"),
+                    "specialties",
+                    format!("unknown specialty `{s}`"),
+                    "use specialty ids from scenario.yaml, separated by `;` (empty = any)",
+                ),
+            }
+        }
+        let (Some(id), Some(name), Some(kind), Some(locality), Some(institution), Some(rooms)) =
+            (id, name, kind, locality, institution, rooms)
+        else {
+            continue;
+        };
+        if unique(&mut seen, &id, &row, "id", "facility", d) {
+            ids.facilities
+                .insert(id.clone(), FacilityId::from_index(out.len()));
+            out.push(Facility {
+                code: id,
+                name,
+                locality,
+                institution,
+                kind,
+                rooms_per_day: rooms,
+                specialties,
+            });
+        }
+    }
+    out
+}
+
+pub const SPECIALISTS: Columns = Columns {
+    required: &[
+        "record",
+        "person",
+        "name",
+        "institution",
+        "specialty",
+        "base",
+        "max_trips_per_month",
+        "max_days_away_per_month",
+    ],
+    optional: &["unavailable"],
+};
+
+/// Specialist records and the persons behind them.
+pub fn specialists(
+    t: &Table,
+    ids: &mut Ids,
+    horizon: Option<&Horizon>,
+    d: &mut Diagnostics,
+) -> (Vec<Person>, Vec<Specialist>) {
+    let mut persons: Vec<Person> = Vec::new();
+    let mut person_ix: HashMap<String, (PersonId, u64)> = HashMap::new();
+    let mut out: Vec<Specialist> = Vec::new();
+    let mut seen = HashSet::new();
+    for row in t.rows() {
+        let record = row.text("record", d);
+        let person = row.text("person", d);
+        let name = row.text("name", d);
+        let institution = index_of(
+            &ids.institutions,
+            &row,
+            "institution",
+            Code::UnknownInstitution,
+            "institution",
+            d,
+        );
+        let specialty = index_of(
+            &ids.specialties,
+            &row,
+            "specialty",
+            Code::UnknownSpecialty,
+            "specialty",
+            d,
+        );
+        let base = index_of(
+            &ids.localities,
+            &row,
+            "base",
+            Code::UnknownLocality,
+            "locality",
+            d,
+        );
+        let trips = count(&row, "max_trips_per_month", 1, d);
+        let days = count(&row, "max_days_away_per_month", 1, d);
+        let unavailable = row.ranges("unavailable", d);
+        check_ranges_in_horizon(&row, "unavailable", &unavailable, horizon, d);
+        let (
+            Some(record),
+            Some(person),
+            Some(name),
+            Some(institution),
+            Some(specialty),
+            Some(base),
+            Some(trips),
+            Some(days),
+        ) = (
+            record,
+            person,
+            name,
+            institution,
+            specialty,
+            base,
+            trips,
+            days,
+        )
+        else {
+            continue;
+        };
+        if !unique(&mut seen, &record, &row, "record", "specialist record", d) {
+            continue;
+        }
+        let sid = SpecialistId::from_index(out.len());
+        let pid = match person_ix.get(&person) {
+            Some((pid, first_line)) => {
+                let p = &mut persons[pid.index()];
+                if p.name != name {
+                    d.push(
+                        Code::PersonNameMismatch,
+                        row.path(),
+                        &row.pos("name"),
+                        "name",
+                        format!(
+                            "person `{person}` is `{}` on line {first_line} but `{name}` here",
+                            p.name
+                        ),
+                        "records of one person must carry the same name; fix the name or the person id",
+                    );
+                }
+                let dup = p
+                    .records
+                    .iter()
+                    .any(|r| out[r.index()].institution == institution);
+                if dup {
+                    d.push(
+                        Code::PersonDuplicateInstitution,
+                        row.path(),
+                        &row.pos("institution"),
+                        "institution",
+                        format!("person `{person}` already has a record in this institution"),
+                        "a person holds at most one record per institution; merge the records",
+                    );
+                }
+                p.records.push(sid);
+                *pid
+            }
+            None => {
+                let pid = PersonId::from_index(persons.len());
+                person_ix.insert(person.clone(), (pid, row.line()));
+                persons.push(Person {
+                    code: person,
+                    name,
+                    records: vec![sid],
+                });
+                pid
+            }
+        };
+        ids.specialists.insert(record.clone(), sid);
+        out.push(Specialist {
+            code: record,
+            person: pid,
+            institution,
+            specialty,
+            base,
+            unavailable,
+            max_trips_per_month: trips,
+            max_days_away_per_month: days,
+        });
+    }
+    (persons, out)
+}
+
+pub const DEMAND: Columns = Columns {
+    required: &["locality", "specialty", "waiting", "weekly_referrals"],
+    optional: &[],
+};
+
+/// Demand rows, each with the line it came from (for reachability messages).
+pub fn demand(t: &Table, ids: &Ids, d: &mut Diagnostics) -> Vec<(Demand, Position)> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for row in t.rows() {
+        let locality = index_of(
+            &ids.localities,
+            &row,
+            "locality",
+            Code::UnknownLocality,
+            "locality",
+            d,
+        );
+        let specialty = index_of(
+            &ids.specialties,
+            &row,
+            "specialty",
+            Code::UnknownSpecialty,
+            "specialty",
+            d,
+        );
+        let waiting = amount(&row, "waiting", false, d);
+        let referrals = amount(&row, "weekly_referrals", false, d);
+        let (Some(locality), Some(specialty), Some(waiting), Some(weekly_referrals)) =
+            (locality, specialty, waiting, referrals)
+        else {
+            continue;
+        };
+        let key = format!("{}/{}", row.raw("locality"), row.raw("specialty"));
+        if unique(&mut seen, &key, &row, "specialty", "demand row", d) {
+            out.push((
+                Demand {
+                    locality,
+                    specialty,
+                    waiting,
+                    weekly_referrals,
+                },
+                row.pos("locality"),
+            ));
+        }
+    }
+    out
+}
+
+pub const CALENDAR: Columns = Columns {
+    required: &[
+        "id",
+        "specialist",
+        "locality",
+        "facility",
+        "start",
+        "days",
+        "status",
+    ],
+    optional: &[],
+};
+
+/// Context a calendar row is checked against.
+pub struct CalendarContext<'a> {
+    pub institution: InstitutionId,
+    pub horizon: Option<&'a Horizon>,
+    pub specialists: &'a [Specialist],
+    pub facilities: &'a [Facility],
+    pub specialties: &'a [Specialty],
+    pub institutions: &'a [Institution],
+}
+
+pub fn calendar(
+    t: &Table,
+    ids: &Ids,
+    ctx: &CalendarContext<'_>,
+    seen: &mut HashSet<String>,
+    out: &mut Vec<ExistingVisit>,
+    d: &mut Diagnostics,
+) {
+    for row in t.rows() {
+        let id = row.text("id", d);
+        let specialist = index_of(
+            &ids.specialists,
+            &row,
+            "specialist",
+            Code::UnknownSpecialist,
+            "specialist record",
+            d,
+        );
+        let locality = index_of(
+            &ids.localities,
+            &row,
+            "locality",
+            Code::UnknownLocality,
+            "locality",
+            d,
+        );
+        let facility = index_of(
+            &ids.facilities,
+            &row,
+            "facility",
+            Code::UnknownFacility,
+            "facility",
+            d,
+        );
+        let start = row.date("start", d);
+        let days = count(&row, "days", 1, d);
+        let status = match row.raw("status") {
+            "confirmed" => Some(VisitStatus::Confirmed),
+            "tentative" => Some(VisitStatus::Tentative),
+            other => {
+                d.push(
+                    Code::CsvValue,
+                    row.path(),
+                    &row.pos("status"),
+                    "status",
+                    format!("`{other}` is not a visit status"),
+                    "use confirmed or tentative",
+                );
+                None
+            }
+        };
+        if let Some(sp) = specialist {
+            let rec = &ctx.specialists[sp.index()];
+            if rec.institution != ctx.institution {
+                d.push(
+                    Code::CalendarInstitutionMismatch,
+                    row.path(),
+                    &row.pos("specialist"),
+                    "specialist",
+                    format!(
+                        "record `{}` belongs to `{}`, but this is the calendar of `{}`",
+                        rec.code,
+                        ctx.institutions[rec.institution.index()].code,
+                        ctx.institutions[ctx.institution.index()].code
+                    ),
+                    "move the visit to its institution's calendar file, or use the person's record in this institution",
+                );
+            }
+            if let Some(days) = days {
+                let sp = &ctx.specialties[rec.specialty.index()];
+                let week_len = ctx.horizon.map_or(7, |h| h.working_days.len() as u32);
+                if days > sp.max_days.max(week_len) {
+                    d.push(
+                        Code::VisitTooLong,
+                        row.path(),
+                        &row.pos("days"),
+                        "days",
+                        format!(
+                            "{days} consultation days exceed the most allowed ({} for {})",
+                            sp.max_days.max(week_len),
+                            sp.code
+                        ),
+                        "split the visit into several visits",
+                    );
+                }
+            }
+        }
+        if let (Some(l), Some(f)) = (locality, facility)
+            && ctx.facilities[f.index()].locality != l
+        {
+            d.push(
+                Code::FacilityMismatch,
+                row.path(),
+                &row.pos("facility"),
+                "facility",
+                format!(
+                    "facility `{}` is not in locality `{}`",
+                    row.raw("facility"),
+                    row.raw("locality")
+                ),
+                "use a facility of that locality",
+            );
+        }
+        if let (Some(s), Some(f)) = (specialist, facility) {
+            let spec = ctx.specialists[s.index()].specialty;
+            if !ctx.facilities[f.index()].hosts(spec) {
+                d.push(
+                    Code::FacilityMismatch,
+                    row.path(),
+                    &row.pos("facility"),
+                    "facility",
+                    format!(
+                        "facility `{}` cannot host {}",
+                        row.raw("facility"),
+                        ctx.specialties[spec.index()].code
+                    ),
+                    "use another facility or add the specialty to its `specialties` column",
+                );
+            }
+        }
+        if let (Some(h), Some(start), Some(days)) = (ctx.horizon, start, days) {
+            if !h.is_working_weekday(start) {
+                d.push(
+                    Code::StartOnNonWorkingDay,
+                    row.path(),
+                    &row.pos("start"),
+                    "start",
+                    format!(
+                        "{start} is a {:?}, not a working day",
+                        chrono::Datelike::weekday(&start)
+                    ),
+                    "start visits on a working weekday (horizon.working_days)",
+                );
+            } else {
+                let dates = h.consultation_dates(start, days);
+                let last = *dates.last().unwrap_or(&start);
+                if !h.contains(start) || !h.contains(last) {
+                    d.push(
+                        Code::DateOutsideHorizon,
+                        row.path(),
+                        &row.pos("start"),
+                        "start",
+                        format!(
+                            "visit {start}..{last} is not inside the horizon {}..{}",
+                            h.start,
+                            h.end()
+                        ),
+                        "remove the visit or fix its date",
+                    );
+                }
+            }
+        }
+        let (
+            Some(id),
+            Some(specialist),
+            Some(locality),
+            Some(facility),
+            Some(start),
+            Some(days),
+            Some(status),
+        ) = (id, specialist, locality, facility, start, days, status)
+        else {
+            continue;
+        };
+        if unique(seen, &id, &row, "id", "visit", d) {
+            out.push(ExistingVisit {
+                code: id,
+                specialist,
+                locality,
+                facility,
+                start,
+                days,
+                status,
+                source_institution: ctx.institution,
+            });
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! `scenario.yaml` as written by the planner: raw serde structs that mirror the
+//! file, with source positions kept for validation messages.
+
+use super::diagnostic::{Code, Diagnostics, Position};
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+use std::path::Path;
+
+/// A value with the place where it was written.
+pub type S<T> = Spanned<T>;
+
+/// Position of a spanned value, for diagnostics.
+pub fn pos<T>(s: &S<T>) -> Position {
+    let loc = &s.referenced;
+    if loc.line() == 0 {
+        Position::default()
+    } else {
+        Position::at(loc.line(), loc.column())
+    }
+}
+
+/// Top level of `scenario.yaml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub name: String,
+    pub horizon: S<RawHorizon>,
+    pub institutions: Vec<S<RawInstitution>>,
+    pub specialties: Vec<S<RawSpecialty>>,
+    #[serde(default)]
+    pub travel: Option<S<RawTravel>>,
+    pub costs: S<RawCosts>,
+    pub weights: S<RawWeights>,
+    #[serde(default)]
+    pub files: Option<RawFiles>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHorizon {
+    pub start: S<chrono::NaiveDate>,
+    pub weeks: S<i64>,
+    pub working_days: S<Vec<String>>,
+    #[serde(default)]
+    pub holidays: Vec<S<RawHoliday>>,
+    pub time_zone: S<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHoliday {
+    pub date: chrono::NaiveDate,
+    pub name: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawInstitution {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSpecialty {
+    pub id: String,
+    pub name: String,
+    pub patients_per_day: S<i64>,
+    pub min_days: S<i64>,
+    pub max_days: S<i64>,
+    pub min_spacing_weeks: S<i64>,
+    pub max_gap_weeks: S<i64>,
+    #[serde(default)]
+    pub waiting_weight: Option<S<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTravel {
+    #[serde(default)]
+    pub speed_kmh: Option<S<RawSpeeds>>,
+    #[serde(default)]
+    pub max_driving_hours_per_day: Option<S<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSpeeds {
+    pub paved: f64,
+    pub gravel: f64,
+    pub mixed: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCosts {
+    pub currency: String,
+    pub per_km: S<f64>,
+    pub per_night: S<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWeights {
+    pub patient_week: S<f64>,
+    pub change_confirmed: S<f64>,
+    pub coverage_gap_week: S<f64>,
+}
+
+/// Where the tables are, relative to the scenario folder.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFiles {
+    pub localities: Option<String>,
+    pub roads: Option<String>,
+    pub facilities: Option<String>,
+    pub specialists: Option<String>,
+    pub demand: Option<String>,
+    pub calendars: Option<Vec<RawCalendarFile>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCalendarFile {
+    pub institution: String,
+    pub file: String,
+}
+
+/// Parse `scenario.yaml`. Syntax, type and unknown-field errors become
+/// diagnostics with the line and column the parser reports.
+pub fn read(path: &Path, diags: &mut Diagnostics) -> Option<RawScenario> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            diags.push(
+                Code::FileUnreadable,
+                path,
+                &Position::default(),
+                "",
+                format!("cannot read file: {e}"),
+                "a scenario is a folder with a scenario.yaml file (see docs/scenario.md)",
+            );
+            return None;
+        }
+    };
+    match serde_saphyr::from_str::<RawScenario>(&text) {
+        Ok(raw) => Some(raw),
+        Err(err) => {
+            let position = err
+                .location()
+                .filter(|l| l.line() > 0)
+                .map(|l| Position::at(l.line(), l.column()))
+                .unwrap_or_default();
+            let message = first_line(&err.to_string());
+            let (code, fix) = classify(&message);
+            diags.push(code, path, &position, "", message, fix);
+            None
+        }
+    }
+}
+
+/// The parser's own message without the source snippet it may append.
+fn first_line(message: &str) -> String {
+    message.lines().next().unwrap_or("").trim().to_string()
+}
+
+fn classify(message: &str) -> (Code, &'static str) {
+    if message.contains("unknown field") {
+        (
+            Code::UnknownField,
+            "remove the field or fix its spelling; docs/scenario.md lists every field",
+        )
+    } else if message.contains("missing field") {
+        (
+            Code::MissingField,
+            "add the field; docs/scenario.md lists the required fields with an example",
+        )
+    } else {
+        (
+            Code::YamlSyntax,
+            "fix the YAML at this position (indentation, quoting, or the value's type)",
+        )
+    }
+}
