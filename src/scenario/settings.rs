@@ -96,7 +96,17 @@ fn horizon(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> Option<Horizo
     let h = &raw.horizon.value;
     let start = h.start.value;
     let mut ok = true;
-    if start.weekday() != Weekday::Mon {
+    if !(2000..=2100).contains(&start.year()) {
+        ok = false;
+        d.push(
+            Code::StartNotMonday,
+            file,
+            &pos(&h.start),
+            "horizon.start",
+            format!("{start} is not a plausible planning date"),
+            "start the horizon on a Monday between the years 2000 and 2100",
+        );
+    } else if start.weekday() != Weekday::Mon {
         ok = false;
         d.push(
             Code::StartNotMonday,

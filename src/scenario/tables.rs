@@ -662,6 +662,12 @@ pub fn calendar(
             }
         }
         if let (Some(h), Some(start), Some(days)) = (ctx.horizon, start, days) {
+            // Dates are only expanded for a plausible visit inside the horizon,
+            // so absurd inputs cannot make the expansion run away.
+            let plausible = days <= h.working_days.len() as u32 * 2;
+            let last = (h.contains(start) && plausible)
+                .then(|| h.consultation_dates(start, days).last().copied())
+                .flatten();
             if !h.is_working_weekday(start) {
                 d.push(
                     Code::StartOnNonWorkingDay,
@@ -674,23 +680,19 @@ pub fn calendar(
                     ),
                     "start visits on a working weekday (horizon.working_days)",
                 );
-            } else {
-                let dates = h.consultation_dates(start, days);
-                let last = *dates.last().unwrap_or(&start);
-                if !h.contains(start) || !h.contains(last) {
-                    d.push(
-                        Code::DateOutsideHorizon,
-                        row.path(),
-                        &row.pos("start"),
-                        "start",
-                        format!(
-                            "visit {start}..{last} is not inside the horizon {}..{}",
-                            h.start,
-                            h.end()
-                        ),
-                        "remove the visit or fix its date",
-                    );
-                }
+            } else if plausible && !last.is_some_and(|l| h.contains(l)) {
+                d.push(
+                    Code::DateOutsideHorizon,
+                    row.path(),
+                    &row.pos("start"),
+                    "start",
+                    format!(
+                        "visit of {days} day(s) from {start} is not inside the horizon {}..{}",
+                        h.start,
+                        h.end()
+                    ),
+                    "remove the visit or fix its date",
+                );
             }
         }
         let (

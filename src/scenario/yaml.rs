@@ -151,17 +151,62 @@ pub fn read(path: &Path, diags: &mut Diagnostics) -> Option<RawScenario> {
                 .filter(|l| l.line() > 0)
                 .map(|l| Position::at(l.line(), l.column()))
                 .unwrap_or_default();
-            let message = first_line(&err.to_string());
+            let message = friendly(&first_line(&err.to_string()));
             let (code, fix) = classify(&message);
-            diags.push(code, path, &position, "", message, fix);
+            let mut field = quoted(&message);
+            if field.is_empty() {
+                field = key_on_line(&text, position.line);
+            }
+            diags.push(code, path, &position, field, message, fix);
             None
         }
     }
 }
 
-/// The parser's own message without the source snippet it may append.
+/// The parser's own message without the source snippet it may append and
+/// without its `error: line N column M:` prefix (the position is reported apart).
 fn first_line(message: &str) -> String {
-    message.lines().next().unwrap_or("").trim().to_string()
+    let line = message.lines().next().unwrap_or("").trim();
+    let line = line.strip_prefix("error:").unwrap_or(line).trim_start();
+    match line
+        .strip_prefix("line ")
+        .and_then(|rest| rest.split_once(": "))
+    {
+        Some((_, msg)) => msg.to_string(),
+        None => line.to_string(),
+    }
+}
+
+/// Plain words for the parser's type names.
+fn friendly(message: &str) -> String {
+    match message {
+        "invalid i64" | "invalid u64" => "expected a whole number".to_string(),
+        "invalid f64" => "expected a number".to_string(),
+        m => m.to_string(),
+    }
+}
+
+/// The mapping key written on `line`, e.g. `weeks` for `  weeks: eight`.
+fn key_on_line(text: &str, line: Option<u64>) -> String {
+    let Some(n) = line.and_then(|l| usize::try_from(l).ok()) else {
+        return String::new();
+    };
+    let l = text.lines().nth(n.saturating_sub(1)).unwrap_or("");
+    let l = l.trim_start().trim_start_matches("- ");
+    match l.split_once(':') {
+        Some((key, _)) if !key.contains([' ', '{', '[']) => key.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// The first back-quoted name in a parser message (the field it is about).
+fn quoted(message: &str) -> String {
+    message
+        .split('`')
+        .nth(1)
+        .filter(|_| message.contains("field"))
+        .unwrap_or("")
+        .to_string()
 }
 
 fn classify(message: &str) -> (Code, &'static str) {

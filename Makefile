@@ -1,0 +1,33 @@
+# Two entry points a newcomer needs (see README): `make demo` and `make test`.
+CARGO ?= cargo
+SCENARIO ?= scenarios/santa-cruz
+ITINERA = $(CARGO) run --release --quiet --
+
+.PHONY: demo test deps lint unit bench scenario
+
+## demo: run the main job on the Santa Cruz scenario
+demo: deps
+	$(ITINERA) validate $(SCENARIO)
+	$(ITINERA) conflicts $(SCENARIO)
+	$(ITINERA) evaluate $(SCENARIO)
+
+## test: formatting, lints, every test, and the docs build
+test: deps lint unit
+
+deps:
+	@bash scripts/install-deps.sh
+
+lint:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --all-targets -- -D warnings
+
+unit:
+	$(CARGO) test
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --quiet
+
+bench: deps
+	$(CARGO) bench
+
+## scenario: regenerate scenarios/santa-cruz from data/santa-cruz
+scenario:
+	python3 scripts/gen_santa_cruz.py

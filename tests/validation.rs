@@ -1,0 +1,94 @@
+//! Every broken fixture under tests/broken fails with exactly the diagnostics
+//! it names, and the tiny scenario loads.
+
+mod common;
+
+use itinera::scenario::{self, ScenarioError};
+use std::fs;
+
+#[test]
+fn tiny_scenario_is_valid() {
+    let s = scenario::load(&common::repo("scenarios/tiny")).expect("tiny is valid");
+    assert_eq!(s.localities.len(), 4);
+    assert_eq!(s.persons.len(), 3, "card-m and card-c are one person");
+    assert_eq!(s.persons[0].records.len(), 2);
+    assert_eq!(s.calendar.len(), 8);
+    assert_eq!(s.horizon.holidays.len(), 2);
+}
+
+#[test]
+fn every_broken_fixture_reports_exactly_its_errors() {
+    let mut names = Vec::new();
+    let mut failures = Vec::new();
+    let mut paths: Vec<_> = fs::read_dir(common::repo("tests/broken"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    paths.sort();
+    for path in paths {
+        let fx = common::fixture(&path);
+        names.push(fx.name.clone());
+        let code_in_name = fx.name.split('-').next().unwrap().to_string();
+        assert!(
+            fx.expected.iter().any(|(c, _, _)| *c == code_in_name),
+            "{}: a fixture must expect the code it is named after",
+            fx.name
+        );
+        let got = match scenario::load(fx.dir.path()) {
+            Ok(_) => {
+                failures.push(format!("{}: loaded without error", fx.name));
+                continue;
+            }
+            Err(ScenarioError::Invalid(d)) => d,
+        };
+        for diag in &got {
+            assert!(!diag.message.is_empty() && !diag.fix.is_empty(), "{diag}");
+        }
+        let mut actual: Vec<(String, String, Option<u64>)> = got
+            .iter()
+            .map(|d| {
+                let file = d.file.strip_prefix(fx.dir.path()).unwrap_or(&d.file);
+                (d.code.to_string(), file.display().to_string(), d.line)
+            })
+            .collect();
+        actual.sort();
+        if actual != fx.expected {
+            let shown: Vec<String> = got.iter().map(ToString::to_string).collect();
+            failures.push(format!(
+                "{}:\n  expected {:?}\n  got      {:?}\n  {}",
+                fx.name,
+                fx.expected,
+                actual,
+                shown.join("\n  ")
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // Every validation code has a fixture named after it.
+    for code in scenario::Code::ALL {
+        assert!(
+            names.iter().any(|n| n.starts_with(code.as_str())),
+            "no broken fixture for {code}"
+        );
+    }
+}
+
+#[test]
+fn all_problems_are_reported_at_once() {
+    let dir = common::tiny_copy();
+    let p = dir.path().join("roads.csv");
+    let roads = fs::read_to_string(&p).unwrap();
+    fs::write(&p, roads.replace("alfa,beta,100", "alfa,betta,-100")).unwrap();
+    let p = dir.path().join("demand.csv");
+    let demand = fs::read_to_string(&p).unwrap();
+    fs::write(&p, demand.replace("gamma,cardiology", "gamma,cardiologie")).unwrap();
+    let Err(ScenarioError::Invalid(d)) = scenario::load(dir.path()) else {
+        panic!("must fail")
+    };
+    let codes: Vec<&str> = d.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, vec!["E1203", "E1202", "E1301"], "{d:?}");
+    let road = d.iter().find(|x| x.code.as_str() == "E1202").unwrap();
+    assert_eq!((road.line, road.column), (Some(2), Some(2)));
+    assert_eq!(road.field, "to");
+}
