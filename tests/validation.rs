@@ -92,3 +92,14 @@ fn all_problems_are_reported_at_once() {
     assert_eq!((road.line, road.column), (Some(2), Some(2)));
     assert_eq!(road.field, "to");
 }
+
+#[test]
+fn every_code_is_documented() {
+    let doc = fs::read_to_string(common::repo("docs/errors.md")).unwrap();
+    for code in scenario::Code::ALL {
+        assert!(
+            doc.contains(&format!("| {} |", code.as_str())),
+            "docs/errors.md lacks {code}"
+        );
+    }
+}
