@@ -1,7 +1,7 @@
 //! Reading a scenario folder into a validated [`Scenario`].
 //!
 //! Two stages, as in the rest of the pipeline: the files are read into raw
-//! structs that mirror them ([`yaml`], [`table`]), then every rule is checked
+//! structs that mirror them (`yaml`, `table`), then every rule is checked
 //! while building the typed model. All problems are collected and returned at
 //! once as [`Diagnostic`]s, each with file, line, field, a stable code and a fix.
 
