@@ -11,3 +11,4 @@ pub mod calendar;
 pub mod model;
 pub mod network;
 pub mod scenario;
+pub mod trips;

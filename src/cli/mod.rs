@@ -43,6 +43,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Summarise the candidate trips the optimizer chooses from.
+    Trips {
+        /// Scenario folder (or its scenario.yaml).
+        scenario: PathBuf,
+    },
     /// Score the existing calendars as they stand (the status quo).
     Evaluate {
         /// Scenario folder (or its scenario.yaml).
@@ -72,6 +77,7 @@ pub fn run() -> ExitCode {
         Command::Validate { scenario } => validate(&scenario),
         Command::Conflicts { scenario, json } => show_conflicts(&scenario, json),
         Command::Evaluate { scenario, json } => evaluate(&scenario, json),
+        Command::Trips { scenario } => trips(&scenario),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -155,5 +161,13 @@ fn evaluate(path: &Path, json: bool) -> Result<(), Failure> {
     } else {
         print!("{}", render::status_quo_tables(&s, &sq));
     }
+    Ok(())
+}
+
+fn trips(path: &Path) -> Result<(), Failure> {
+    let s = load(path)?;
+    let net = RoadNetwork::new(&s);
+    let catalog = itinera::trips::TripCatalog::build(&s, &net);
+    print!("{}", render::trips_table(&s, &catalog));
     Ok(())
 }

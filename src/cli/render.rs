@@ -205,3 +205,65 @@ pub fn status_quo_tables(s: &Scenario, m: &StatusQuo) -> String {
     );
     out
 }
+
+pub fn trips_table(s: &Scenario, c: &itinera::trips::TripCatalog) -> String {
+    let mut rows = Vec::new();
+    for (r, rec) in s.specialists.iter().enumerate() {
+        let trips: Vec<_> = c.by_state[0]
+            .iter()
+            .filter(|t| t.record.index() == r)
+            .collect();
+        let by_stops = |k: usize| {
+            trips
+                .iter()
+                .filter(|t| t.stops.len() == k)
+                .count()
+                .to_string()
+        };
+        let placed = c
+            .placements
+            .iter()
+            .filter(|p| p.record.index() == r)
+            .count();
+        let cheapest = trips
+            .iter()
+            .map(|t| t.shape.cost)
+            .fold(f64::INFINITY, f64::min);
+        rows.push(vec![
+            rec.code.clone(),
+            s.specialty(rec.specialty).code.clone(),
+            s.locality(rec.base).name.clone(),
+            by_stops(1),
+            by_stops(2),
+            by_stops(3),
+            placed.to_string(),
+            if cheapest.is_finite() {
+                num(cheapest)
+            } else {
+                "-".into()
+            },
+        ]);
+    }
+    let mut out = format!(
+        "{}: {} candidate trips (all roads open), {} closure state(s), {} placements over {} weeks\n\n",
+        s.name,
+        c.by_state[0].len(),
+        c.by_state.len(),
+        c.placements.len(),
+        s.horizon.weeks
+    );
+    out += &table(
+        &[
+            "record",
+            "specialty",
+            "base",
+            "1 stop",
+            "2 stops",
+            "3 stops",
+            "placements",
+            "cheapest",
+        ],
+        &rows,
+    );
+    out
+}

@@ -210,6 +210,11 @@ pub struct TravelOptions {
     pub speed_mixed_kmh: f64,
     /// Most hours a specialist drives (or is driven) in one day.
     pub max_driving_hours_per_day: f64,
+    /// Legs up to this many hours are driven on a consultation day (before or
+    /// after consulting); longer legs take whole travel days.
+    pub same_day_drive_hours: f64,
+    /// Most localities one trip visits.
+    pub max_stops_per_trip: u32,
 }
 
 impl TravelOptions {

@@ -106,7 +106,8 @@ impl RoadNetwork {
         self.with_closed(self.closed_on(date))
     }
 
-    fn with_closed(&self, closed: Vec<u32>) -> Arc<TravelMatrix> {
+    /// Travel matrix with the given roads (sorted ids) closed.
+    pub fn with_closed(&self, closed: Vec<u32>) -> Arc<TravelMatrix> {
         // The cache only memoises a pure function: a poisoned lock still holds valid entries.
         let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(m) = cache.get(&closed) {

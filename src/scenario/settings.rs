@@ -351,6 +351,8 @@ fn travel(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> TravelOptions 
         speed_gravel_kmh: 50.0,
         speed_mixed_kmh: 65.0,
         max_driving_hours_per_day: 8.0,
+        same_day_drive_hours: 2.5,
+        max_stops_per_trip: 3,
     };
     let Some(raw_t) = &raw.travel else { return t };
     if let Some(s) = &raw_t.value.speed_kmh {
@@ -386,6 +388,36 @@ fn travel(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> TravelOptions 
             );
         } else {
             t.max_driving_hours_per_day = h.value;
+        }
+    }
+    if let Some(h) = &raw_t.value.same_day_drive_hours {
+        if !(h.value.is_finite() && h.value >= 0.0 && h.value <= t.max_driving_hours_per_day) {
+            d.push(
+                Code::NotPositive,
+                file,
+                &pos(h),
+                "travel.same_day_drive_hours",
+                format!(
+                    "{} hours must be between 0 and max_driving_hours_per_day ({})",
+                    h.value, t.max_driving_hours_per_day
+                ),
+                "use the longest drive that still leaves time to consult that day, e.g. 2.5",
+            );
+        } else {
+            t.same_day_drive_hours = h.value;
+        }
+    }
+    if let Some(k) = &raw_t.value.max_stops_per_trip {
+        match u32::try_from(k.value) {
+            Ok(v) if (1..=5).contains(&v) => t.max_stops_per_trip = v,
+            _ => d.push(
+                Code::NotPositive,
+                file,
+                &pos(k),
+                "travel.max_stops_per_trip",
+                format!("{} stops per trip is not supported", k.value),
+                "use 1 to 5 localities per trip",
+            ),
         }
     }
     t

@@ -81,6 +81,10 @@ pub struct RawTravel {
     pub speed_kmh: Option<S<RawSpeeds>>,
     #[serde(default)]
     pub max_driving_hours_per_day: Option<S<f64>>,
+    #[serde(default)]
+    pub same_day_drive_hours: Option<S<f64>>,
+    #[serde(default)]
+    pub max_stops_per_trip: Option<S<i64>>,
 }
 
 #[derive(Debug, Deserialize)]

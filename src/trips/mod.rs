@@ -1,0 +1,270 @@
+//! Candidate trips: for each specialist record, every sensible way to leave
+//! the base, consult at one to `max_stops_per_trip` localities and come back
+//! within one working week, priced and placed on the weeks where it fits.
+//!
+//! Rules (see docs/model.md):
+//! - only localities with a waiting list of the record's specialty and a
+//!   facility that can host it;
+//! - a leg up to `same_day_drive_hours` is driven on a consultation day; a
+//!   longer one takes ⌈hours / max_driving_hours_per_day⌉ whole travel days;
+//! - stops are visited in the order with fewest travel days, then fewest km;
+//! - a multi-stop trip is kept only if its stops add no travel day beyond the
+//!   single-stop trip to its farthest stop (stops must lie on the way);
+//! - of two trips to the same stops, one with at least as many consultation
+//!   days everywhere, no more days away and no higher cost dominates;
+//! - a trip is placed in a week on consecutive working days that are not
+//!   holidays and on which the person (any record) is available; the earliest
+//!   and the latest such start are offered, so that rooms can be shared;
+//! - roads closed on any day of a week are closed for the whole week.
+
+mod placement;
+mod shape;
+
+pub use placement::{Placement, consult_dates, place};
+pub use shape::{DayUse, Shape};
+
+use crate::model::*;
+use crate::network::{RoadNetwork, TravelMatrix};
+use std::collections::BTreeMap;
+
+/// One stop of a trip.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TripStop {
+    /// Where.
+    pub locality: LocalityId,
+    /// Facility used there.
+    pub facility: FacilityId,
+    /// Consultation days.
+    pub days: u32,
+}
+
+/// A trip shape for one record, independent of the week.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Trip {
+    /// Who travels.
+    pub record: SpecialistId,
+    /// Stops in visiting order.
+    pub stops: Vec<TripStop>,
+    /// Days, km, nights and cost.
+    pub shape: Shape,
+}
+
+impl Trip {
+    /// Days away from base.
+    pub fn away_days(&self) -> u32 {
+        self.shape.pattern.len() as u32
+    }
+
+    /// Total consultation days.
+    pub fn consult_days(&self) -> u32 {
+        self.stops.iter().map(|s| s.days).sum()
+    }
+}
+
+/// All candidate trips of a scenario, by closure state of the road network.
+pub struct TripCatalog {
+    /// Trips for each distinct weekly closure state (index 0: all roads open).
+    pub by_state: Vec<Vec<Trip>>,
+    /// Closure state of each week.
+    pub week_state: Vec<usize>,
+    /// Every (trip, week, start) that fits, grouped by record.
+    pub placements: Vec<Placement>,
+}
+
+/// The facility a record's visit to `locality` uses: one of its own
+/// institution if it can host the specialty, else the one with most rooms.
+pub fn facility_for(s: &Scenario, record: &Specialist, locality: LocalityId) -> Option<FacilityId> {
+    let hosts = |f: &&Facility| f.locality == locality && f.hosts(record.specialty);
+    let own = s
+        .facilities
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| hosts(f) && f.institution == record.institution)
+        .max_by_key(|(i, f)| (f.rooms_per_day, std::cmp::Reverse(*i)));
+    let any = s
+        .facilities
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| hosts(f))
+        .max_by_key(|(i, f)| (f.rooms_per_day, std::cmp::Reverse(*i)));
+    own.or(any).map(|(i, _)| FacilityId::from_index(i))
+}
+
+/// Enumerate every candidate trip of `record` on the road state `m`.
+pub fn trips_for(s: &Scenario, m: &TravelMatrix, rid: SpecialistId) -> Vec<Trip> {
+    let rec = s.specialist(rid);
+    let sp = s.specialty(rec.specialty);
+    let week_len = s.horizon.working_days.len() as u32;
+    let targets: Vec<(LocalityId, FacilityId)> = s
+        .demand
+        .iter()
+        .filter(|d| d.specialty == rec.specialty && d.locality != rec.base)
+        .filter_map(|d| Some((d.locality, facility_for(s, rec, d.locality)?)))
+        .filter(|(l, _)| m.km(rec.base, *l).is_some())
+        .collect();
+    let single_travel: BTreeMap<LocalityId, u32> = targets
+        .iter()
+        .filter_map(|(l, _)| {
+            let legs = shape::legs(m, rec.base, &[*l])?;
+            Some((
+                *l,
+                legs.iter().map(|(_, h)| shape::travel_days(s, *h)).sum(),
+            ))
+        })
+        .collect();
+    let facility: BTreeMap<LocalityId, FacilityId> = targets.iter().copied().collect();
+    let mut out = Vec::new();
+    let k_max = (s.travel.max_stops_per_trip as usize).min(targets.len());
+    for k in 1..=k_max {
+        for combo in combinations(targets.len(), k) {
+            let stops: Vec<LocalityId> = combo.iter().map(|i| targets[*i].0).collect();
+            let Some((order, legs)) = shape::best_order(s, m, rec.base, &stops) else {
+                continue;
+            };
+            let travel: u32 = legs.iter().map(|(_, h)| shape::travel_days(s, *h)).sum();
+            let farthest = stops.iter().map(|l| single_travel[l]).max().unwrap_or(0);
+            if k > 1 && travel > farthest {
+                continue;
+            }
+            if travel + sp.min_days * k as u32 > week_len {
+                continue;
+            }
+            let mut group: Vec<Trip> = Vec::new();
+            for days in day_vectors(k, sp.min_days, sp.max_days, week_len - travel) {
+                let shape = shape::shape(s, &legs, &days);
+                let stops = order
+                    .iter()
+                    .zip(&days)
+                    .map(|(l, d)| TripStop {
+                        locality: *l,
+                        facility: facility[l],
+                        days: *d,
+                    })
+                    .collect();
+                group.push(Trip {
+                    record: rid,
+                    stops,
+                    shape,
+                });
+            }
+            out.extend(undominated(group));
+        }
+    }
+    out
+}
+
+/// Drop trips dominated by another of the same stops (see module docs).
+fn undominated(group: Vec<Trip>) -> Vec<Trip> {
+    let dominates = |a: &Trip, b: &Trip| {
+        a.stops.iter().zip(&b.stops).all(|(x, y)| x.days >= y.days)
+            && a.away_days() <= b.away_days()
+            && a.shape.cost <= b.shape.cost
+            && a != b
+    };
+    group
+        .iter()
+        .filter(|b| !group.iter().any(|a| dominates(a, b)))
+        .cloned()
+        .collect()
+}
+
+/// All `k`-subsets of `0..n`, in lexicographic order.
+fn combinations(n: usize, k: usize) -> Vec<Vec<usize>> {
+    let mut out = Vec::new();
+    let mut cur = Vec::with_capacity(k);
+    fn rec(start: usize, n: usize, k: usize, cur: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+        if cur.len() == k {
+            out.push(cur.clone());
+            return;
+        }
+        for i in start..n {
+            cur.push(i);
+            rec(i + 1, n, k, cur, out);
+            cur.pop();
+        }
+    }
+    rec(0, n, k, &mut cur, &mut out);
+    out
+}
+
+/// Every vector of `k` day counts in `lo..=hi` whose sum is at most `budget`.
+fn day_vectors(k: usize, lo: u32, hi: u32, budget: u32) -> Vec<Vec<u32>> {
+    let mut out = Vec::new();
+    let mut cur = Vec::with_capacity(k);
+    fn rec(k: usize, lo: u32, hi: u32, left: u32, cur: &mut Vec<u32>, out: &mut Vec<Vec<u32>>) {
+        if cur.len() == k {
+            out.push(cur.clone());
+            return;
+        }
+        for d in lo..=hi.min(left) {
+            cur.push(d);
+            rec(k, lo, hi, left - d, cur, out);
+            cur.pop();
+        }
+    }
+    rec(k, lo, hi, budget, &mut cur, &mut out);
+    out
+}
+
+impl TripCatalog {
+    /// Enumerate and place every candidate trip of every record.
+    pub fn build(s: &Scenario, net: &RoadNetwork) -> TripCatalog {
+        // Closure state of a week: the roads closed on any of its days.
+        let mut states: Vec<Vec<u32>> = vec![Vec::new()];
+        let mut week_state = Vec::with_capacity(s.horizon.weeks as usize);
+        for w in 0..s.horizon.weeks {
+            let monday = s.horizon.week_start(w);
+            let mut closed: Vec<u32> = (0..7)
+                .flat_map(|d| net.closed_on(monday + chrono::Days::new(d)))
+                .collect();
+            closed.sort_unstable();
+            closed.dedup();
+            let idx = states.iter().position(|c| *c == closed).unwrap_or_else(|| {
+                states.push(closed);
+                states.len() - 1
+            });
+            week_state.push(idx);
+        }
+        let by_state: Vec<Vec<Trip>> = states
+            .iter()
+            .map(|closed| {
+                let m = net.with_closed(closed.clone());
+                (0..s.specialists.len())
+                    .flat_map(|r| trips_for(s, &m, SpecialistId::from_index(r)))
+                    .collect()
+            })
+            .collect();
+        let placements = place(s, &by_state, &week_state);
+        TripCatalog {
+            by_state,
+            week_state,
+            placements,
+        }
+    }
+
+    /// The trip a placement refers to.
+    pub fn trip(&self, p: &Placement) -> &Trip {
+        &self.by_state[p.state][p.trip]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn day_vectors_respect_bounds_and_budget() {
+        assert_eq!(day_vectors(1, 1, 3, 5), vec![vec![1], vec![2], vec![3]]);
+        assert_eq!(
+            day_vectors(2, 1, 3, 3),
+            vec![vec![1, 1], vec![1, 2], vec![2, 1]]
+        );
+        assert!(day_vectors(3, 2, 3, 5).is_empty());
+    }
+
+    #[test]
+    fn combinations_are_subsets() {
+        assert_eq!(combinations(3, 2), vec![vec![0, 1], vec![0, 2], vec![1, 2]]);
+        assert_eq!(combinations(2, 3), Vec::<Vec<usize>>::new());
+    }
+}
