@@ -10,5 +10,7 @@
 pub mod calendar;
 pub mod model;
 pub mod network;
+pub mod optimize;
+pub mod plan;
 pub mod scenario;
 pub mod trips;

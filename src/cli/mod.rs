@@ -1,7 +1,12 @@
 //! Subcommands and exit codes.
 //!
-//! Exit codes: 0 success; 1 the command failed (I/O, internal); 2 the input
-//! is invalid (every problem is printed to stderr).
+//! Exit codes: 0 success (for `plan`: a plan within the requested gap);
+//! 1 the command failed (I/O, internal); 2 the input is invalid (every problem
+//! is printed to stderr); 3 `plan` hit its time limit above the requested gap
+//! (the plan is written); 4 no plan was found in time; 5 the rules are
+//! infeasible (the conflicting rule groups are printed).
+
+mod plan;
 
 mod render;
 
@@ -43,6 +48,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Optimize one unified rotation plan and write DIR/plan.json.
+    Plan(plan::PlanArgs),
     /// Summarise the candidate trips the optimizer chooses from.
     Trips {
         /// Scenario folder (or its scenario.yaml).
@@ -59,9 +66,11 @@ enum Command {
 }
 
 /// Why a command stopped.
-enum Failure {
+pub(crate) enum Failure {
     Invalid(Vec<scenario::Diagnostic>),
     Other(anyhow::Error),
+    /// The command ran and answered, with a non-zero exit code of its own.
+    Answer(u8),
 }
 
 impl From<anyhow::Error> for Failure {
@@ -78,6 +87,7 @@ pub fn run() -> ExitCode {
         Command::Conflicts { scenario, json } => show_conflicts(&scenario, json),
         Command::Evaluate { scenario, json } => evaluate(&scenario, json),
         Command::Trips { scenario } => trips(&scenario),
+        Command::Plan(args) => plan::run(&args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -95,10 +105,11 @@ pub fn run() -> ExitCode {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
+        Err(Failure::Answer(code)) => ExitCode::from(code),
     }
 }
 
-fn load(path: &Path) -> Result<Scenario, Failure> {
+pub(crate) fn load(path: &Path) -> Result<Scenario, Failure> {
     scenario::load(path).map_err(|e| match e {
         ScenarioError::Invalid(d) => Failure::Invalid(d),
     })

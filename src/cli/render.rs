@@ -267,3 +267,92 @@ pub fn trips_table(s: &Scenario, c: &itinera::trips::TripCatalog) -> String {
     );
     out
 }
+
+pub fn status_label(s: itinera::optimize::Status) -> &'static str {
+    use itinera::optimize::Status::*;
+    match s {
+        Optimal => "optimal",
+        FeasibleWithGap => "feasible within the requested gap",
+        TimeLimit => "time limit reached (gap above the requested one)",
+        NoSolution => "time limit reached before any plan was found",
+        Infeasible => "infeasible: the rules contradict each other",
+    }
+}
+
+pub fn plan_summary(
+    s: &Scenario,
+    p: &itinera::plan::format::Plan,
+    sq: &StatusQuo,
+    path: &std::path::Path,
+) -> String {
+    let m = &p.metrics;
+    let pct = |x: Option<f64>| x.map_or("-".to_string(), |g| format!("{:.2}%", g * 100.0));
+    let mut out = format!(
+        "{}: plan {} — objective {} {}, bound {}, gap {} ({:.1}s build, {:.1}s solve)\n",
+        s.name,
+        p.solver.status,
+        num(p.solver.objective.unwrap_or(m.objective)),
+        s.costs.currency,
+        p.solver.bound.map_or("-".to_string(), num),
+        pct(p.solver.gap),
+        p.solver.build_seconds,
+        p.solver.solve_seconds
+    );
+    out += &format!("written to {}\n\n", path.display());
+    let rows = vec![
+        vec!["visits".into(), sq.visits.to_string(), m.visits.to_string()],
+        vec![
+            "consultation days".into(),
+            sq.consultation_days.to_string(),
+            m.consultation_days.to_string(),
+        ],
+        vec![
+            "patients served".into(),
+            num(sq.patients_served),
+            num(m.patients_served),
+        ],
+        vec![
+            "patient-weeks waiting".into(),
+            num(sq.patient_weeks_waiting),
+            num(m.patient_weeks_waiting),
+        ],
+        vec![
+            "still waiting at the end".into(),
+            num(sq.unmet_at_end),
+            num(m.unmet_at_end),
+        ],
+        vec!["km driven".into(), num(sq.km), num(m.km)],
+        vec![
+            format!("travel cost ({})", s.costs.currency),
+            num(sq.travel_cost),
+            num(m.travel_cost),
+        ],
+        vec![
+            "duplicate specialty visits".into(),
+            sq.duplicates.to_string(),
+            m.duplicate_visits.to_string(),
+        ],
+        vec![
+            "persons double-booked".into(),
+            sq.double_bookings.to_string(),
+            "0".into(),
+        ],
+        vec![
+            "waiting lists beyond max gap".into(),
+            format!("{} of {}", sq.coverage_gaps, sq.waiting_lists),
+            format!("{} of {}", m.coverage_gaps, sq.waiting_lists),
+        ],
+    ];
+    out += &table(&["metric", "status quo", "plan"], &rows);
+    let o = &m.origins;
+    let g = |k: &str| o.get(k).copied().unwrap_or(0);
+    out += &format!(
+        "\nexisting visits: {} kept, {} moved, {} dropped; {} new visits; {} confirmed visit(s) changed\n",
+        g("kept"),
+        g("moved"),
+        g("dropped"),
+        g("new"),
+        m.confirmed_changed
+    );
+    out
+}

@@ -90,8 +90,66 @@ pub fn facility_for(s: &Scenario, record: &Specialist, locality: LocalityId) -> 
     own.or(any).map(|(i, _)| FacilityId::from_index(i))
 }
 
-/// Enumerate every candidate trip of `record` on the road state `m`.
-pub fn trips_for(s: &Scenario, m: &TravelMatrix, rid: SpecialistId) -> Vec<Trip> {
+/// An ordered set of stops a record can visit in one trip, before choosing
+/// the consultation days at each: what the optimizer decides on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Route {
+    /// Who travels.
+    pub record: SpecialistId,
+    /// Stops in visiting order, with the facility used at each.
+    pub stops: Vec<(LocalityId, FacilityId)>,
+    /// (km, hours) of each leg, base to base.
+    pub legs: Vec<shape::Leg>,
+    /// Whole days spent driving.
+    pub travel_days: u32,
+    /// Km driven (one way round, base to base).
+    pub km: f64,
+    /// A single stop close enough to commute daily more cheaply than staying.
+    pub commute: bool,
+}
+
+impl Route {
+    /// The trip this route makes with `days` consultation days per stop.
+    pub fn trip(&self, s: &Scenario, days: &[u32]) -> Trip {
+        Trip {
+            record: self.record,
+            stops: self
+                .stops
+                .iter()
+                .zip(days)
+                .map(|((l, f), d)| TripStop {
+                    locality: *l,
+                    facility: *f,
+                    days: *d,
+                })
+                .collect(),
+            shape: shape::shape(s, &self.legs, days),
+        }
+    }
+
+    /// Cost independent of the days: km, plus the nights of travel days.
+    /// With [`Route::cost_per_day`] this prices any trip of the route exactly.
+    pub fn fixed_cost(&self, s: &Scenario) -> f64 {
+        if self.commute {
+            0.0
+        } else {
+            self.km * s.costs.per_km + f64::from(self.travel_days) * s.costs.per_night
+                - s.costs.per_night
+        }
+    }
+
+    /// Cost of each consultation day: a night away, or a commuting round trip.
+    pub fn cost_per_day(&self, s: &Scenario) -> f64 {
+        if self.commute {
+            self.km * s.costs.per_km
+        } else {
+            s.costs.per_night
+        }
+    }
+}
+
+/// Every route of `record` on the road state `m` (see module docs for the rules).
+pub fn routes_for(s: &Scenario, m: &TravelMatrix, rid: SpecialistId) -> Vec<Route> {
     let rec = s.specialist(rid);
     let sp = s.specialty(rec.specialty);
     let week_len = s.horizon.working_days.len() as u32;
@@ -123,32 +181,38 @@ pub fn trips_for(s: &Scenario, m: &TravelMatrix, rid: SpecialistId) -> Vec<Trip>
             };
             let travel: u32 = legs.iter().map(|(_, h)| shape::travel_days(s, *h)).sum();
             let farthest = stops.iter().map(|l| single_travel[l]).max().unwrap_or(0);
-            if k > 1 && travel > farthest {
+            if (k > 1 && travel > farthest) || travel + sp.min_days * k as u32 > week_len {
                 continue;
             }
-            if travel + sp.min_days * k as u32 > week_len {
-                continue;
-            }
-            let mut group: Vec<Trip> = Vec::new();
-            for days in day_vectors(k, sp.min_days, sp.max_days, week_len - travel) {
-                let shape = shape::shape(s, &legs, &days);
-                let stops = order
-                    .iter()
-                    .zip(&days)
-                    .map(|(l, d)| TripStop {
-                        locality: *l,
-                        facility: facility[l],
-                        days: *d,
-                    })
-                    .collect();
-                group.push(Trip {
-                    record: rid,
-                    stops,
-                    shape,
-                });
-            }
-            out.extend(undominated(group));
+            let km: f64 = legs.iter().map(|(k, _)| k).sum();
+            // Commuting a day costs the round trip; staying costs a night.
+            let commute = k == 1 && travel == 0 && km * s.costs.per_km < s.costs.per_night;
+            out.push(Route {
+                record: rid,
+                stops: order.iter().map(|l| (*l, facility[l])).collect(),
+                legs,
+                travel_days: travel,
+                km,
+                commute,
+            });
         }
+    }
+    out
+}
+
+/// Enumerate every candidate trip of `record` on the road state `m`: each
+/// route with every feasible vector of consultation days, dominated ones dropped.
+pub fn trips_for(s: &Scenario, m: &TravelMatrix, rid: SpecialistId) -> Vec<Trip> {
+    let sp = s.specialty(s.specialist(rid).specialty);
+    let week_len = s.horizon.working_days.len() as u32;
+    let mut out = Vec::new();
+    for route in routes_for(s, m, rid) {
+        let budget = week_len - route.travel_days;
+        let group: Vec<Trip> = day_vectors(route.stops.len(), sp.min_days, sp.max_days, budget)
+            .iter()
+            .map(|days| route.trip(s, days))
+            .collect();
+        out.extend(undominated(group));
     }
     out
 }

@@ -92,7 +92,8 @@ pub struct Shape {
 }
 
 /// Build the pattern of a trip. A single-stop trip whose legs are both short
-/// may commute daily instead of staying, whichever is cheaper.
+/// commutes daily instead of staying when a round trip costs less than a night
+/// (the comparison does not depend on the number of days).
 pub fn shape(s: &Scenario, legs: &[Leg], days: &[u32]) -> Shape {
     let mut pattern = Vec::new();
     for (i, (_, hours)) in legs.iter().enumerate() {
@@ -106,27 +107,23 @@ pub fn shape(s: &Scenario, legs: &[Leg], days: &[u32]) -> Shape {
         }
     }
     let km: f64 = legs.iter().map(|(k, _)| k).sum();
-    let nights = pattern.len().saturating_sub(1) as u32;
-    let stay = km * s.costs.per_km + f64::from(nights) * s.costs.per_night;
     let all_short = legs.iter().all(|(_, h)| travel_days(s, *h) == 0);
-    if days.len() == 1 && all_short && days[0] > 1 {
+    if days.len() == 1 && all_short && km * s.costs.per_km < s.costs.per_night {
         let commute_km = km * f64::from(days[0]);
-        let commute = commute_km * s.costs.per_km;
-        if commute < stay {
-            return Shape {
-                pattern,
-                km: commute_km,
-                nights: 0,
-                commute: true,
-                cost: commute,
-            };
-        }
+        return Shape {
+            pattern,
+            km: commute_km,
+            nights: 0,
+            commute: true,
+            cost: commute_km * s.costs.per_km,
+        };
     }
+    let nights = pattern.len().saturating_sub(1) as u32;
     Shape {
         pattern,
         km,
         nights,
         commute: false,
-        cost: stay,
+        cost: km * s.costs.per_km + f64::from(nights) * s.costs.per_night,
     }
 }

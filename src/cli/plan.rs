@@ -1,0 +1,131 @@
+//! `itinera plan`: optimize, write plan.json atomically, summarise.
+
+use super::{Failure, load, render};
+use anyhow::Context as _;
+use clap::Args;
+use itinera::calendar::{self, conflicts, status_quo};
+use itinera::network::RoadNetwork;
+use itinera::optimize::{Options, Progress, Status};
+use itinera::plan;
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+#[derive(Args)]
+pub struct PlanArgs {
+    /// Scenario folder (or its scenario.yaml).
+    scenario: PathBuf,
+    /// Output folder (created if missing).
+    #[arg(short, long, default_value = "out")]
+    output: PathBuf,
+    /// Seconds the solver may spend.
+    #[arg(long, default_value_t = 30.0)]
+    time_limit: f64,
+    /// Relative gap at which to stop (0.005 = 0.5 %).
+    #[arg(long, default_value_t = 0.005)]
+    gap: f64,
+    /// Solver threads.
+    #[arg(long, default_value_t = 2)]
+    threads: u32,
+    /// Keep every confirmed visit exactly (instead of pricing changes).
+    #[arg(long)]
+    pin_confirmed: bool,
+    /// No progress on stderr.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+pub fn run(a: &PlanArgs) -> Result<(), Failure> {
+    let s = load(&a.scenario)?;
+    let net = RoadNetwork::new(&s);
+    let opts = Options {
+        time_limit: a.time_limit,
+        gap: a.gap,
+        threads: a.threads,
+        pin_confirmed: a.pin_confirmed,
+    };
+    let show = !a.quiet && std::io::stderr().is_terminal();
+    let report = |p: Progress| {
+        let f = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.0}"));
+        eprint!(
+            "\rsolving  {:>6.1}s  plan {:>16}  bound {:>16}  gap {:>7}   ",
+            p.seconds,
+            f(p.incumbent),
+            f(p.bound),
+            p.gap_percent
+                .map_or("-".to_string(), |g| format!("{g:.2}%"))
+        );
+    };
+    if show {
+        eprintln!(
+            "building the program for {} ({} weeks)…",
+            s.name, s.horizon.weeks
+        );
+    }
+    let sol = plan::solve(
+        &s,
+        &net,
+        &opts,
+        show.then_some(&report as &(dyn Fn(Progress) + Sync)),
+    )
+    .map_err(|e| Failure::Other(e.into()))?;
+    if show {
+        eprintln!();
+    }
+    if !sol.status.has_plan() {
+        eprintln!("no plan: {}", render::status_label(sol.status));
+        if sol.status == Status::Infeasible {
+            for g in &sol.conflicting_groups {
+                eprintln!(
+                    "  relaxing this rule group makes the rules feasible: {}",
+                    g.describe()
+                );
+            }
+            return Err(Failure::Answer(5));
+        }
+        return Err(Failure::Answer(4));
+    }
+    let mut options = BTreeMap::new();
+    options.insert("time_limit".to_string(), a.time_limit.into());
+    options.insert("gap".to_string(), a.gap.into());
+    options.insert("threads".to_string(), a.threads.into());
+    options.insert("pin_confirmed".to_string(), a.pin_confirmed.into());
+    let p = plan::assemble(&s, &net, &sol, options).map_err(|e| Failure::Other(e.into()))?;
+    let path = a.output.join("plan.json");
+    let json = serde_json::to_string_pretty(&p).context("encoding plan.json")?;
+    write_atomically(&path, json.as_bytes())
+        .with_context(|| format!("writing {}", path.display()))?;
+    let visits = calendar::merge(&s);
+    let found = conflicts::find(&s, &net, &visits);
+    let sq = status_quo::evaluate(&s, &net, &visits, &found);
+    print!("{}", render::plan_summary(&s, &p, &sq, &path));
+    if sol.status == Status::TimeLimit {
+        return Err(Failure::Answer(3));
+    }
+    Ok(())
+}
+
+/// Write to a temporary file beside `path`, then rename: a failed run never
+/// leaves a half-written file.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("out"),
+        std::process::id()
+    ));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}

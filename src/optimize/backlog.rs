@@ -1,0 +1,48 @@
+//! Waiting lists week by week: backlog = previous + referrals − served,
+//! served ≤ consultation days × patients per day, nobody served twice
+//! (backlog ≥ 0). The objective counts weighted patient-weeks of waiting.
+
+use super::parts::{Group, Parts};
+use super::vars::Book;
+use super::visits::ListVars;
+use crate::model::{LocalityId, Scenario, SpecialtyId};
+use good_lp::{Expression, Variable};
+use std::collections::BTreeMap;
+
+/// Backlog variables per waiting list, per week.
+pub type Backlogs = Vec<Vec<(Variable, usize)>>;
+
+pub fn add(
+    s: &Scenario,
+    lists: &BTreeMap<(LocalityId, SpecialtyId), ListVars>,
+    book: &mut Book,
+    p: &mut Parts,
+) -> Backlogs {
+    let n = s.horizon.weeks as usize;
+    let mut out = Vec::with_capacity(s.demand.len());
+    for d in &s.demand {
+        let sp = s.specialty(d.specialty);
+        let ppd = f64::from(sp.patients_per_day);
+        let weight = s.weights.patient_week * sp.waiting_weight;
+        let total = d.waiting + d.weekly_referrals * n as f64;
+        let lv = lists.get(&(d.locality, d.specialty));
+        let mut prev = Expression::from(d.waiting);
+        let mut backlog = Vec::with_capacity(n);
+        for w in 0..n {
+            let (b, bcol) = book.continuous(total);
+            let (served, _) = book.continuous(total);
+            // b_w = b_{w-1} + referrals - served_w
+            p.row(
+                Group::Backlog,
+                (prev.clone() + d.weekly_referrals).eq(Expression::from(b) + served),
+            );
+            let days = lv.map(|lv| lv.days[w].clone()).unwrap_or_default();
+            p.row(Group::Backlog, Expression::from(served).leq(ppd * days));
+            p.objective.add_mul(weight, b);
+            backlog.push((b, bcol));
+            prev = Expression::from(b);
+        }
+        out.push(backlog);
+    }
+    out
+}

@@ -1,0 +1,109 @@
+//! What every constraint family needs to know about the scenario, computed
+//! once: candidate routes per record and week, free days, months of weeks.
+
+use crate::model::*;
+use crate::network::RoadNetwork;
+use crate::trips::{Route, routes_for};
+use chrono::{Datelike, Days, NaiveDate};
+
+/// Scenario facts shared by the constraint families.
+pub struct Context<'a> {
+    /// The scenario planned.
+    pub scenario: &'a Scenario,
+    /// Routes per closure state, per record.
+    routes: Vec<Vec<Vec<Route>>>,
+    /// Closure state of each week.
+    week_state: Vec<usize>,
+    /// Working, non-holiday dates of each week.
+    pub free_dates: Vec<Vec<NaiveDate>>,
+}
+
+impl<'a> Context<'a> {
+    /// Enumerate routes for every record on every closure state of the horizon.
+    pub fn new(s: &'a Scenario, net: &RoadNetwork) -> Self {
+        let mut states: Vec<Vec<u32>> = vec![Vec::new()];
+        let mut week_state = Vec::new();
+        let mut free_dates = Vec::new();
+        for w in 0..s.horizon.weeks {
+            let monday = s.horizon.week_start(w);
+            let days: Vec<NaiveDate> = (0..7).map(|d| monday + Days::new(d)).collect();
+            let mut closed: Vec<u32> = days.iter().flat_map(|d| net.closed_on(*d)).collect();
+            closed.sort_unstable();
+            closed.dedup();
+            let idx = states.iter().position(|c| *c == closed).unwrap_or_else(|| {
+                states.push(closed);
+                states.len() - 1
+            });
+            week_state.push(idx);
+            free_dates.push(
+                days.into_iter()
+                    .filter(|d| s.horizon.is_working_weekday(*d) && !s.horizon.is_holiday(*d))
+                    .collect(),
+            );
+        }
+        let routes = states
+            .iter()
+            .map(|closed| {
+                let m = net.with_closed(closed.clone());
+                (0..s.specialists.len())
+                    .map(|r| routes_for(s, &m, SpecialistId::from_index(r)))
+                    .collect()
+            })
+            .collect();
+        Context {
+            scenario: s,
+            routes,
+            week_state,
+            free_dates,
+        }
+    }
+
+    /// Candidate routes of a record in a week (roads closed that week left out).
+    pub fn routes(&self, r: SpecialistId, week: u32) -> &[Route] {
+        &self.routes[self.week_state[week as usize]][r.index()]
+    }
+
+    /// Whether a person can work on `date` (no leave on any of their records).
+    pub fn person_free(&self, p: PersonId, date: NaiveDate) -> bool {
+        let s = self.scenario;
+        !s.person(p)
+            .records
+            .iter()
+            .any(|r| s.specialist(*r).is_unavailable_on(date))
+    }
+
+    /// Longest run of consecutive free working days of a person in a week:
+    /// the most days a trip can take.
+    pub fn budget(&self, p: PersonId, week: u32) -> u32 {
+        let s = self.scenario;
+        let monday = s.horizon.week_start(week);
+        let (mut best, mut run) = (0, 0);
+        for d in (0..7).map(|d| monday + Days::new(d)) {
+            if !s.horizon.is_working_weekday(d) {
+                continue;
+            }
+            if !s.horizon.is_holiday(d) && self.person_free(p, d) {
+                run += 1;
+                best = best.max(run);
+            } else {
+                run = 0;
+            }
+        }
+        best
+    }
+
+    /// Calendar months a week's working days fall in (one or two). A trip
+    /// counts against the limits of each, so the limits hold whatever day it
+    /// departs.
+    pub fn months(&self, week: u32) -> Vec<(i32, u32)> {
+        let s = self.scenario;
+        let monday = s.horizon.week_start(week);
+        let mut out: Vec<(i32, u32)> = (0..7)
+            .map(|d| monday + Days::new(d))
+            .filter(|d| s.horizon.is_working_weekday(*d))
+            .map(|d| (d.year(), d.month()))
+            .collect();
+        out.dedup();
+        out
+    }
+}

@@ -1,0 +1,72 @@
+//! The pieces of the integer program as the constraint families add them.
+
+use good_lp::{Constraint, Expression};
+use serde::Serialize;
+
+/// Rule groups, for reporting model size and explaining infeasibility.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Group {
+    /// A trip's days fit the week and match its route.
+    TripShape,
+    /// One trip a week per person; monthly trip and day limits.
+    Person,
+    /// No duplicate specialty visit within the minimum spacing.
+    Spacing,
+    /// Coverage rhythm (soft).
+    Coverage,
+    /// Consulting rooms per facility.
+    Rooms,
+    /// Waiting-list dynamics.
+    Backlog,
+    /// Confirmed visits kept (hard only when pinned).
+    Commitments,
+}
+
+impl Group {
+    /// Every group, in a stable order.
+    pub const ALL: [Group; 7] = [
+        Group::TripShape,
+        Group::Person,
+        Group::Spacing,
+        Group::Coverage,
+        Group::Rooms,
+        Group::Backlog,
+        Group::Commitments,
+    ];
+
+    /// What the group means, for explanations.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Group::TripShape => "trips must fit the person's free days of the week",
+            Group::Person => "one trip a week per person and the monthly trip/day limits",
+            Group::Spacing => "no specialty twice at a locality within its minimum spacing",
+            Group::Coverage => "every waiting list visited at least every max-gap weeks",
+            Group::Rooms => "consulting rooms per facility",
+            Group::Backlog => "waiting-list dynamics",
+            Group::Commitments => "confirmed visits pinned to their week",
+        }
+    }
+}
+
+/// Constraints (tagged) and objective terms collected from the families.
+#[derive(Default)]
+pub struct Parts {
+    pub rows: Vec<(Group, Constraint)>,
+    pub objective: Expression,
+    /// Constant part of the objective (e.g. the penalty of every confirmed
+    /// visit, which keeping a visit then earns back).
+    pub constant: f64,
+}
+
+impl Parts {
+    /// Add a constraint of a group.
+    pub fn row(&mut self, g: Group, c: Constraint) {
+        self.rows.push((g, c));
+    }
+
+    /// Rows per group.
+    pub fn count(&self, g: Group) -> usize {
+        self.rows.iter().filter(|(x, _)| *x == g).count()
+    }
+}

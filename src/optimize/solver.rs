@@ -1,0 +1,291 @@
+//! Running HiGHS on the program good_lp built, keeping what good_lp drops:
+//! the model status as an answer (not an error), the dual bound and the gap.
+
+use super::parts::Parts;
+use super::vars::Book;
+use ::highs::{HighsModelStatus, HighsSolutionStatus};
+use good_lp::{SolverModel, highs};
+use serde::Serialize;
+use std::io::{BufRead, BufReader, Seek};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// What the solver concluded about the model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Proven optimal (gap zero).
+    Optimal,
+    /// A plan within the requested gap of the bound.
+    FeasibleWithGap,
+    /// Time ran out with a plan, above the requested gap.
+    TimeLimit,
+    /// Time ran out before any plan was found.
+    NoSolution,
+    /// The rules contradict each other.
+    Infeasible,
+}
+
+impl Status {
+    /// Whether a plan comes with this status.
+    pub fn has_plan(self) -> bool {
+        matches!(
+            self,
+            Status::Optimal | Status::FeasibleWithGap | Status::TimeLimit
+        )
+    }
+}
+
+/// Solver settings.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub time_limit: f64,
+    pub gap: f64,
+    pub threads: u32,
+}
+
+/// Progress of a running solve (objective values include the constant part).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Progress {
+    /// Best plan's objective so far.
+    pub incumbent: Option<f64>,
+    /// Best proven lower bound so far.
+    pub bound: Option<f64>,
+    /// Relative gap in percent.
+    pub gap_percent: Option<f64>,
+    /// Seconds since the solve started.
+    pub seconds: f64,
+}
+
+/// Outcome of one solve.
+pub struct Raw {
+    pub status: Status,
+    pub objective: Option<f64>,
+    pub bound: Option<f64>,
+    pub gap: Option<f64>,
+    pub columns: Option<Vec<f64>>,
+    pub seconds: f64,
+}
+
+/// The solver failed (not a model answer: a bug or a broken installation).
+#[derive(Debug, thiserror::Error)]
+#[error("HiGHS failed: {0}")]
+pub struct SolverError(pub String);
+
+/// Solve `parts` with HiGHS.
+pub fn run(
+    book: Book,
+    parts: Parts,
+    settings: &Settings,
+    warm: Option<&[f64]>,
+    progress: Option<&(dyn Fn(Progress) + Sync)>,
+) -> Result<Raw, SolverError> {
+    let constant = parts.constant;
+    let mut problem = book.vars.minimise(parts.objective).using(highs);
+    for (_, row) in parts.rows {
+        problem.add_constraint(row);
+    }
+    let mut model = problem
+        .try_into_inner()
+        .map_err(|e| SolverError(e.to_string()))?;
+    model.make_quiet();
+    let set = |m: &mut ::highs::Model, k: &str, v: f64| m.try_set_option(k, v).map(|_| ());
+    set(&mut model, "time_limit", settings.time_limit.max(0.01))
+        .and_then(|_| set(&mut model, "mip_rel_gap", settings.gap.max(0.0)))
+        .map_err(|e| SolverError(format!("setting options: {e:?}")))?;
+    model
+        .try_set_option("threads", settings.threads.max(1) as i32)
+        .map_err(|e| SolverError(format!("setting threads: {e:?}")))?;
+    let log = progress.map(|_| log_path());
+    if let Some(path) = &log {
+        let _ = std::fs::remove_file(path);
+        let path = path.to_string_lossy().into_owned();
+        model
+            .try_set_option("log_file", path.as_str())
+            .and_then(|_| model.try_set_option("output_flag", true))
+            .and_then(|_| model.try_set_option("log_to_console", false))
+            .map_err(|e| SolverError(format!("setting the log: {e:?}")))?;
+    }
+    if let Some(w) = warm {
+        model.set_solution(Some(w), None, None, None);
+    }
+    let done = Arc::new(AtomicBool::new(false));
+    let started = Instant::now();
+    let solved = std::thread::scope(|scope| {
+        if let (Some(cb), Some(path)) = (progress, log.clone()) {
+            let done = Arc::clone(&done);
+            scope.spawn(move || follow_log(path, constant, started, &done, cb));
+        }
+        let r = model.try_solve();
+        done.store(true, Ordering::Relaxed);
+        r
+    })
+    .map_err(|e| SolverError(format!("solve: {e:?}")))?;
+    if let Some(path) = &log {
+        let _ = std::fs::remove_file(path);
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let feasible = solved.primal_solution_status() == HighsSolutionStatus::Feasible;
+    let status = match solved.status() {
+        HighsModelStatus::Optimal if feasible => {
+            if solved.mip_gap().is_finite() && solved.mip_gap() > 1e-9 {
+                Status::FeasibleWithGap
+            } else {
+                Status::Optimal
+            }
+        }
+        HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
+            Status::Infeasible
+        }
+        HighsModelStatus::ReachedTimeLimit
+        | HighsModelStatus::ReachedIterationLimit
+        | HighsModelStatus::ReachedSolutionLimit
+        | HighsModelStatus::ReachedInterrupt
+        | HighsModelStatus::ReachedMemoryLimit => {
+            if feasible {
+                Status::TimeLimit
+            } else {
+                Status::NoSolution
+            }
+        }
+        other => return Err(SolverError(format!("unexpected model status {other:?}"))),
+    };
+    if !status.has_plan() {
+        return Ok(Raw {
+            status,
+            objective: None,
+            bound: None,
+            gap: None,
+            columns: None,
+            seconds,
+        });
+    }
+    let objective = solved.objective_value() + constant;
+    let bound = solved
+        .double_info_value(c"mip_dual_bound")
+        .ok()
+        .filter(|b| b.is_finite())
+        .map(|b| b + constant)
+        // A pure LP (no integers) has no MIP bound: its optimum is its own bound.
+        .or(Some(objective));
+    let gap = bound.map(|b| relative_gap(objective, b));
+    Ok(Raw {
+        status,
+        objective: Some(objective),
+        bound,
+        gap,
+        columns: Some(solved.get_solution().columns().to_vec()),
+        seconds,
+    })
+}
+
+/// (objective − bound) / |objective|, as HiGHS defines the MIP gap.
+pub fn relative_gap(objective: f64, bound: f64) -> f64 {
+    if objective.abs() < 1e-9 {
+        0.0
+    } else {
+        ((objective - bound) / objective.abs()).max(0.0)
+    }
+}
+
+fn log_path() -> PathBuf {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    std::env::temp_dir().join(format!(
+        "itinera-highs-{}-{}.log",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ))
+}
+
+/// Read HiGHS's MIP log as it grows and report each progress line.
+fn follow_log(
+    path: PathBuf,
+    constant: f64,
+    started: Instant,
+    done: &AtomicBool,
+    cb: &(dyn Fn(Progress) + Sync),
+) {
+    let mut offset = 0u64;
+    loop {
+        let finished = done.load(Ordering::Relaxed);
+        if let Ok(mut f) = std::fs::File::open(&path)
+            && f.seek(std::io::SeekFrom::Start(offset)).is_ok()
+        {
+            let mut reader = BufReader::new(f);
+            let mut line = String::new();
+            while reader.read_line(&mut line).unwrap_or(0) > 0 {
+                if !line.ends_with('\n') {
+                    break;
+                }
+                offset += line.len() as u64;
+                if let Some(mut p) = parse_progress(&line) {
+                    p.incumbent = p.incumbent.map(|x| x + constant);
+                    p.bound = p.bound.map(|x| x + constant);
+                    p.seconds = started.elapsed().as_secs_f64();
+                    cb(p);
+                }
+                line.clear();
+            }
+        }
+        if finished {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// Parse one row of HiGHS's branch-and-bound table:
+/// `[src] proc inqueue leaves expl% bestbound bestsol gap% cuts inlp confl lpiters time`.
+pub fn parse_progress(line: &str) -> Option<Progress> {
+    let tokens: Vec<&str> = line.split_whitespace().collect();
+    if !tokens.last()?.ends_with('s') {
+        return None;
+    }
+    let i = tokens.iter().position(|t| t.ends_with('%'))?;
+    let num = |t: &str| {
+        t.trim_end_matches('%')
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+    };
+    let bound = num(tokens.get(i + 1)?);
+    let incumbent = num(tokens.get(i + 2)?);
+    let gap = tokens.get(i + 3).and_then(|t| num(t));
+    bound?;
+    Some(Progress {
+        incumbent,
+        bound,
+        gap_percent: gap,
+        seconds: 0.0,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_highs_branch_and_bound_rows() {
+        let p = parse_progress(
+            " H       0       0         0   0.00%   1234.5          5678.9            78.26%        0      0      0         0     0.1s\n",
+        )
+        .unwrap();
+        assert_eq!(p.bound, Some(1234.5));
+        assert_eq!(p.incumbent, Some(5678.9));
+        assert_eq!(p.gap_percent, Some(78.26));
+        let none = parse_progress(
+            "         0       0         0   0.00%   1234.5   inf   inf   0 0 0 0 0.1s",
+        )
+        .unwrap();
+        assert_eq!(none.incumbent, None);
+        assert!(parse_progress("Presolving model").is_none());
+    }
+
+    #[test]
+    fn gap_is_relative_to_the_objective() {
+        assert_eq!(relative_gap(100.0, 99.0), 0.01);
+        assert_eq!(relative_gap(0.0, 0.0), 0.0);
+    }
+}

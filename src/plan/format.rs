@@ -1,0 +1,194 @@
+//! `plan.json`, schema `itinera.plan/1`: the contract between the optimizer,
+//! the checker, the exports and outside tools (see docs/plan-format.md).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Schema name written in every plan.
+pub const SCHEMA: &str = "itinera.plan/1";
+
+/// A unified rotation plan.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    /// Always [`SCHEMA`].
+    pub schema: String,
+    /// Scenario name.
+    pub scenario: String,
+    /// itinera version that wrote the plan.
+    pub generator: String,
+    /// Solver outcome.
+    pub solver: SolverReport,
+    /// Every visit: planned ones, and existing ones that were dropped.
+    pub visits: Vec<Visit>,
+    /// Every trip of the plan.
+    pub trips: Vec<TripRecord>,
+    /// Scores of the plan.
+    pub metrics: Metrics,
+    /// Every conflict of the existing calendars and how the plan resolves it.
+    pub conflicts: Vec<Resolution>,
+}
+
+/// How the solve went.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SolverReport {
+    /// optimal, feasible_with_gap, time_limit, no_solution, infeasible.
+    pub status: String,
+    /// Objective of the plan (currency).
+    pub objective: Option<f64>,
+    /// Proven lower bound.
+    pub bound: Option<f64>,
+    /// Relative gap.
+    pub gap: Option<f64>,
+    /// Seconds building the program.
+    pub build_seconds: f64,
+    /// Seconds in HiGHS.
+    pub solve_seconds: f64,
+    /// Rows, columns, binaries, integers, rows per rule group.
+    pub model: BTreeMap<String, serde_json::Value>,
+    /// Options used.
+    pub options: BTreeMap<String, serde_json::Value>,
+    /// When infeasible: rule groups whose removal makes the program feasible.
+    pub conflicting_groups: Vec<String>,
+}
+
+/// Where a visit comes from, relative to the existing calendars.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// An existing visit kept: same person, locality and week.
+    Kept,
+    /// An existing visit that still happens at that locality, another week or by another person.
+    Moved,
+    /// A visit no calendar had.
+    New,
+    /// An existing visit the plan does not make.
+    Dropped,
+}
+
+/// One visit.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Visit {
+    /// Visit id (`P0001`…; dropped visits keep their calendar id).
+    pub id: String,
+    /// Specialist record id.
+    pub specialist: String,
+    /// Person id.
+    pub person: String,
+    /// Institution id of the record.
+    pub institution: String,
+    /// Specialty id.
+    pub specialty: String,
+    /// Locality id.
+    pub locality: String,
+    /// Facility id.
+    pub facility: String,
+    /// Trip id (none for dropped visits).
+    pub trip: Option<String>,
+    /// First consultation day.
+    pub start: NaiveDate,
+    /// Every consultation day.
+    pub dates: Vec<NaiveDate>,
+    /// Number of consultation days.
+    pub days: u32,
+    /// Patients it can see (days × patients per day).
+    pub capacity: u32,
+    /// Relation to the existing calendars.
+    pub origin: Origin,
+    /// Id of the existing visit it keeps, moves or drops.
+    pub existing: Option<String>,
+}
+
+/// One trip.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TripRecord {
+    /// Trip id (`T0001`…).
+    pub id: String,
+    /// Specialist record id.
+    pub specialist: String,
+    /// Week (0-based).
+    pub week: u32,
+    /// Departure date.
+    pub depart: NaiveDate,
+    /// Return date.
+    #[serde(rename = "return")]
+    pub return_date: NaiveDate,
+    /// Locality ids in visiting order.
+    pub stops: Vec<String>,
+    /// Km driven.
+    pub km: f64,
+    /// Nights away.
+    pub nights: u32,
+    /// Whether the specialist commutes daily.
+    pub commute: bool,
+    /// Travel cost.
+    pub cost: f64,
+}
+
+/// Scores of a plan (recomputed independently by `itinera check`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Metrics {
+    /// Visits made.
+    pub visits: usize,
+    /// Consultation days.
+    pub consultation_days: u32,
+    /// Patients seen.
+    pub patients_served: f64,
+    /// Patient-weeks of waiting.
+    pub patient_weeks_waiting: f64,
+    /// Patient-weeks weighted per specialty.
+    pub weighted_patient_weeks: f64,
+    /// Patients waiting at the end of the horizon.
+    pub unmet_at_end: f64,
+    /// Km driven.
+    pub km: f64,
+    /// Travel cost.
+    pub travel_cost: f64,
+    /// Pairs of visits of one specialty at one locality within its spacing.
+    pub duplicate_visits: usize,
+    /// Waiting lists whose longest visit-free run reaches their max gap.
+    pub coverage_gaps: usize,
+    /// Windows of max-gap weeks without a visit, summed over waiting lists.
+    pub uncovered_windows: usize,
+    /// Confirmed visits not kept.
+    pub confirmed_changed: usize,
+    /// Visits per origin.
+    pub origins: BTreeMap<String, usize>,
+    /// Objective recomputed from the plan: waiting + travel + change + coverage penalties.
+    pub objective: f64,
+    /// Longest run of weeks without a visit, per waiting list.
+    pub longest_without_visit: Vec<GapEntry>,
+}
+
+/// Longest visit-free run of one waiting list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GapEntry {
+    /// Locality id.
+    pub locality: String,
+    /// Specialty id.
+    pub specialty: String,
+    /// Weeks.
+    pub weeks: u32,
+    /// The specialty's max gap.
+    pub max_gap_weeks: u32,
+}
+
+/// An input conflict and what became of its visits.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Resolution {
+    /// Conflict kind (as in `itinera conflicts --json`).
+    pub kind: String,
+    /// Existing visit ids involved.
+    pub visits: Vec<String>,
+    /// What the conflict was.
+    pub message: String,
+    /// What the plan did, e.g. `m1 kept; c1 dropped`.
+    pub resolution: String,
+}

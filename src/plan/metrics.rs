@@ -1,0 +1,152 @@
+//! Scores of a plan, computed from the plan's visits and trips and the
+//! scenario only, so `itinera check` recomputes them from the file and
+//! compares them with what the file claims and with the solver's objective.
+
+use super::format::{GapEntry, Metrics, Origin, TripRecord, Visit};
+use crate::calendar::status_quo::longest_without_visit;
+use crate::model::waiting::{WeeklyCapacity, simulate_all};
+use crate::model::{Scenario, VisitStatus};
+use std::collections::{BTreeMap, HashMap};
+
+/// Compute the metrics of `visits` (dropped ones ignored) and `trips`.
+pub fn compute(s: &Scenario, visits: &[Visit], trips: &[TripRecord]) -> Metrics {
+    let weeks = s.horizon.weeks as usize;
+    let loc: HashMap<&str, usize> = s
+        .localities
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.code.as_str(), i))
+        .collect();
+    let spec: HashMap<&str, usize> = s
+        .specialties
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (x.code.as_str(), i))
+        .collect();
+    let made: Vec<&Visit> = visits
+        .iter()
+        .filter(|v| v.origin != Origin::Dropped)
+        .collect();
+    let mut capacity: WeeklyCapacity = BTreeMap::new();
+    let mut visit_weeks: BTreeMap<(usize, usize), Vec<u32>> = BTreeMap::new();
+    for v in &made {
+        let (Some(&l), Some(&sp), Some(w)) = (
+            loc.get(v.locality.as_str()),
+            spec.get(v.specialty.as_str()),
+            s.horizon.week_of(v.start),
+        ) else {
+            continue;
+        };
+        let key = (
+            crate::model::LocalityId::from_index(l),
+            crate::model::SpecialtyId::from_index(sp),
+        );
+        let ppd = f64::from(s.specialties[sp].patients_per_day);
+        capacity.entry(key).or_insert_with(|| vec![0.0; weeks])[w as usize] +=
+            v.dates.len() as f64 * ppd;
+        visit_weeks.entry((l, sp)).or_default().push(w);
+    }
+    let outcomes = simulate_all(s, &capacity);
+    let (mut served, mut pw, mut wpw, mut unmet) = (0.0, 0.0, 0.0, 0.0);
+    let mut gaps = Vec::new();
+    let mut uncovered = 0usize;
+    for (d, o) in s.demand.iter().zip(&outcomes) {
+        let sp = s.specialty(d.specialty);
+        served += o.served;
+        pw += o.patient_weeks;
+        wpw += o.patient_weeks * sp.waiting_weight;
+        unmet += o.unmet_at_end;
+        let mut vw = visit_weeks
+            .get(&(d.locality.index(), d.specialty.index()))
+            .cloned()
+            .unwrap_or_default();
+        vw.sort_unstable();
+        uncovered += uncovered_windows(s.horizon.weeks, sp.max_gap_weeks, &vw);
+        gaps.push(GapEntry {
+            locality: s.locality(d.locality).code.clone(),
+            specialty: sp.code.clone(),
+            weeks: longest_without_visit(s.horizon.weeks, &vw),
+            max_gap_weeks: sp.max_gap_weeks,
+        });
+    }
+    let mut duplicates = 0;
+    for ((_, sp), ws) in &visit_weeks {
+        let k = s.specialties[*sp].min_spacing_weeks;
+        for (i, a) in ws.iter().enumerate() {
+            duplicates += ws[i + 1..].iter().filter(|b| a.abs_diff(**b) < k).count();
+        }
+    }
+    let mut origins: BTreeMap<String, usize> = BTreeMap::new();
+    for v in visits {
+        let key = serde_json::to_value(v.origin)
+            .ok()
+            .and_then(|x| x.as_str().map(str::to_string))
+            .unwrap_or_default();
+        *origins.entry(key).or_default() += 1;
+    }
+    let confirmed: HashMap<&str, bool> = s
+        .calendar
+        .iter()
+        .map(|v| (v.code.as_str(), v.status == VisitStatus::Confirmed))
+        .collect();
+    let confirmed_changed = s
+        .calendar
+        .iter()
+        .filter(|v| v.status == VisitStatus::Confirmed)
+        .count()
+        - visits
+            .iter()
+            .filter(|v| v.origin == Origin::Kept)
+            .filter(|v| {
+                v.existing
+                    .as_deref()
+                    .is_some_and(|e| confirmed.get(e) == Some(&true))
+            })
+            .count();
+    let km: f64 = trips.iter().map(|t| t.km).sum();
+    let travel_cost: f64 = trips.iter().map(|t| t.cost).sum();
+    let objective = s.weights.patient_week * wpw
+        + travel_cost
+        + s.weights.change_confirmed * confirmed_changed as f64
+        + s.weights.coverage_gap_week * uncovered as f64;
+    Metrics {
+        visits: made.len(),
+        consultation_days: made.iter().map(|v| v.dates.len() as u32).sum(),
+        patients_served: served,
+        patient_weeks_waiting: pw,
+        weighted_patient_weeks: wpw,
+        unmet_at_end: unmet,
+        km,
+        travel_cost,
+        duplicate_visits: duplicates,
+        coverage_gaps: gaps.iter().filter(|g| g.weeks >= g.max_gap_weeks).count(),
+        uncovered_windows: uncovered,
+        confirmed_changed,
+        origins,
+        objective,
+        longest_without_visit: gaps,
+    }
+}
+
+/// Windows of `g` consecutive weeks holding no visit (sorted visit weeks).
+pub fn uncovered_windows(weeks: u32, g: u32, visit_weeks: &[u32]) -> usize {
+    if g > weeks {
+        return 0;
+    }
+    (0..=weeks - g)
+        .filter(|start| !visit_weeks.iter().any(|w| *w >= *start && *w < start + g))
+        .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::uncovered_windows;
+
+    #[test]
+    fn windows_without_visits() {
+        assert_eq!(uncovered_windows(8, 4, &[]), 5);
+        assert_eq!(uncovered_windows(8, 4, &[3]), 1); // window 4..7
+        assert_eq!(uncovered_windows(8, 4, &[3, 7]), 0);
+        assert_eq!(uncovered_windows(3, 4, &[]), 0);
+    }
+}

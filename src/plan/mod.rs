@@ -1,0 +1,288 @@
+//! The unified plan: the optimizer's trips laid out on days, turned into
+//! visits that say where they come from (kept, moved, new, dropped), scored,
+//! and written as `plan.json` ([`format`]).
+
+pub mod format;
+pub mod metrics;
+pub mod schedule;
+
+use crate::calendar::{self, conflicts};
+use crate::model::*;
+use crate::network::RoadNetwork;
+use crate::optimize::{self, ChosenTrip, Context, NoGood, Options, Progress, Solution, Status};
+use crate::trips::DayUse;
+use format::*;
+use std::collections::BTreeMap;
+
+/// Why a plan could not be assembled.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    /// The week's rooms could not be laid out.
+    #[error(transparent)]
+    Layout(#[from] schedule::NoLayout),
+    /// The solver failed.
+    #[error(transparent)]
+    Solver(#[from] optimize::SolverError),
+}
+
+/// Weeks within which an existing visit counts as moved rather than dropped.
+const MOVE_WINDOW_WEEKS: u32 = 4;
+
+/// Most re-solves when chosen trips cannot share a week's rooms.
+const MAX_LAYOUT_ROUNDS: usize = 20;
+
+/// Optimize and lay out the days: when a week's trips cannot share the rooms,
+/// forbid that combination and solve again.
+pub fn solve(
+    s: &Scenario,
+    net: &RoadNetwork,
+    opts: &Options,
+    progress: Option<&(dyn Fn(Progress) + Sync)>,
+) -> Result<Solution, PlanError> {
+    let ctx = Context::new(s, net);
+    let mut cuts = Vec::new();
+    let started = std::time::Instant::now();
+    loop {
+        let mut round = opts.clone();
+        round.time_limit = (opts.time_limit - started.elapsed().as_secs_f64()).max(1.0);
+        let mut sol = optimize::optimize(&ctx, &round, &cuts, progress)?;
+        sol.solve_seconds = started.elapsed().as_secs_f64() - sol.build_seconds;
+        if !sol.status.has_plan() {
+            return Ok(sol);
+        }
+        match schedule::lay_out(s, &sort_trips(s, sol.trips.clone())) {
+            Ok(_) => return Ok(sol),
+            Err(e) if cuts.len() < MAX_LAYOUT_ROUNDS => {
+                let trips = sol
+                    .trips
+                    .iter()
+                    .filter(|t| t.week == e.week)
+                    .map(|t| {
+                        (
+                            t.trip.record,
+                            t.trip.stops.iter().map(|x| x.locality).collect(),
+                        )
+                    })
+                    .collect();
+                cuts.push(NoGood {
+                    week: e.week,
+                    trips,
+                });
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+fn sort_trips(s: &Scenario, mut chosen: Vec<ChosenTrip>) -> Vec<ChosenTrip> {
+    chosen.sort_by(|a, b| {
+        (a.week, &s.specialist(a.trip.record).code)
+            .cmp(&(b.week, &s.specialist(b.trip.record).code))
+    });
+    chosen
+}
+
+/// Assemble the plan from the optimizer's solution.
+pub fn assemble(
+    s: &Scenario,
+    net: &RoadNetwork,
+    sol: &Solution,
+    options: BTreeMap<String, serde_json::Value>,
+) -> Result<Plan, PlanError> {
+    let chosen = sort_trips(s, sol.trips.clone());
+    let dates = schedule::lay_out(s, &chosen)?;
+    let mut order: Vec<usize> = (0..chosen.len()).collect();
+    order.sort_by(|a, b| {
+        (dates[*a][0], &s.specialist(chosen[*a].trip.record).code)
+            .cmp(&(dates[*b][0], &s.specialist(chosen[*b].trip.record).code))
+    });
+    let mut trips = Vec::new();
+    let mut visits: Vec<Visit> = Vec::new();
+    let mut keys = Vec::new(); // (person, specialty, locality, week) of each planned visit
+    for (n, &i) in order.iter().enumerate() {
+        let ct = &chosen[i];
+        let rec = s.specialist(ct.trip.record);
+        let tid = format!("T{:04}", n + 1);
+        let d = &dates[i];
+        trips.push(TripRecord {
+            id: tid.clone(),
+            specialist: rec.code.clone(),
+            week: ct.week,
+            depart: d[0],
+            return_date: *d.last().unwrap_or(&d[0]),
+            stops: ct
+                .trip
+                .stops
+                .iter()
+                .map(|x| s.locality(x.locality).code.clone())
+                .collect(),
+            km: ct.trip.shape.km,
+            nights: ct.trip.shape.nights,
+            commute: ct.trip.shape.commute,
+            cost: ct.trip.shape.cost,
+        });
+        for (k, stop) in ct.trip.stops.iter().enumerate() {
+            let stop_dates: Vec<_> = ct
+                .trip
+                .shape
+                .pattern
+                .iter()
+                .zip(d)
+                .filter(|(u, _)| **u == DayUse::Consult(k as u8))
+                .map(|(_, date)| *date)
+                .collect();
+            let sp = s.specialty(rec.specialty);
+            visits.push(Visit {
+                id: format!("P{:04}", visits.len() + 1),
+                specialist: rec.code.clone(),
+                person: s.person(rec.person).code.clone(),
+                institution: s.institution(rec.institution).code.clone(),
+                specialty: sp.code.clone(),
+                locality: s.locality(stop.locality).code.clone(),
+                facility: s.facility(stop.facility).code.clone(),
+                trip: Some(tid.clone()),
+                start: stop_dates[0],
+                days: stop_dates.len() as u32,
+                capacity: stop_dates.len() as u32 * sp.patients_per_day,
+                dates: stop_dates,
+                origin: Origin::New,
+                existing: None,
+            });
+            keys.push((rec.person, rec.specialty, stop.locality, ct.week));
+        }
+    }
+    let dropped = match_origins(s, &mut visits, &keys);
+    visits.extend(dropped);
+    let merged = calendar::merge(s);
+    let found = conflicts::find(s, net, &merged);
+    let by_existing: BTreeMap<&str, &Visit> = visits
+        .iter()
+        .filter_map(|v| v.existing.as_deref().map(|e| (e, v)))
+        .collect();
+    let conflicts = found
+        .iter()
+        .map(|c| Resolution {
+            kind: serde_json::to_value(c.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            visits: c.visits.clone(),
+            message: c.message.clone(),
+            resolution: c
+                .visits
+                .iter()
+                .map(|id| match by_existing.get(id.as_str()) {
+                    Some(v) if v.origin == Origin::Kept => format!("{id} kept on {}", v.start),
+                    Some(v) if v.origin == Origin::Moved => format!(
+                        "{id} moved to {} ({} at {})",
+                        v.start, v.specialist, v.locality
+                    ),
+                    _ => format!("{id} dropped"),
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+        })
+        .collect();
+    let metrics = metrics::compute(s, &visits, &trips);
+    let status = serde_json::to_value(sol.status)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    let mut model = BTreeMap::new();
+    model.insert("rows".to_string(), sol.size.rows.into());
+    model.insert("columns".to_string(), sol.size.columns.into());
+    model.insert("binaries".to_string(), sol.size.binaries.into());
+    model.insert("integers".to_string(), sol.size.integers.into());
+    model.insert(
+        "rows_by_group".to_string(),
+        serde_json::to_value(&sol.size.rows_by_group).unwrap_or_default(),
+    );
+    Ok(Plan {
+        schema: SCHEMA.to_string(),
+        scenario: s.name.clone(),
+        generator: format!("itinera {}", env!("CARGO_PKG_VERSION")),
+        solver: SolverReport {
+            status,
+            objective: sol.objective,
+            bound: sol.bound,
+            gap: sol.gap,
+            build_seconds: sol.build_seconds,
+            solve_seconds: sol.solve_seconds,
+            model,
+            options,
+            conflicting_groups: sol
+                .conflicting_groups
+                .iter()
+                .filter_map(|g| {
+                    serde_json::to_value(g)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                })
+                .collect(),
+        },
+        visits,
+        trips,
+        metrics,
+        conflicts,
+    })
+}
+
+/// Mark planned visits kept or moved against the existing calendars; return
+/// the existing visits the plan drops.
+fn match_origins(
+    s: &Scenario,
+    visits: &mut [Visit],
+    keys: &[(PersonId, SpecialtyId, LocalityId, u32)],
+) -> Vec<Visit> {
+    let mut taken = vec![false; visits.len()];
+    let mut unmatched = Vec::new();
+    for e in &s.calendar {
+        let rec = s.specialist(e.specialist);
+        let week = s.horizon.week_of(e.start).unwrap_or(0);
+        let key = (rec.person, rec.specialty, e.locality, week);
+        if let Some(i) = (0..visits.len()).find(|i| !taken[*i] && keys[*i] == key) {
+            taken[i] = true;
+            visits[i].origin = Origin::Kept;
+            visits[i].existing = Some(e.code.clone());
+        } else {
+            unmatched.push((e, rec, week));
+        }
+    }
+    let mut dropped = Vec::new();
+    for (e, rec, week) in unmatched {
+        let near = (0..visits.len())
+            .filter(|i| !taken[*i] && keys[*i].1 == rec.specialty && keys[*i].2 == e.locality)
+            .filter(|i| keys[*i].3.abs_diff(week) <= MOVE_WINDOW_WEEKS)
+            .min_by_key(|i| (keys[*i].3.abs_diff(week), *i));
+        if let Some(i) = near {
+            taken[i] = true;
+            visits[i].origin = Origin::Moved;
+            visits[i].existing = Some(e.code.clone());
+            continue;
+        }
+        let sp = s.specialty(rec.specialty);
+        let dates = s.horizon.consultation_dates(e.start, e.days);
+        dropped.push(Visit {
+            id: e.code.clone(),
+            specialist: rec.code.clone(),
+            person: s.person(rec.person).code.clone(),
+            institution: s.institution(rec.institution).code.clone(),
+            specialty: sp.code.clone(),
+            locality: s.locality(e.locality).code.clone(),
+            facility: s.facility(e.facility).code.clone(),
+            trip: None,
+            start: e.start,
+            days: e.days,
+            capacity: e.days * sp.patients_per_day,
+            dates,
+            origin: Origin::Dropped,
+            existing: Some(e.code.clone()),
+        });
+    }
+    dropped
+}
+
+/// Whether a status carries a plan worth writing.
+pub fn writable(status: Status) -> bool {
+    status.has_plan()
+}
