@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 pub mod calendar;
+pub mod check;
 pub mod model;
 pub mod network;
 pub mod optimize;

@@ -4,7 +4,8 @@
 //! 1 the command failed (I/O, internal); 2 the input is invalid (every problem
 //! is printed to stderr); 3 `plan` hit its time limit above the requested gap
 //! (the plan is written); 4 no plan was found in time; 5 the rules are
-//! infeasible (the conflicting rule groups are printed).
+//! infeasible (the conflicting rule groups are printed); 6 `check` found
+//! rule violations in the plan.
 
 mod plan;
 
@@ -50,6 +51,16 @@ enum Command {
     },
     /// Optimize one unified rotation plan and write DIR/plan.json.
     Plan(plan::PlanArgs),
+    /// Verify a plan against every rule, independently of the optimizer.
+    Check {
+        /// Scenario folder (or its scenario.yaml).
+        scenario: PathBuf,
+        /// The plan.json to verify.
+        plan: PathBuf,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Summarise the candidate trips the optimizer chooses from.
     Trips {
         /// Scenario folder (or its scenario.yaml).
@@ -88,6 +99,11 @@ pub fn run() -> ExitCode {
         Command::Evaluate { scenario, json } => evaluate(&scenario, json),
         Command::Trips { scenario } => trips(&scenario),
         Command::Plan(args) => plan::run(&args),
+        Command::Check {
+            scenario,
+            plan,
+            json,
+        } => check(&scenario, &plan, json),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -181,4 +197,46 @@ fn trips(path: &Path) -> Result<(), Failure> {
     let catalog = itinera::trips::TripCatalog::build(&s, &net);
     print!("{}", render::trips_table(&s, &catalog));
     Ok(())
+}
+
+fn check(scenario: &Path, plan_path: &Path, json: bool) -> Result<(), Failure> {
+    let s = load(scenario)?;
+    let text = std::fs::read_to_string(plan_path)
+        .with_context(|| format!("reading {}", plan_path.display()))
+        .map_err(|e| Failure::Invalid(vec![plan_diagnostic(plan_path, None, &format!("{e:#}"))]))?;
+    let plan: itinera::plan::format::Plan = serde_json::from_str(&text).map_err(|e| {
+        Failure::Invalid(vec![plan_diagnostic(
+            plan_path,
+            Some((e.line() as u64, e.column() as u64)),
+            &e.to_string(),
+        )])
+    })?;
+    let net = RoadNetwork::new(&s);
+    let found = itinera::check::check(&s, &net, &plan);
+    if json {
+        let doc = serde_json::json!({"schema": "itinera.check/1", "plan": plan_path, "violations": found});
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&doc).context("encoding JSON")?
+        );
+    } else {
+        print!("{}", render::violations(&plan, &found));
+    }
+    if found.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Answer(6))
+    }
+}
+
+fn plan_diagnostic(path: &Path, at: Option<(u64, u64)>, message: &str) -> scenario::Diagnostic {
+    scenario::Diagnostic {
+        code: scenario::Code::PlanUnreadable,
+        file: path.to_path_buf(),
+        line: at.map(|a| a.0),
+        column: at.map(|a| a.1),
+        field: String::new(),
+        message: message.to_string(),
+        fix: "pass a plan.json written by `itinera plan` (schema itinera.plan/1)".to_string(),
+    }
 }

@@ -74,6 +74,15 @@ pub fn run(a: &PlanArgs) -> Result<(), Failure> {
     }
     if !sol.status.has_plan() {
         eprintln!("no plan: {}", render::status_label(sol.status));
+        eprintln!(
+            "program: {} rows, {} columns ({} binary, {} integer), built in {:.1}s, solved for {:.1}s",
+            sol.size.rows,
+            sol.size.columns,
+            sol.size.binaries,
+            sol.size.integers,
+            sol.build_seconds,
+            sol.solve_seconds
+        );
         if sol.status == Status::Infeasible {
             for g in &sol.conflicting_groups {
                 eprintln!(

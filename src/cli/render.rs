@@ -356,3 +356,24 @@ pub fn plan_summary(
     );
     out
 }
+
+pub fn violations(p: &itinera::plan::format::Plan, found: &[itinera::check::Violation]) -> String {
+    if found.is_empty() {
+        return format!(
+            "{}: plan ok — {} visits, {} trips: every rule holds and the metrics match\n",
+            p.scenario,
+            p.metrics.visits,
+            p.trips.len()
+        );
+    }
+    let rows: Vec<Vec<String>> = found
+        .iter()
+        .map(|v| vec![v.rule.to_string(), v.items.join(", "), v.message.clone()])
+        .collect();
+    format!(
+        "{}: {} violation(s)\n\n{}",
+        p.scenario,
+        found.len(),
+        table(&["rule", "visits/trips", "detail"], &rows)
+    )
+}

@@ -2,25 +2,31 @@
 //! served ≤ consultation days × patients per day, nobody served twice
 //! (backlog ≥ 0). The objective counts weighted patient-weeks of waiting.
 
-use super::parts::{Group, Parts};
+use super::parts::{Group, Parts, Scope};
 use super::vars::Book;
 use super::visits::ListVars;
 use crate::model::{LocalityId, Scenario, SpecialtyId};
-use good_lp::{Expression, Variable};
+use good_lp::Expression;
 use std::collections::BTreeMap;
 
-/// Backlog variables per waiting list, per week.
-pub type Backlogs = Vec<Vec<(Variable, usize)>>;
+/// Backlog and served columns per week, by demand row index.
+pub type Backlogs = Vec<(usize, Vec<(usize, usize)>)>;
 
 pub fn add(
     s: &Scenario,
     lists: &BTreeMap<(LocalityId, SpecialtyId), ListVars>,
+    scope: &Scope,
     book: &mut Book,
     p: &mut Parts,
 ) -> Backlogs {
     let n = s.horizon.weeks as usize;
     let mut out = Vec::with_capacity(s.demand.len());
-    for d in &s.demand {
+    for (i, d) in s
+        .demand
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| scope.has(d.specialty))
+    {
         let sp = s.specialty(d.specialty);
         let ppd = f64::from(sp.patients_per_day);
         let weight = s.weights.patient_week * sp.waiting_weight;
@@ -30,7 +36,7 @@ pub fn add(
         let mut backlog = Vec::with_capacity(n);
         for w in 0..n {
             let (b, bcol) = book.continuous(total);
-            let (served, _) = book.continuous(total);
+            let (served, scol) = book.continuous(total);
             // b_w = b_{w-1} + referrals - served_w
             p.row(
                 Group::Backlog,
@@ -39,10 +45,10 @@ pub fn add(
             let days = lv.map(|lv| lv.days[w].clone()).unwrap_or_default();
             p.row(Group::Backlog, Expression::from(served).leq(ppd * days));
             p.objective.add_mul(weight, b);
-            backlog.push((b, bcol));
+            backlog.push((bcol, scol));
             prev = Expression::from(b);
         }
-        out.push(backlog);
+        out.push((i, backlog));
     }
     out
 }

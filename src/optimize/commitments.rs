@@ -6,7 +6,7 @@
 //! person booked twice by both institutions) share one planned visit, so at
 //! most one of them can be kept.
 
-use super::parts::{Group, Parts};
+use super::parts::{Group, Parts, Scope};
 use super::vars::{Book, WeekVars};
 use crate::model::{LocalityId, PersonId, Scenario, SpecialtyId, VisitId, VisitStatus};
 use good_lp::{Expression, Variable};
@@ -15,7 +15,14 @@ use std::collections::BTreeMap;
 /// Whether each confirmed visit is kept, by visit.
 pub type Kept = Vec<(VisitId, Variable, usize)>;
 
-pub fn add(s: &Scenario, weeks: &[WeekVars], pin: bool, book: &mut Book, p: &mut Parts) -> Kept {
+pub fn add(
+    s: &Scenario,
+    weeks: &[WeekVars],
+    scope: &Scope,
+    pin: bool,
+    book: &mut Book,
+    p: &mut Parts,
+) -> Kept {
     let mut out = Vec::new();
     let mut groups: BTreeMap<(PersonId, SpecialtyId, LocalityId, u32), Vec<Variable>> =
         BTreeMap::new();
@@ -27,6 +34,9 @@ pub fn add(s: &Scenario, weeks: &[WeekVars], pin: bool, book: &mut Book, p: &mut
             continue;
         };
         let rec = s.specialist(v.specialist);
+        if !scope.has(rec.specialty) {
+            continue;
+        }
         let (kept, col) = book.continuous(1.0);
         if pin {
             p.row(Group::Commitments, Expression::from(kept).geq(1.0));

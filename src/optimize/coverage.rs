@@ -3,7 +3,7 @@
 //! `weights.coverage_gap_week` (a run of L visit-free weeks costs L − G + 1
 //! windows), so impossible rhythms are reported rather than infeasible.
 
-use super::parts::{Group, Parts};
+use super::parts::{Group, Parts, Scope};
 use super::vars::Book;
 use super::visits::ListVars;
 use crate::model::{LocalityId, Scenario, SpecialtyId};
@@ -16,12 +16,13 @@ pub type Gaps = BTreeMap<(LocalityId, SpecialtyId), Vec<(Variable, usize)>>;
 pub fn add(
     s: &Scenario,
     lists: &BTreeMap<(LocalityId, SpecialtyId), ListVars>,
+    scope: &Scope,
     book: &mut Book,
     p: &mut Parts,
 ) -> Gaps {
     let mut gaps = Gaps::new();
     let n = s.horizon.weeks as usize;
-    for d in &s.demand {
+    for d in s.demand.iter().filter(|d| scope.has(d.specialty)) {
         let g = s.specialty(d.specialty).max_gap_weeks as usize;
         if g > n {
             continue;

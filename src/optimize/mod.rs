@@ -11,6 +11,7 @@ mod backlog;
 mod commitments;
 mod context;
 mod coverage;
+mod greedy;
 mod parts;
 mod person;
 mod rooms;
@@ -21,25 +22,17 @@ mod vars;
 mod visits;
 
 pub use context::Context;
-pub use parts::Group;
+pub use parts::{Group, Scope};
 pub use solver::{Progress, SolverError, Status, relative_gap};
 
-use crate::model::Scenario;
+use crate::model::{Scenario, SpecialtyId};
 use crate::trips::Trip;
 use good_lp::Expression;
+use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
 use std::time::Instant;
-
-/// A combination of trips that must not all be chosen in one week (their
-/// days cannot be laid out within the facilities' rooms).
-#[derive(Clone, Debug, PartialEq)]
-pub struct NoGood {
-    /// Week (0-based).
-    pub week: u32,
-    /// (record, stops in order) of each trip of the combination.
-    pub trips: Vec<(crate::model::SpecialistId, Vec<crate::model::LocalityId>)>,
-}
 
 /// How to solve.
 #[derive(Clone, Debug)]
@@ -110,6 +103,8 @@ pub struct Solution {
     pub trips: Vec<ChosenTrip>,
     /// When infeasible: the rule groups whose removal makes it feasible.
     pub conflicting_groups: Vec<Group>,
+    /// Trips dropped afterwards because a week's rooms could not be laid out day by day.
+    pub dropped_for_rooms: usize,
 }
 
 struct Built {
@@ -117,37 +112,24 @@ struct Built {
     parts: parts::Parts,
     weeks: Vec<vars::WeekVars>,
     size: ModelSize,
+    backlogs: backlog::Backlogs,
+    gaps: coverage::Gaps,
+    kept: commitments::Kept,
 }
 
-fn build(ctx: &Context<'_>, opts: &Options, skip: Option<Group>, cuts: &[NoGood]) -> Built {
+fn build(ctx: &Context<'_>, opts: &Options, skip: Option<Group>, scope: &Scope) -> Built {
     let s = ctx.scenario;
     let mut book = vars::Book::default();
     let mut p = parts::Parts::default();
-    let weeks = vars::create(ctx, &mut book);
+    let weeks = vars::create(ctx, scope, &mut book);
     let lists = visits::gather(s, &weeks);
     trip_shape::add(s, &weeks, &mut p);
     person::add(ctx, &weeks, &mut p);
     spacing::add(s, &lists, &mut p);
-    coverage::add(s, &lists, &mut book, &mut p);
-    rooms::add(ctx, &weeks, &mut p);
-    backlog::add(s, &lists, &mut book, &mut p);
-    commitments::add(s, &weeks, opts.pin_confirmed, &mut book, &mut p);
-    for cut in cuts {
-        let mut e = Expression::default();
-        for wv in weeks.iter().filter(|wv| wv.week == cut.week) {
-            for rv in &wv.routes {
-                let stops: Vec<_> = rv.route.stops.iter().map(|(l, _)| *l).collect();
-                if cut
-                    .trips
-                    .iter()
-                    .any(|(r, st)| *r == wv.record && *st == stops)
-                {
-                    e.add_mul(1.0, rv.z);
-                }
-            }
-        }
-        p.row(Group::Rooms, e.leq(cut.trips.len() as f64 - 1.0));
-    }
+    let gaps = coverage::add(s, &lists, scope, &mut book, &mut p);
+    rooms::add(ctx, &weeks, scope, &mut p);
+    let backlogs = backlog::add(s, &lists, scope, &mut book, &mut p);
+    let kept = commitments::add(s, &weeks, scope, opts.pin_confirmed, &mut book, &mut p);
     if let Some(g) = skip {
         p.rows.retain(|(x, _)| *x != g);
     }
@@ -163,52 +145,258 @@ fn build(ctx: &Context<'_>, opts: &Options, skip: Option<Group>, cuts: &[NoGood]
         parts: p,
         weeks,
         size,
+        backlogs,
+        gaps,
+        kept,
     }
 }
 
-/// Build and solve the rotation program, excluding the `cuts` combinations.
-pub fn optimize(
+/// Specialties linked by a person holding records in several of them must be
+/// planned together; the others are independent except for rooms.
+pub fn components(s: &Scenario) -> Vec<BTreeSet<SpecialtyId>> {
+    let n = s.specialties.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(p: &mut [usize], mut x: usize) -> usize {
+        while p[x] != x {
+            p[x] = p[p[x]];
+            x = p[x];
+        }
+        x
+    }
+    for person in &s.persons {
+        let mut specs = person
+            .records
+            .iter()
+            .map(|r| s.specialist(*r).specialty.index());
+        if let Some(first) = specs.next() {
+            for other in specs {
+                let (a, b) = (find(&mut parent, first), find(&mut parent, other));
+                parent[a] = b;
+            }
+        }
+    }
+    let mut groups: BTreeMap<usize, BTreeSet<SpecialtyId>> = BTreeMap::new();
+    for i in 0..n {
+        let root = find(&mut parent, i);
+        groups
+            .entry(root)
+            .or_default()
+            .insert(SpecialtyId::from_index(i));
+    }
+    groups.into_values().collect()
+}
+
+/// One component's answer.
+struct Part {
+    raw: solver::Raw,
+    trips: Vec<ChosenTrip>,
+    size: ModelSize,
+    build_seconds: f64,
+}
+
+fn solve_scope(
     ctx: &Context<'_>,
     opts: &Options,
-    cuts: &[NoGood],
+    scope: &Scope,
+    start: Option<&[greedy::Pick]>,
+    settings: &solver::Settings,
     progress: Option<&(dyn Fn(Progress) + Sync)>,
-) -> Result<Solution, SolverError> {
-    let s = ctx.scenario;
+) -> Result<Part, SolverError> {
     let t0 = Instant::now();
-    let built = build(ctx, opts, None, cuts);
-    let build_seconds = t0.elapsed().as_secs_f64();
-    let settings = solver::Settings {
-        time_limit: opts.time_limit,
-        gap: opts.gap,
-        threads: opts.threads,
-    };
+    let built = build(ctx, opts, None, scope);
+    let warm = start.map(|picks| greedy::columns(ctx, &built, picks));
     let Built {
         book,
         parts,
         weeks,
         size,
+        ..
     } = built;
-    let raw = solver::run(book, parts, &settings, None, progress)?;
+    let build_seconds = t0.elapsed().as_secs_f64();
+    let raw = solver::run(book, parts, settings, warm.as_deref(), progress)?;
     let trips = raw
         .columns
         .as_deref()
-        .map(|cols| extract(s, &weeks, cols))
+        .map(|cols| extract(ctx.scenario, &weeks, cols))
         .unwrap_or_default();
-    let conflicting_groups = if raw.status == Status::Infeasible {
-        explain(ctx, opts, &settings)?
+    Ok(Part {
+        raw,
+        trips,
+        size,
+        build_seconds,
+    })
+}
+
+/// Build and solve the rotation program.
+///
+/// A greedy plan over all specialties (sharing the rooms) gives every solve a
+/// feasible start. The program is then solved per component of specialties
+/// (see [`components`]) in parallel, with the rooms counted per component
+/// only: without shared rooms the components are independent, so the sum of
+/// their bounds bounds the whole problem. The plan stage then settles rooms
+/// shared between components (see `crate::plan::solve`).
+pub fn optimize(
+    ctx: &Context<'_>,
+    opts: &Options,
+    progress: Option<&(dyn Fn(Progress) + Sync)>,
+) -> Result<Solution, SolverError> {
+    let s = ctx.scenario;
+    let started = Instant::now();
+    // Specialties nobody practises or waits for need no program.
+    let scopes: Vec<Scope> = components(s)
+        .into_iter()
+        .filter(|c| {
+            s.demand.iter().any(|d| c.contains(&d.specialty))
+                || s.specialists.iter().any(|r| c.contains(&r.specialty))
+        })
+        .map(|specialties| Scope {
+            specialties,
+            room_quota: BTreeMap::new(),
+        })
+        .collect();
+    // The greedy start may not keep every pinned visit: pinned programs start cold.
+    let start = (!opts.pin_confirmed).then(|| greedy::plan(ctx));
+    let threads = opts.threads.max(1) as usize;
+    let per_solve_threads = if scopes.len() >= threads {
+        1
     } else {
-        Vec::new()
+        opts.threads
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| SolverError(format!("thread pool: {e}")))?;
+    let left = (opts.time_limit - started.elapsed().as_secs_f64()).max(0.5);
+    let waves = scopes.len().div_ceil(threads).max(1) as f64;
+    let settings = solver::Settings {
+        time_limit: left / waves,
+        gap: opts.gap,
+        threads: per_solve_threads,
+    };
+    let latest: Mutex<Vec<Option<Progress>>> = Mutex::new(vec![None; scopes.len()]);
+    let solved: Vec<Result<Part, SolverError>> = pool.install(|| {
+        scopes
+            .par_iter()
+            .enumerate()
+            .map(|(i, scope)| {
+                let report = |p: Progress| {
+                    if let Some(cb) = progress {
+                        let mut l = latest.lock().unwrap_or_else(|e| e.into_inner());
+                        l[i] = Some(p);
+                        cb(combine(&l, started));
+                    }
+                };
+                solve_scope(
+                    ctx,
+                    opts,
+                    scope,
+                    start.as_deref(),
+                    &settings,
+                    progress.map(|_| &report as &(dyn Fn(Progress) + Sync)),
+                )
+            })
+            .collect()
+    });
+    let parts = solved
+        .into_iter()
+        .collect::<Result<Vec<Part>, SolverError>>()?;
+    merge(ctx, opts, parts, started)
+}
+
+/// Sum of the components' latest progress.
+fn combine(latest: &[Option<Progress>], started: Instant) -> Progress {
+    let sum = |f: &dyn Fn(&Progress) -> Option<f64>| -> Option<f64> {
+        latest
+            .iter()
+            .map(|p| p.as_ref().and_then(f))
+            .sum::<Option<f64>>()
+    };
+    let incumbent = sum(&|p| p.incumbent);
+    let bound = sum(&|p| p.bound);
+    Progress {
+        incumbent,
+        bound,
+        gap_percent: match (incumbent, bound) {
+            (Some(i), Some(b)) => Some(relative_gap(i, b) * 100.0),
+            _ => None,
+        },
+        seconds: started.elapsed().as_secs_f64(),
+    }
+}
+
+fn merge(
+    ctx: &Context<'_>,
+    opts: &Options,
+    parts: Vec<Part>,
+    started: Instant,
+) -> Result<Solution, SolverError> {
+    let statuses: Vec<Status> = parts.iter().map(|p| p.raw.status).collect();
+    let mut size = ModelSize {
+        rows: 0,
+        columns: 0,
+        binaries: 0,
+        integers: 0,
+        rows_by_group: BTreeMap::new(),
+    };
+    for p in &parts {
+        size.rows += p.size.rows;
+        size.columns += p.size.columns;
+        size.binaries += p.size.binaries;
+        size.integers += p.size.integers;
+        for (g, n) in &p.size.rows_by_group {
+            *size.rows_by_group.entry(*g).or_default() += n;
+        }
+    }
+    let build_seconds: f64 = parts.iter().map(|p| p.build_seconds).sum();
+    let solve_seconds =
+        started.elapsed().as_secs_f64() - build_seconds.min(started.elapsed().as_secs_f64());
+    let failed = [Status::Infeasible, Status::NoSolution]
+        .into_iter()
+        .find(|st| statuses.contains(st));
+    if let Some(status) = failed {
+        let conflicting_groups = if status == Status::Infeasible {
+            let settings = solver::Settings {
+                time_limit: opts.time_limit,
+                gap: opts.gap,
+                threads: opts.threads,
+            };
+            explain(ctx, opts, &settings)?
+        } else {
+            Vec::new()
+        };
+        return Ok(Solution {
+            status,
+            objective: None,
+            bound: None,
+            gap: None,
+            build_seconds,
+            solve_seconds,
+            size,
+            trips: Vec::new(),
+            conflicting_groups,
+            dropped_for_rooms: 0,
+        });
+    }
+    let objective: f64 = parts.iter().filter_map(|p| p.raw.objective).sum();
+    // The whole problem's bound is known only if every component proved one.
+    let bound: Option<f64> = parts.iter().map(|p| p.raw.bound).sum();
+    let gap = bound.map(|b| relative_gap(objective, b));
+    let status = match gap {
+        Some(g) if g <= 1e-9 => Status::Optimal,
+        Some(g) if g <= opts.gap => Status::FeasibleWithGap,
+        _ => Status::TimeLimit,
     };
     Ok(Solution {
-        status: raw.status,
-        objective: raw.objective,
-        bound: raw.bound,
-        gap: raw.gap,
+        status,
+        objective: Some(objective),
+        bound,
+        gap,
         build_seconds,
-        solve_seconds: raw.seconds,
+        solve_seconds,
         size,
-        trips,
-        conflicting_groups,
+        trips: parts.into_iter().flat_map(|p| p.trips).collect(),
+        conflicting_groups: Vec::new(),
+        dropped_for_rooms: 0,
     })
 }
 
@@ -241,12 +429,18 @@ fn extract(s: &Scenario, weeks: &[vars::WeekVars], cols: &[f64]) -> Vec<ChosenTr
 }
 
 /// Which rule groups conflict: drop each relaxable group in turn and see
-/// whether the program becomes feasible.
+/// whether the whole program becomes feasible.
 fn explain(
     ctx: &Context<'_>,
     opts: &Options,
     settings: &solver::Settings,
 ) -> Result<Vec<Group>, SolverError> {
+    let all = Scope {
+        specialties: (0..ctx.scenario.specialties.len())
+            .map(SpecialtyId::from_index)
+            .collect(),
+        room_quota: BTreeMap::new(),
+    };
     let mut out = Vec::new();
     for g in [
         Group::Person,
@@ -254,7 +448,7 @@ fn explain(
         Group::Rooms,
         Group::Commitments,
     ] {
-        let mut b = build(ctx, opts, Some(g), &[]);
+        let mut b = build(ctx, opts, Some(g), &all);
         // Feasibility is all that matters here.
         b.parts.objective = Expression::default();
         let raw = solver::run(b.book, b.parts, settings, None, None)?;

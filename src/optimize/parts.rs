@@ -49,6 +49,24 @@ impl Group {
     }
 }
 
+/// The part of the scenario a program covers: some specialties (a component
+/// of the decomposition, or all), and how many room-days of each facility and
+/// week it may use (all of them unless rooms are being shared out).
+#[derive(Clone, Debug, Default)]
+pub struct Scope {
+    /// Specialties covered.
+    pub specialties: std::collections::BTreeSet<crate::model::SpecialtyId>,
+    /// Room-days per (facility, week) this program may use, where limited.
+    pub room_quota: std::collections::BTreeMap<(crate::model::FacilityId, u32), f64>,
+}
+
+impl Scope {
+    /// Whether the program covers this specialty.
+    pub fn has(&self, s: crate::model::SpecialtyId) -> bool {
+        self.specialties.contains(&s)
+    }
+}
+
 /// Constraints (tagged) and objective terms collected from the families.
 #[derive(Default)]
 pub struct Parts {

@@ -3,13 +3,13 @@
 //! no day exceeds the rooms (see `crate::plan::schedule`).
 
 use super::context::Context;
-use super::parts::{Group, Parts};
+use super::parts::{Group, Parts, Scope};
 use super::vars::WeekVars;
 use crate::model::FacilityId;
 use good_lp::Expression;
 use std::collections::BTreeMap;
 
-pub fn add(ctx: &Context<'_>, weeks: &[WeekVars], p: &mut Parts) {
+pub fn add(ctx: &Context<'_>, weeks: &[WeekVars], scope: &Scope, p: &mut Parts) {
     let s = ctx.scenario;
     let mut load: BTreeMap<(FacilityId, u32), Expression> = BTreeMap::new();
     for wv in weeks {
@@ -26,7 +26,13 @@ pub fn add(ctx: &Context<'_>, weeks: &[WeekVars], p: &mut Parts) {
         }
     }
     for ((f, w), e) in load {
-        let cap = f64::from(s.facility(f).rooms_per_day) * ctx.free_dates[w as usize].len() as f64;
+        let full = f64::from(s.facility(f).rooms_per_day) * ctx.free_dates[w as usize].len() as f64;
+        let cap = scope
+            .room_quota
+            .get(&(f, w))
+            .copied()
+            .unwrap_or(full)
+            .min(full);
         p.row(Group::Rooms, e.leq(cap));
     }
 }

@@ -64,9 +64,7 @@ pub struct Raw {
     pub status: Status,
     pub objective: Option<f64>,
     pub bound: Option<f64>,
-    pub gap: Option<f64>,
     pub columns: Option<Vec<f64>>,
-    pub seconds: f64,
 }
 
 /// The solver failed (not a model answer: a bug or a broken installation).
@@ -95,6 +93,11 @@ pub fn run(
     set(&mut model, "time_limit", settings.time_limit.max(0.01))
         .and_then(|_| set(&mut model, "mip_rel_gap", settings.gap.max(0.0)))
         .map_err(|e| SolverError(format!("setting options: {e:?}")))?;
+    if let Ok(effort) = std::env::var("ITINERA_HEURISTIC_EFFORT")
+        && let Ok(x) = effort.parse::<f64>()
+    {
+        let _ = model.try_set_option("mip_heuristic_effort", x);
+    }
     model
         .try_set_option("threads", settings.threads.max(1) as i32)
         .map_err(|e| SolverError(format!("setting threads: {e:?}")))?;
@@ -109,7 +112,8 @@ pub fn run(
             .map_err(|e| SolverError(format!("setting the log: {e:?}")))?;
     }
     if let Some(w) = warm {
-        model.set_solution(Some(w), None, None, None);
+        // A rejected start (it never should be) only costs the head start.
+        let _ = model.try_set_solution(Some(w), None, None, None);
     }
     let done = Arc::new(AtomicBool::new(false));
     let started = Instant::now();
@@ -126,7 +130,6 @@ pub fn run(
     if let Some(path) = &log {
         let _ = std::fs::remove_file(path);
     }
-    let seconds = started.elapsed().as_secs_f64();
     let feasible = solved.primal_solution_status() == HighsSolutionStatus::Feasible;
     let status = match solved.status() {
         HighsModelStatus::Optimal if feasible => {
@@ -157,27 +160,23 @@ pub fn run(
             status,
             objective: None,
             bound: None,
-            gap: None,
             columns: None,
-            seconds,
         });
     }
     let objective = solved.objective_value() + constant;
+    // Unknown when HiGHS stopped before proving any bound. A proven optimum is
+    // its own bound (also for a pure LP, which has no MIP bound).
     let bound = solved
         .double_info_value(c"mip_dual_bound")
         .ok()
         .filter(|b| b.is_finite())
         .map(|b| b + constant)
-        // A pure LP (no integers) has no MIP bound: its optimum is its own bound.
-        .or(Some(objective));
-    let gap = bound.map(|b| relative_gap(objective, b));
+        .or((status == Status::Optimal).then_some(objective));
     Ok(Raw {
         status,
         objective: Some(objective),
         bound,
-        gap,
         columns: Some(solved.get_solution().columns().to_vec()),
-        seconds,
     })
 }
 

@@ -108,11 +108,14 @@ impl WeekVars {
 }
 
 /// Create the trip variables of every record and week.
-pub fn create(ctx: &Context<'_>, book: &mut Book) -> Vec<WeekVars> {
+pub fn create(ctx: &Context<'_>, scope: &super::parts::Scope, book: &mut Book) -> Vec<WeekVars> {
     let s = ctx.scenario;
     let mut out = Vec::new();
     for (r, rec) in s.specialists.iter().enumerate() {
         let rid = SpecialistId::from_index(r);
+        if !scope.has(rec.specialty) {
+            continue;
+        }
         let sp = s.specialty(rec.specialty);
         for w in 0..s.horizon.weeks {
             let budget = ctx.budget(rec.person, w);

@@ -9,7 +9,7 @@ pub mod schedule;
 use crate::calendar::{self, conflicts};
 use crate::model::*;
 use crate::network::RoadNetwork;
-use crate::optimize::{self, ChosenTrip, Context, NoGood, Options, Progress, Solution, Status};
+use crate::optimize::{self, ChosenTrip, Context, Options, Progress, Solution, Status};
 use crate::trips::DayUse;
 use format::*;
 use std::collections::BTreeMap;
@@ -28,11 +28,12 @@ pub enum PlanError {
 /// Weeks within which an existing visit counts as moved rather than dropped.
 const MOVE_WINDOW_WEEKS: u32 = 4;
 
-/// Most re-solves when chosen trips cannot share a week's rooms.
-const MAX_LAYOUT_ROUNDS: usize = 20;
-
-/// Optimize and lay out the days: when a week's trips cannot share the rooms,
-/// forbid that combination and solve again.
+/// Optimize and lay out the days. When a week's trips cannot share the
+/// rooms day by day (the program bounds rooms per week), the trip with the
+/// fewest consultation days among that week's trips at the contested facility
+/// is dropped until the week fits: dropping a trip breaks no hard rule, and
+/// the plan's objective is then recomputed (the bound stays valid, since the
+/// weekly room rule is a relaxation of the daily one).
 pub fn solve(
     s: &Scenario,
     net: &RoadNetwork,
@@ -40,38 +41,30 @@ pub fn solve(
     progress: Option<&(dyn Fn(Progress) + Sync)>,
 ) -> Result<Solution, PlanError> {
     let ctx = Context::new(s, net);
-    let mut cuts = Vec::new();
-    let started = std::time::Instant::now();
-    loop {
-        let mut round = opts.clone();
-        round.time_limit = (opts.time_limit - started.elapsed().as_secs_f64()).max(1.0);
-        let mut sol = optimize::optimize(&ctx, &round, &cuts, progress)?;
-        sol.solve_seconds = started.elapsed().as_secs_f64() - sol.build_seconds;
-        if !sol.status.has_plan() {
-            return Ok(sol);
-        }
-        match schedule::lay_out(s, &sort_trips(s, sol.trips.clone())) {
-            Ok(_) => return Ok(sol),
-            Err(e) if cuts.len() < MAX_LAYOUT_ROUNDS => {
-                let trips = sol
-                    .trips
-                    .iter()
-                    .filter(|t| t.week == e.week)
-                    .map(|t| {
-                        (
-                            t.trip.record,
-                            t.trip.stops.iter().map(|x| x.locality).collect(),
-                        )
-                    })
-                    .collect();
-                cuts.push(NoGood {
-                    week: e.week,
-                    trips,
-                });
+    let mut sol = optimize::optimize(&ctx, opts, progress)?;
+    if !sol.status.has_plan() {
+        return Ok(sol);
+    }
+    let mut trips = sort_trips(s, std::mem::take(&mut sol.trips));
+    while let Err(e) = schedule::lay_out(s, &trips) {
+        let victim = trips
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| {
+                t.week == e.week && t.trip.stops.iter().any(|x| x.facility == e.facility)
+            })
+            .min_by_key(|(i, t)| (t.trip.consult_days(), std::cmp::Reverse(*i)))
+            .map(|(i, _)| i);
+        match victim {
+            Some(i) => {
+                trips.remove(i);
+                sol.dropped_for_rooms += 1;
             }
-            Err(e) => return Err(e.into()),
+            None => return Err(e.into()),
         }
     }
+    sol.trips = trips;
+    Ok(sol)
 }
 
 fn sort_trips(s: &Scenario, mut chosen: Vec<ChosenTrip>) -> Vec<ChosenTrip> {
@@ -184,6 +177,16 @@ pub fn assemble(
         })
         .collect();
     let metrics = metrics::compute(s, &visits, &trips);
+    // After dropping trips for rooms, the plan's own objective is the one to report.
+    let (objective, gap) = if sol.dropped_for_rooms > 0 {
+        (
+            Some(metrics.objective),
+            sol.bound
+                .map(|b| optimize::relative_gap(metrics.objective, b)),
+        )
+    } else {
+        (sol.objective, sol.gap)
+    };
     let status = serde_json::to_value(sol.status)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
@@ -203,9 +206,9 @@ pub fn assemble(
         generator: format!("itinera {}", env!("CARGO_PKG_VERSION")),
         solver: SolverReport {
             status,
-            objective: sol.objective,
+            objective,
             bound: sol.bound,
-            gap: sol.gap,
+            gap,
             build_seconds: sol.build_seconds,
             solve_seconds: sol.solve_seconds,
             model,

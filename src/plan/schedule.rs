@@ -71,11 +71,25 @@ pub fn lay_out(s: &Scenario, trips: &[ChosenTrip]) -> Result<Vec<Vec<NaiveDate>>
             &mut chosen,
             &mut budget,
         ) {
-            let facility = idx
+            // Blame the facility booked closest to its rooms that week.
+            let mut load: BTreeMap<FacilityId, u32> = BTreeMap::new();
+            for &i in &idx {
+                for stop in &trips[i].trip.stops {
+                    *load.entry(stop.facility).or_default() += stop.days;
+                }
+            }
+            let free = work
                 .iter()
-                .flat_map(|&i| trips[i].trip.stops.iter().map(|x| x.facility))
-                .next()
-                .unwrap_or(FacilityId(0));
+                .filter(|d| !s.horizon.is_holiday(**d))
+                .count()
+                .max(1) as f64;
+            let ratio = |f: FacilityId, days: u32| {
+                f64::from(days) / (f64::from(s.facility(f).rooms_per_day) * free)
+            };
+            let facility = load
+                .iter()
+                .max_by(|a, b| ratio(*a.0, *a.1).total_cmp(&ratio(*b.0, *b.1)))
+                .map_or(FacilityId(0), |(f, _)| *f);
             return Err(NoLayout { week, facility });
         }
         for (k, (i, starts)) in options.iter().enumerate() {

@@ -81,11 +81,13 @@ pub enum Code {
     DemandWithoutSpecialist,
     /// E1503: demand at a locality with no facility that can host the specialty.
     DemandWithoutFacility,
+    /// E1601: a plan file that cannot be read as `itinera.plan/1`.
+    PlanUnreadable,
 }
 
 impl Code {
     /// All codes, in index order (for docs and tests).
-    pub const ALL: [Code; 34] = [
+    pub const ALL: [Code; 35] = [
         Code::FileUnreadable,
         Code::YamlSyntax,
         Code::UnknownField,
@@ -120,6 +122,7 @@ impl Code {
         Code::DemandUnreachable,
         Code::DemandWithoutSpecialist,
         Code::DemandWithoutFacility,
+        Code::PlanUnreadable,
     ];
 
     /// The stable code string, e.g. `E1201`.
@@ -159,6 +162,7 @@ impl Code {
             Code::DemandUnreachable => "E1501",
             Code::DemandWithoutSpecialist => "E1502",
             Code::DemandWithoutFacility => "E1503",
+            Code::PlanUnreadable => "E1601",
         }
     }
 }

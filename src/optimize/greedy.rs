@@ -1,0 +1,312 @@
+//! A constructive plan to start the solver from: week by week, each person
+//! takes the trip worth most (patients served now, weighted and looking a few
+//! weeks ahead, plus coverage and kept commitments, minus travel cost) among
+//! those every rule allows. The result is a complete, exactly feasible column
+//! vector, so HiGHS starts with a real incumbent instead of searching for one.
+
+use super::{Built, Context};
+use crate::model::*;
+use crate::trips::Route;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// A trip of the greedy plan: record, week, route (by its stops) and days per stop.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pick {
+    pub record: SpecialistId,
+    pub week: u32,
+    pub stops: Vec<LocalityId>,
+    pub days: Vec<u32>,
+}
+
+/// Candidate routes of a record in a week, as the program has them.
+struct Options<'c> {
+    record: SpecialistId,
+    budget: u32,
+    routes: Vec<&'c Route>,
+}
+
+/// The greedy plan for the whole scenario (all specialties, rooms shared).
+pub fn plan(ctx: &Context<'_>) -> Vec<Pick> {
+    let s = ctx.scenario;
+    let n0 = s.horizon.weeks as usize;
+    let mut by_week_opts: Vec<Vec<Options<'_>>> = (0..n0).map(|_| Vec::new()).collect();
+    for (r, rec) in s.specialists.iter().enumerate() {
+        let rid = SpecialistId::from_index(r);
+        let sp = s.specialty(rec.specialty);
+        for w in 0..s.horizon.weeks {
+            let budget = ctx.budget(rec.person, w);
+            let routes: Vec<&Route> = ctx
+                .routes(rid, w)
+                .iter()
+                .filter(|rt| rt.travel_days + sp.min_days * rt.stops.len() as u32 <= budget)
+                .collect();
+            if !routes.is_empty() {
+                by_week_opts[w as usize].push(Options {
+                    record: rid,
+                    budget,
+                    routes,
+                });
+            }
+        }
+    }
+    greedy(ctx, &by_week_opts)
+}
+
+fn greedy(ctx: &Context<'_>, by_week: &[Vec<Options<'_>>]) -> Vec<Pick> {
+    let s = ctx.scenario;
+    let n = s.horizon.weeks as usize;
+    let list_of: HashMap<(LocalityId, SpecialtyId), usize> = s
+        .demand
+        .iter()
+        .enumerate()
+        .map(|(i, d)| ((d.locality, d.specialty), i))
+        .collect();
+    let mut backlog: Vec<f64> = s.demand.iter().map(|d| d.waiting).collect();
+    let mut capacity: Vec<Vec<f64>> = vec![vec![0.0; n]; s.demand.len()];
+    let mut last_visit: BTreeMap<(LocalityId, SpecialtyId), u32> = BTreeMap::new();
+    let mut visit_weeks: BTreeMap<(LocalityId, SpecialtyId), Vec<u32>> = BTreeMap::new();
+    let mut month_trips: HashMap<(SpecialistId, (i32, u32)), u32> = HashMap::new();
+    let mut month_days: HashMap<(SpecialistId, (i32, u32)), u32> = HashMap::new();
+    let mut room_used: HashMap<(FacilityId, u32), f64> = HashMap::new();
+    let confirmed: BTreeSet<(PersonId, SpecialtyId, LocalityId, u32)> = s
+        .calendar
+        .iter()
+        .filter(|v| v.status == VisitStatus::Confirmed)
+        .filter_map(|v| {
+            let r = s.specialist(v.specialist);
+            Some((
+                r.person,
+                r.specialty,
+                v.locality,
+                s.horizon.week_of(v.start)?,
+            ))
+        })
+        .collect();
+    let mut picks: Vec<Pick> = Vec::new();
+    for (w, by_week_w) in by_week.iter().enumerate() {
+        let _ = by_week_w;
+        let queue: Vec<f64> = s
+            .demand
+            .iter()
+            .enumerate()
+            .map(|(i, d)| backlog[i] + d.weekly_referrals)
+            .collect();
+        let mut left = queue.clone();
+        let mut busy: BTreeSet<PersonId> = BTreeSet::new();
+        loop {
+            let mut best: Option<(f64, usize, usize, Vec<u32>)> = None;
+            for (i, wv) in by_week[w].iter().enumerate() {
+                let rec = s.specialist(wv.record);
+                if busy.contains(&rec.person) {
+                    continue;
+                }
+                let sp = s.specialty(rec.specialty);
+                let months = ctx.months(w as u32);
+                if months.iter().any(|m| {
+                    month_trips.get(&(wv.record, *m)).copied().unwrap_or(0)
+                        >= rec.max_trips_per_month
+                }) {
+                    continue;
+                }
+                for (ri, route) in wv.routes.iter().enumerate() {
+                    let stops: Vec<LocalityId> = route.stops.iter().map(|(l, _)| *l).collect();
+                    if stops.iter().any(|l| {
+                        last_visit
+                            .get(&(*l, rec.specialty))
+                            .is_some_and(|lw| (w as u32) < lw + sp.min_spacing_weeks)
+                    }) {
+                        continue;
+                    }
+                    // Days: enough for the queue, within the specialty and the week.
+                    let ppd = f64::from(sp.patients_per_day);
+                    let mut days: Vec<u32> = stops
+                        .iter()
+                        .map(|l| {
+                            let q = list_of.get(&(*l, rec.specialty)).map_or(0.0, |i| left[*i]);
+                            ((q / ppd).ceil() as u32).clamp(sp.min_days, sp.max_days)
+                        })
+                        .collect();
+                    let room_for = wv.budget.saturating_sub(route.travel_days);
+                    while days.iter().sum::<u32>() > room_for {
+                        let Some(k) = (0..days.len())
+                            .filter(|k| days[*k] > sp.min_days)
+                            .max_by_key(|k| days[*k])
+                        else {
+                            break;
+                        };
+                        days[k] -= 1;
+                    }
+                    if days.iter().sum::<u32>() > room_for {
+                        continue;
+                    }
+                    let away = days.iter().sum::<u32>() + route.travel_days;
+                    if months.iter().any(|m| {
+                        month_days.get(&(wv.record, *m)).copied().unwrap_or(0) + away
+                            > rec.max_days_away_per_month
+                    }) {
+                        continue;
+                    }
+                    let rooms_ok = route.stops.iter().zip(&days).all(|((_, f), d)| {
+                        let full = f64::from(s.facility(*f).rooms_per_day)
+                            * ctx.free_dates[w].len() as f64;
+                        room_used.get(&(*f, w as u32)).copied().unwrap_or(0.0) + f64::from(*d)
+                            <= full
+                    });
+                    if !rooms_ok {
+                        continue;
+                    }
+                    let look = (n - w).min(sp.max_gap_weeks as usize) as f64;
+                    let mut value = -(route.fixed_cost(s)
+                        + route.cost_per_day(s) * f64::from(days.iter().sum::<u32>()));
+                    for (l, d) in stops.iter().zip(&days) {
+                        if let Some(&li) = list_of.get(&(*l, rec.specialty)) {
+                            let served = (f64::from(*d) * ppd).min(left[li]);
+                            value += served * s.weights.patient_week * sp.waiting_weight * look;
+                            let gap_run = w as u32
+                                - last_visit.get(&(*l, rec.specialty)).map_or(0, |x| x + 1);
+                            if gap_run + 1 >= sp.max_gap_weeks / 2 {
+                                value += s.weights.coverage_gap_week;
+                            }
+                        }
+                        if confirmed.contains(&(rec.person, rec.specialty, *l, w as u32)) {
+                            value += s.weights.change_confirmed;
+                        }
+                    }
+                    if value > 0.0 && best.as_ref().is_none_or(|(v, ..)| value > *v) {
+                        best = Some((value, i, ri, days));
+                    }
+                }
+            }
+            let Some((_, i, ri, days)) = best else { break };
+            let wv = &by_week[w][i];
+            let rec = s.specialist(wv.record);
+            let route = wv.routes[ri];
+            let pick = Pick {
+                record: wv.record,
+                week: w as u32,
+                stops: route.stops.iter().map(|(l, _)| *l).collect(),
+                days,
+            };
+            busy.insert(rec.person);
+            let away = pick.days.iter().sum::<u32>() + route.travel_days;
+            for m in ctx.months(w as u32) {
+                *month_trips.entry((wv.record, m)).or_default() += 1;
+                *month_days.entry((wv.record, m)).or_default() += away;
+            }
+            for ((l, f), d) in route.stops.iter().zip(&pick.days) {
+                *room_used.entry((*f, w as u32)).or_default() += f64::from(*d);
+                last_visit.insert((*l, rec.specialty), w as u32);
+                visit_weeks
+                    .entry((*l, rec.specialty))
+                    .or_default()
+                    .push(w as u32);
+                if let Some(&li) = list_of.get(&(*l, rec.specialty)) {
+                    let cap =
+                        f64::from(*d) * f64::from(s.specialty(rec.specialty).patients_per_day);
+                    capacity[li][w] += cap;
+                    left[li] = (left[li] - cap).max(0.0);
+                }
+            }
+            picks.push(pick);
+        }
+        for (i, q) in queue.iter().enumerate() {
+            backlog[i] = q - capacity[i][w].min(*q);
+        }
+    }
+    let _ = (&capacity, &visit_weeks);
+    picks
+}
+
+/// The full column vector of `picks` (those the program `b` covers): a
+/// feasible start for the solver.
+pub(super) fn columns(ctx: &Context<'_>, b: &Built, picks: &[Pick]) -> Vec<f64> {
+    let s = ctx.scenario;
+    let n = s.horizon.weeks as usize;
+    let list_of: HashMap<(LocalityId, SpecialtyId), usize> = s
+        .demand
+        .iter()
+        .enumerate()
+        .map(|(i, d)| ((d.locality, d.specialty), i))
+        .collect();
+    let mut capacity: Vec<Vec<f64>> = vec![vec![0.0; n]; s.demand.len()];
+    let mut visit_weeks: BTreeMap<(LocalityId, SpecialtyId), Vec<u32>> = BTreeMap::new();
+    let mut x = vec![0.0; b.book.columns];
+    let mut made: BTreeSet<(PersonId, SpecialtyId, LocalityId, u32)> = BTreeSet::new();
+    for p in picks {
+        let Some(wv) = b
+            .weeks
+            .iter()
+            .find(|wv| wv.record == p.record && wv.week == p.week)
+        else {
+            continue;
+        };
+        let Some(rv) = wv.routes.iter().find(|rv| {
+            rv.route
+                .stops
+                .iter()
+                .map(|(l, _)| *l)
+                .eq(p.stops.iter().copied())
+        }) else {
+            continue;
+        };
+        x[rv.col] = 1.0;
+        let rec = s.specialist(p.record);
+        for (l, d) in p.stops.iter().zip(&p.days) {
+            visit_weeks
+                .entry((*l, rec.specialty))
+                .or_default()
+                .push(p.week);
+            if let Some(&li) = list_of.get(&(*l, rec.specialty)) {
+                capacity[li][p.week as usize] +=
+                    f64::from(*d) * f64::from(s.specialty(rec.specialty).patients_per_day);
+            }
+        }
+        let map = if rv.route.commute {
+            &wv.commute_days
+        } else {
+            &wv.stay_days
+        };
+        for ((l, _), d) in rv.route.stops.iter().zip(&p.days) {
+            if let Some((_, col)) = map.get(l) {
+                x[*col] = f64::from(*d);
+            }
+            made.insert((rec.person, rec.specialty, *l, wv.week));
+        }
+    }
+    for (i, cols) in &b.backlogs {
+        let d = &s.demand[*i];
+        let mut prev = d.waiting;
+        for (w, (bcol, scol)) in cols.iter().enumerate() {
+            let queue = prev + d.weekly_referrals;
+            let served = capacity[*i][w].min(queue);
+            x[*scol] = served;
+            x[*bcol] = queue - served;
+            prev = queue - served;
+        }
+    }
+    for ((l, sp), slacks) in &b.gaps {
+        let g = s.specialty(*sp).max_gap_weeks;
+        let weeks = visit_weeks.get(&(*l, *sp));
+        for (start, (_, col)) in slacks.iter().enumerate() {
+            let covered = weeks.is_some_and(|ws| {
+                ws.iter()
+                    .any(|w| (*w as usize) >= start && (*w as usize) < start + g as usize)
+            });
+            x[*col] = if covered { 0.0 } else { 1.0 };
+        }
+    }
+    // One kept visit per planned visit (confirmed duplicates share one).
+    let mut used: BTreeSet<(PersonId, SpecialtyId, LocalityId, u32)> = BTreeSet::new();
+    for (vid, _, col) in &b.kept {
+        let v = s.visit(*vid);
+        let r = s.specialist(v.specialist);
+        let Some(w) = s.horizon.week_of(v.start) else {
+            continue;
+        };
+        let key = (r.person, r.specialty, v.locality, w);
+        if made.contains(&key) && used.insert(key) {
+            x[*col] = 1.0;
+        }
+    }
+    x
+}
