@@ -86,3 +86,139 @@ fn evaluate_table_and_json() {
     assert_eq!(v["metrics"]["km"], 2200.0);
     assert_eq!(v["metrics"]["patient_weeks_waiting"], 285.0);
 }
+
+/// Plan tiny into a temp folder; returns the folder.
+fn plan_tiny() -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    itinera()
+        .args(["plan", "scenarios/tiny", "--gap", "0", "--quiet", "-o"])
+        .arg(out.path())
+        .current_dir(common::repo(""))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Tiny: plan optimal"))
+        .stdout(predicate::str::contains("patient-weeks waiting"));
+    out
+}
+
+#[test]
+fn plan_writes_a_plan_that_check_accepts() {
+    let out = plan_tiny();
+    let plan = out.path().join("plan.json");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
+    assert_eq!(v["schema"], "itinera.plan/1");
+    assert!(v["solver"]["bound"].as_f64().is_some());
+    // No temporary file is left beside the plan.
+    let names: Vec<_> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["plan.json"]);
+    itinera()
+        .args(["check", "scenarios/tiny"])
+        .arg(&plan)
+        .current_dir(common::repo(""))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("plan ok"));
+}
+
+/// Corrupt the plan of tiny with `edit` and expect `check` to name `rule`.
+fn corrupted(edit: impl Fn(&mut serde_json::Value), rule: &str) {
+    let out = plan_tiny();
+    let path = out.path().join("plan.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    edit(&mut v);
+    std::fs::write(&path, serde_json::to_string(&v).unwrap()).unwrap();
+    itinera()
+        .args(["check", "scenarios/tiny"])
+        .arg(&path)
+        .current_dir(common::repo(""))
+        .assert()
+        .code(6)
+        .stdout(predicate::str::contains(rule));
+}
+
+fn visits(v: &mut serde_json::Value) -> &mut Vec<serde_json::Value> {
+    v["visits"].as_array_mut().unwrap()
+}
+
+#[test]
+fn check_catches_a_person_in_two_places() {
+    corrupted(
+        |v| {
+            // Ana Ruiz's first visit copied to gamma under her CSS record, same days.
+            let mut twin = visits(v)[0].clone();
+            twin["id"] = "X1".into();
+            twin["specialist"] = "card-c".into();
+            twin["institution"] = "css".into();
+            twin["locality"] = "gamma".into();
+            twin["facility"] = "gamma-css".into();
+            twin["origin"] = "new".into();
+            twin["existing"] = serde_json::Value::Null;
+            visits(v).push(twin);
+        },
+        "person_double_booked",
+    );
+}
+
+#[test]
+fn check_catches_two_cardiology_visits_in_one_week() {
+    corrupted(
+        |v| {
+            let first = visits(v)[0].clone();
+            let mut twin = first.clone();
+            twin["id"] = "X2".into();
+            twin["specialist"] = "card-c".into();
+            twin["institution"] = "css".into();
+            twin["origin"] = "new".into();
+            twin["existing"] = serde_json::Value::Null;
+            visits(v).push(twin);
+        },
+        "spacing",
+    );
+}
+
+#[test]
+fn check_catches_a_visit_on_a_holiday() {
+    corrupted(
+        |v| {
+            let x = &mut visits(v)[0];
+            x["dates"] = serde_json::json!(["2027-03-24"]);
+            x["start"] = "2027-03-24".into();
+            x["days"] = 1.into();
+        },
+        "holiday",
+    );
+}
+
+#[test]
+fn check_rejects_a_file_that_is_not_a_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("plan.json");
+    std::fs::write(&p, "{\n  \"schema\": 3\n}\n").unwrap();
+    itinera()
+        .args(["check", "scenarios/tiny"])
+        .arg(&p)
+        .current_dir(common::repo(""))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("E1601"));
+}
+
+#[test]
+fn pinned_infeasible_plan_exits_5_with_the_conflicting_rules() {
+    let out = tempfile::tempdir().unwrap();
+    itinera()
+        .args(["plan", "scenarios/tiny", "--pin-confirmed", "--quiet", "-o"])
+        .arg(out.path())
+        .current_dir(common::repo(""))
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains(
+            "confirmed visits pinned to their week",
+        ));
+    assert!(!out.path().join("plan.json").exists());
+}

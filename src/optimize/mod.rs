@@ -1,9 +1,9 @@
 //! The integer program that chooses which record makes which trip in which
 //! week (good_lp, solved by HiGHS).
 //!
-//! One module per constraint family: [`trip_shape`], [`person`], [`spacing`],
-//! [`coverage`], [`rooms`], [`backlog`], [`commitments`]. Each adds its rows
-//! (tagged with a [`Group`]) and objective terms to [`Parts`]; the objective is
+//! One module per constraint family: `trip_shape`, `person`, `spacing`,
+//! `coverage`, `rooms`, `backlog`, `commitments`. Each adds its rows
+//! (tagged with a [`Group`]) and objective terms to the program; the objective is
 //! money: weighted patient-weeks of waiting, travel cost, change penalties and
 //! coverage penalties, all in the scenario's currency.
 

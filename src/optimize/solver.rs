@@ -93,11 +93,6 @@ pub fn run(
     set(&mut model, "time_limit", settings.time_limit.max(0.01))
         .and_then(|_| set(&mut model, "mip_rel_gap", settings.gap.max(0.0)))
         .map_err(|e| SolverError(format!("setting options: {e:?}")))?;
-    if let Ok(effort) = std::env::var("ITINERA_HEURISTIC_EFFORT")
-        && let Ok(x) = effort.parse::<f64>()
-    {
-        let _ = model.try_set_option("mip_heuristic_effort", x);
-    }
     model
         .try_set_option("threads", settings.threads.max(1) as i32)
         .map_err(|e| SolverError(format!("setting threads: {e:?}")))?;

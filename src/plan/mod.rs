@@ -1,6 +1,6 @@
 //! The unified plan: the optimizer's trips laid out on days, turned into
 //! visits that say where they come from (kept, moved, new, dropped), scored,
-//! and written as `plan.json` ([`format`]).
+//! and written as `plan.json` (see the `format` module).
 
 pub mod format;
 pub mod metrics;

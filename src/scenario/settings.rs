@@ -193,7 +193,7 @@ fn horizon(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> Option<Horizo
         holidays: BTreeMap::new(),
         time_zone,
     };
-    for (i, hol) in h.holidays.iter().enumerate() {
+    for (i, hol) in h.holidays.iter().flatten().enumerate() {
         let field = format!("horizon.holidays[{i}].date");
         if !horizon.contains(hol.value.date) {
             d.push(

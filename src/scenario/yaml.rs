@@ -41,8 +41,9 @@ pub struct RawHorizon {
     pub start: S<chrono::NaiveDate>,
     pub weeks: S<i64>,
     pub working_days: S<Vec<String>>,
+    /// Absent or empty (`holidays:`) both mean no holidays.
     #[serde(default)]
-    pub holidays: Vec<S<RawHoliday>>,
+    pub holidays: Option<Vec<S<RawHoliday>>>,
     pub time_zone: S<String>,
 }
 

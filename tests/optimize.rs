@@ -1,0 +1,234 @@
+//! The optimizer against optima known by hand, and every plan through the
+//! independent checker.
+
+mod common;
+
+use itinera::check;
+use itinera::model::Scenario;
+use itinera::network::RoadNetwork;
+use itinera::optimize::{Group, Options, Status};
+use itinera::plan::{self, format::Plan};
+use itinera::scenario;
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+fn exact() -> Options {
+    Options {
+        time_limit: 60.0,
+        gap: 0.0,
+        threads: 1,
+        pin_confirmed: false,
+    }
+}
+
+/// Plan a scenario, check it, and return the plan.
+fn plan_and_check(s: &Scenario, opts: &Options) -> Plan {
+    let net = RoadNetwork::new(s);
+    let sol = plan::solve(s, &net, opts, None).expect("solver runs");
+    assert!(sol.status.has_plan(), "{:?}", sol.status);
+    let p = plan::assemble(s, &net, &sol, BTreeMap::new()).expect("plan assembles");
+    let violations = check::check(s, &net, &p);
+    assert!(violations.is_empty(), "{violations:#?}");
+    let (obj, bound) = (p.solver.objective.unwrap(), p.solver.bound.unwrap());
+    assert!(
+        obj >= bound - 1e-6 * obj.abs().max(1.0),
+        "objective {obj} below bound {bound}"
+    );
+    assert!((obj - p.metrics.objective).abs() <= 1e-6 * obj.abs().max(1.0));
+    p
+}
+
+fn load(dir: &Path) -> Scenario {
+    scenario::load(dir).expect("valid scenario")
+}
+
+/// A copy of a scenario folder with text replacements applied to one file.
+fn variant(name: &str, file: &str, edits: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for e in fs::read_dir(common::repo(&format!("scenarios/{name}"))).unwrap() {
+        let e = e.unwrap();
+        fs::copy(e.path(), dir.path().join(e.file_name())).unwrap();
+    }
+    let p = dir.path().join(file);
+    let mut text = fs::read_to_string(&p).unwrap();
+    for (from, to) in edits {
+        assert!(text.contains(from), "{from}");
+        text = text.replace(from, to);
+    }
+    fs::write(p, text).unwrap();
+    dir
+}
+
+#[test]
+fn golden_one_town() {
+    let s = load(&common::repo("scenarios/golden-one-town"));
+    let p = plan_and_check(&s, &exact());
+    assert_eq!(p.solver.status, "optimal");
+    assert!((p.solver.objective.unwrap() - 210.0).abs() < 1e-6);
+    assert_eq!(p.trips.len(), 1);
+    assert_eq!((p.trips[0].week, p.visits[0].days), (0, 2));
+    assert_eq!(p.metrics.patient_weeks_waiting, 0.0);
+}
+
+#[test]
+fn golden_shared_person_one_trip_a_week() {
+    let s = load(&common::repo("scenarios/golden-shared-person"));
+    let p = plan_and_check(&s, &exact());
+    assert!((p.solver.objective.unwrap() - 10_210.0).abs() < 1e-6);
+    assert_eq!(
+        p.trips.len(),
+        1,
+        "one person, one trip a week, whichever record"
+    );
+    assert_eq!(p.trips[0].stops, ["beta"]);
+}
+
+#[test]
+fn spacing_forbids_a_second_visit() {
+    // 40 waiting need two 2-day visits; spacing 2 allows one in two weeks:
+    // 20 wait two weeks (40 × 1,000) + one trip (210). Without spacing: 20,420.
+    let dir = variant(
+        "golden-one-town",
+        "scenario.yaml",
+        &[(
+            "min_spacing_weeks: 1, max_gap_weeks: 2",
+            "min_spacing_weeks: 2, max_gap_weeks: 2",
+        )],
+    );
+    let demand = dir.path().join("demand.csv");
+    fs::write(
+        &demand,
+        "locality,specialty,waiting,weekly_referrals\nbeta,cardiology,40,0\n",
+    )
+    .unwrap();
+    let p = plan_and_check(&load(dir.path()), &exact());
+    assert!(
+        (p.solver.objective.unwrap() - 40_210.0).abs() < 1e-6,
+        "{:?}",
+        p.solver.objective
+    );
+}
+
+#[test]
+fn coverage_penalty_buys_a_visit_only_when_worth_it() {
+    // Nobody waits. Leaving the only 2-week window uncovered costs the coverage
+    // weight; the cheapest visit (1 day, 200 km, no night) costs 200.
+    let idle = variant(
+        "golden-one-town",
+        "demand.csv",
+        &[("beta,cardiology,20,0", "beta,cardiology,0,0")],
+    );
+    let p = plan_and_check(&load(idle.path()), &exact());
+    assert!((p.solver.objective.unwrap() - 100.0).abs() < 1e-6);
+    assert!(p.trips.is_empty());
+    let dir = variant(
+        "golden-one-town",
+        "demand.csv",
+        &[("beta,cardiology,20,0", "beta,cardiology,0,0")],
+    );
+    let y = dir.path().join("scenario.yaml");
+    fs::write(
+        &y,
+        fs::read_to_string(&y)
+            .unwrap()
+            .replace("coverage_gap_week: 100", "coverage_gap_week: 1000"),
+    )
+    .unwrap();
+    let p = plan_and_check(&load(dir.path()), &exact());
+    assert!((p.solver.objective.unwrap() - 200.0).abs() < 1e-6);
+    assert_eq!(p.trips.len(), 1);
+}
+
+#[test]
+fn tiny_is_solved_to_optimality_and_resolves_every_conflict() {
+    let s = load(&common::repo("scenarios/tiny"));
+    let p = plan_and_check(&s, &exact());
+    assert_eq!(p.solver.status, "optimal");
+    assert_eq!(p.metrics.duplicate_visits, 0);
+    assert_eq!(
+        p.conflicts.len(),
+        8,
+        "every input conflict is listed with its resolution"
+    );
+    assert!(p.conflicts.iter().all(|c| !c.resolution.is_empty()));
+    // Better than the status quo on waiting.
+    assert!(p.metrics.patient_weeks_waiting < 285.0);
+    // Deterministic: the same scenario gives the same plan.
+    let again = plan_and_check(&s, &exact());
+    assert_eq!(p.visits, again.visits);
+}
+
+#[test]
+fn pinning_impossible_visits_is_infeasible_and_explained() {
+    // m5 is confirmed on a week its road is closed: it cannot be kept.
+    let s = load(&common::repo("scenarios/tiny"));
+    let net = RoadNetwork::new(&s);
+    let opts = Options {
+        pin_confirmed: true,
+        ..exact()
+    };
+    let sol = plan::solve(&s, &net, &opts, None).unwrap();
+    assert_eq!(sol.status, Status::Infeasible);
+    assert_eq!(sol.conflicting_groups, [Group::Commitments]);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// Random variations of tiny: every plan passes the checker and its
+    /// objective is not below its bound.
+    #[test]
+    fn random_scenarios_give_checked_plans(
+        waiting in prop::collection::vec(0u32..80, 4),
+        referrals in prop::collection::vec(0u32..8, 4),
+        trips in 1u32..4,
+        days in 2u32..9,
+        rooms in 1u32..3,
+        weeks in 3u32..9,
+    ) {
+        let dir = common::tiny_copy();
+        let lists = ["beta,cardiology", "gamma,cardiology", "beta,pediatrics", "delta,pediatrics"];
+        let mut demand = String::from("locality,specialty,waiting,weekly_referrals\n");
+        for (i, l) in lists.iter().enumerate() {
+            demand += &format!("{l},{},{}\n", waiting[i], referrals[i]);
+        }
+        fs::write(dir.path().join("demand.csv"), demand).unwrap();
+        let sp = dir.path().join("specialists.csv");
+        let mut text = fs::read_to_string(&sp).unwrap()
+            .replace(",,2,6", &format!(",,{trips},{days}"))
+            .replace(",,1,6", &format!(",,{trips},{days}"));
+        if weeks < 6 {
+            // Bruno Paz's leave (week 5) would lie outside the horizon.
+            text = text.replace("2027-04-05..2027-04-09", "");
+        }
+        fs::write(&sp, text).unwrap();
+        let fac = dir.path().join("facilities.csv");
+        let text = fs::read_to_string(&fac).unwrap().replace("hospital,1,", &format!("hospital,{rooms},"));
+        fs::write(&fac, text).unwrap();
+        // Shorter horizons drop the visits and holidays past their end.
+        let y = dir.path().join("scenario.yaml");
+        let mut yaml = fs::read_to_string(&y).unwrap().replace("weeks: 8", &format!("weeks: {weeks}"));
+        if weeks < 5 {
+            yaml = yaml.replace("    - { date: 2027-04-02, name: Día del Veterano y de los Caídos en la Guerra de Malvinas }\n", "");
+        }
+        if weeks < 4 {
+            yaml = yaml.replace("    - { date: 2027-03-24, name: Día Nacional de la Memoria por la Verdad y la Justicia }\n", "");
+        }
+        fs::write(&y, yaml).unwrap();
+        let end = chrono::NaiveDate::from_ymd_opt(2027, 3, 1).unwrap() + chrono::Days::new(u64::from(weeks) * 7);
+        for cal in ["calendar-ministry.csv", "calendar-css.csv"] {
+            let p = dir.path().join(cal);
+            let text = fs::read_to_string(&p).unwrap();
+            let kept: Vec<&str> = text
+                .lines()
+                .filter(|l| l.split(',').nth(4).and_then(|d| d.parse::<chrono::NaiveDate>().ok()).is_none_or(|d| d + chrono::Days::new(4) < end))
+                .collect();
+            fs::write(&p, kept.join("\n") + "\n").unwrap();
+        }
+        let s = load(dir.path());
+        let opts = Options { time_limit: 20.0, gap: 0.0, threads: 1, pin_confirmed: false };
+        plan_and_check(&s, &opts);
+    }
+}
