@@ -458,3 +458,9 @@ fn explain(
     }
     Ok(out)
 }
+
+/// Build the program of `scope` and return its size, without solving: for
+/// benchmarks of model building.
+pub fn build_for_bench(ctx: &Context<'_>, opts: &Options, scope: &Scope) -> ModelSize {
+    build(ctx, opts, None, scope).size
+}
