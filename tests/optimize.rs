@@ -232,3 +232,76 @@ proptest! {
         plan_and_check(&s, &opts);
     }
 }
+
+#[test]
+fn rooms_are_shared_between_specialties() {
+    // One room at Beta, only Monday and Tuesday free, 2-day visits: the
+    // cardiologist (20 waiting) and the paediatrician (10 waiting) cannot both
+    // consult. Best: cardiology, leaving 10 children waiting a week
+    // (10 × 1,000) + one trip (210). Without the room rule: 420.
+    let dir = variant(
+        "golden-shared-person",
+        "scenario.yaml",
+        &[(
+            "specialties:\n",
+            "specialties:\n  - { id: pediatrics, name: Pediatría, patients_per_day: 10, min_days: 2, max_days: 2, min_spacing_weeks: 1, max_gap_weeks: 1 }\n",
+        )],
+    );
+    fs::write(
+        dir.path().join("specialists.csv"),
+        "record,person,name,institution,specialty,base,max_trips_per_month,max_days_away_per_month\ncard-m,P1,Ana Ruiz,ministry,cardiology,alfa,4,10\nped-c,P2,Bruno Paz,css,pediatrics,alfa,4,10\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("demand.csv"),
+        "locality,specialty,waiting,weekly_referrals\nbeta,cardiology,20,0\nbeta,pediatrics,10,0\n",
+    )
+    .unwrap();
+    let p = plan_and_check(&load(dir.path()), &exact());
+    assert!(
+        (p.solver.objective.unwrap() - 10_210.0).abs() < 1e-6,
+        "{:?}",
+        p.solver.objective
+    );
+    assert_eq!(
+        p.solver.status, "optimal",
+        "proven, not repaired after the fact"
+    );
+    assert_eq!(p.trips.len(), 1);
+    assert_eq!(p.trips[0].specialist, "card-m");
+}
+
+#[test]
+fn confirmed_visits_are_kept_only_when_moving_them_costs_more() {
+    // golden-one-town plus a confirmed 1-day visit in week 1. Keeping it costs
+    // one more trip (200 km, no night): worth it against a change penalty of
+    // 5,000 (optimum 410), not against 100 (optimum 210 + 100: k1 is then
+    // "moved", since Beta still gets its cardiology visit, a week earlier).
+    for (penalty, objective, origin) in [("5000", 410.0, "kept"), ("100", 310.0, "moved")] {
+        let dir = variant(
+            "golden-one-town",
+            "scenario.yaml",
+            &[(
+                "change_confirmed: 0",
+                &format!("change_confirmed: {penalty}"),
+            )],
+        );
+        fs::write(
+            dir.path().join("calendar-ministry.csv"),
+            "id,specialist,locality,facility,start,days,status\nk1,card-m,beta,beta-hosp,2027-03-08,1,confirmed\n",
+        )
+        .unwrap();
+        let p = plan_and_check(&load(dir.path()), &exact());
+        assert!(
+            (p.solver.objective.unwrap() - objective).abs() < 1e-6,
+            "{penalty}: {:?}",
+            p.solver.objective
+        );
+        let k1 = p
+            .visits
+            .iter()
+            .find(|v| v.existing.as_deref() == Some("k1"))
+            .unwrap();
+        assert_eq!(serde_json::to_value(k1.origin).unwrap(), origin);
+    }
+}

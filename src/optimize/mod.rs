@@ -25,7 +25,7 @@ pub use context::Context;
 pub use parts::{Group, Scope};
 pub use solver::{Progress, SolverError, Status, relative_gap};
 
-use crate::model::{Scenario, SpecialtyId};
+use crate::model::{Scenario, SpecialistId, SpecialtyId};
 use crate::trips::Trip;
 use good_lp::Expression;
 use rayon::prelude::*;
@@ -105,6 +105,8 @@ pub struct Solution {
     pub conflicting_groups: Vec<Group>,
     /// Trips dropped afterwards because a week's rooms could not be laid out day by day.
     pub dropped_for_rooms: usize,
+    /// The gap that was asked for.
+    pub target_gap: f64,
 }
 
 struct Built {
@@ -186,6 +188,10 @@ pub fn components(s: &Scenario) -> Vec<BTreeSet<SpecialtyId>> {
     groups.into_values().collect()
 }
 
+/// Candidate (record, week, route) triples up to which the program is solved
+/// whole rather than per component.
+const SOLVE_WHOLE_UP_TO: usize = 20_000;
+
 /// One component's answer.
 struct Part {
     raw: solver::Raw,
@@ -242,10 +248,28 @@ pub fn optimize(
 ) -> Result<Solution, SolverError> {
     let s = ctx.scenario;
     let started = Instant::now();
-    // Specialties nobody practises or waits for need no program.
-    let scopes: Vec<Scope> = components(s)
+    // Small programs are solved whole, so shared rooms are optimized exactly;
+    // large ones per component. Specialties nobody practises or waits for
+    // need no program.
+    let candidate_trips: usize = (0..s.specialists.len())
+        .map(|r| {
+            (0..s.horizon.weeks)
+                .map(|w| ctx.routes(SpecialistId::from_index(r), w).len())
+                .sum::<usize>()
+        })
+        .sum();
+    let groups = if candidate_trips <= SOLVE_WHOLE_UP_TO {
+        vec![
+            (0..s.specialties.len())
+                .map(SpecialtyId::from_index)
+                .collect(),
+        ]
+    } else {
+        components(s)
+    };
+    let scopes: Vec<Scope> = groups
         .into_iter()
-        .filter(|c| {
+        .filter(|c: &BTreeSet<SpecialtyId>| {
             s.demand.iter().any(|d| c.contains(&d.specialty))
                 || s.specialists.iter().any(|r| c.contains(&r.specialty))
         })
@@ -375,6 +399,7 @@ fn merge(
             trips: Vec::new(),
             conflicting_groups,
             dropped_for_rooms: 0,
+            target_gap: opts.gap,
         });
     }
     let objective: f64 = parts.iter().filter_map(|p| p.raw.objective).sum();
@@ -397,6 +422,7 @@ fn merge(
         trips: parts.into_iter().flat_map(|p| p.trips).collect(),
         conflicting_groups: Vec::new(),
         dropped_for_rooms: 0,
+        target_gap: opts.gap,
     })
 }
 

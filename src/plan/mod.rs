@@ -187,7 +187,14 @@ pub fn assemble(
     } else {
         (sol.objective, sol.gap)
     };
-    let status = serde_json::to_value(sol.status)
+    // Dropping trips widened the gap: the status follows the new gap.
+    let status = match (sol.dropped_for_rooms, gap) {
+        (0, _) => sol.status,
+        (_, Some(g)) if g <= 1e-9 => Status::Optimal,
+        (_, Some(g)) if g <= sol.target_gap => Status::FeasibleWithGap,
+        _ => Status::TimeLimit,
+    };
+    let status = serde_json::to_value(status)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default();
