@@ -146,6 +146,13 @@ fn tiny_is_solved_to_optimality_and_resolves_every_conflict() {
     let s = load(&common::repo("scenarios/tiny"));
     let p = plan_and_check(&s, &exact());
     assert_eq!(p.solver.status, "optimal");
+    // Proven by HiGHS (gap 0) with the day-level rooms settled by cuts; a
+    // regression pin, not a hand argument.
+    assert!(
+        (p.solver.objective.unwrap() - 4_260_000.0).abs() < 1e-3,
+        "{:?}",
+        p.solver.objective
+    );
     assert_eq!(p.metrics.duplicate_visits, 0);
     assert_eq!(
         p.conflicts.len(),

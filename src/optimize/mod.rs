@@ -34,6 +34,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 use std::time::Instant;
 
+/// A combination of trips that must not all be chosen in one week: their
+/// days cannot be laid out within the facilities' rooms.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NoGood {
+    /// Week (0-based).
+    pub week: u32,
+    /// (record, stops in order) of each trip of the combination.
+    pub trips: Vec<(SpecialistId, Vec<crate::model::LocalityId>)>,
+}
+
 /// How to solve.
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -107,6 +117,8 @@ pub struct Solution {
     pub dropped_for_rooms: usize,
     /// The gap that was asked for.
     pub target_gap: f64,
+    /// Whether the program was solved whole (rooms shared exactly) rather than per component.
+    pub whole: bool,
 }
 
 struct Built {
@@ -119,7 +131,13 @@ struct Built {
     kept: commitments::Kept,
 }
 
-fn build(ctx: &Context<'_>, opts: &Options, skip: Option<Group>, scope: &Scope) -> Built {
+fn build(
+    ctx: &Context<'_>,
+    opts: &Options,
+    skip: Option<Group>,
+    scope: &Scope,
+    cuts: &[NoGood],
+) -> Built {
     let s = ctx.scenario;
     let mut book = vars::Book::default();
     let mut p = parts::Parts::default();
@@ -132,6 +150,26 @@ fn build(ctx: &Context<'_>, opts: &Options, skip: Option<Group>, scope: &Scope) 
     rooms::add(ctx, &weeks, scope, &mut p);
     let backlogs = backlog::add(s, &lists, scope, &mut book, &mut p);
     let kept = commitments::add(s, &weeks, scope, opts.pin_confirmed, &mut book, &mut p);
+    for cut in cuts {
+        let mut e = Expression::default();
+        let mut n = 0.0;
+        for wv in weeks.iter().filter(|wv| wv.week == cut.week) {
+            for rv in &wv.routes {
+                let stops: Vec<_> = rv.route.stops.iter().map(|(l, _)| *l).collect();
+                if cut
+                    .trips
+                    .iter()
+                    .any(|(r, st)| *r == wv.record && *st == stops)
+                {
+                    e.add_mul(1.0, rv.z);
+                    n += 1.0;
+                }
+            }
+        }
+        if n > 0.0 {
+            p.row(Group::Rooms, e.leq(n - 1.0));
+        }
+    }
     if let Some(g) = skip {
         p.rows.retain(|(x, _)| *x != g);
     }
@@ -204,12 +242,13 @@ fn solve_scope(
     ctx: &Context<'_>,
     opts: &Options,
     scope: &Scope,
+    cuts: &[NoGood],
     start: Option<&[greedy::Pick]>,
     settings: &solver::Settings,
     progress: Option<&(dyn Fn(Progress) + Sync)>,
 ) -> Result<Part, SolverError> {
     let t0 = Instant::now();
-    let built = build(ctx, opts, None, scope);
+    let built = build(ctx, opts, None, scope, cuts);
     let warm = start.map(|picks| greedy::columns(ctx, &built, picks));
     let Built {
         book,
@@ -244,6 +283,7 @@ fn solve_scope(
 pub fn optimize(
     ctx: &Context<'_>,
     opts: &Options,
+    cuts: &[NoGood],
     progress: Option<&(dyn Fn(Progress) + Sync)>,
 ) -> Result<Solution, SolverError> {
     let s = ctx.scenario;
@@ -314,6 +354,7 @@ pub fn optimize(
                     ctx,
                     opts,
                     scope,
+                    cuts,
                     start.as_deref(),
                     &settings,
                     progress.map(|_| &report as &(dyn Fn(Progress) + Sync)),
@@ -324,7 +365,8 @@ pub fn optimize(
     let parts = solved
         .into_iter()
         .collect::<Result<Vec<Part>, SolverError>>()?;
-    merge(ctx, opts, parts, started)
+    let whole = scopes.len() == 1;
+    merge(ctx, opts, parts, started, whole)
 }
 
 /// Sum of the components' latest progress.
@@ -353,6 +395,7 @@ fn merge(
     opts: &Options,
     parts: Vec<Part>,
     started: Instant,
+    whole: bool,
 ) -> Result<Solution, SolverError> {
     let statuses: Vec<Status> = parts.iter().map(|p| p.raw.status).collect();
     let mut size = ModelSize {
@@ -400,6 +443,7 @@ fn merge(
             conflicting_groups,
             dropped_for_rooms: 0,
             target_gap: opts.gap,
+            whole,
         });
     }
     let objective: f64 = parts.iter().filter_map(|p| p.raw.objective).sum();
@@ -423,6 +467,7 @@ fn merge(
         conflicting_groups: Vec::new(),
         dropped_for_rooms: 0,
         target_gap: opts.gap,
+        whole,
     })
 }
 
@@ -474,7 +519,7 @@ fn explain(
         Group::Rooms,
         Group::Commitments,
     ] {
-        let mut b = build(ctx, opts, Some(g), &all);
+        let mut b = build(ctx, opts, Some(g), &all, &[]);
         // Feasibility is all that matters here.
         b.parts.objective = Expression::default();
         let raw = solver::run(b.book, b.parts, settings, None, None)?;
@@ -488,5 +533,5 @@ fn explain(
 /// Build the program of `scope` and return its size, without solving: for
 /// benchmarks of model building.
 pub fn build_for_bench(ctx: &Context<'_>, opts: &Options, scope: &Scope) -> ModelSize {
-    build(ctx, opts, None, scope).size
+    build(ctx, opts, None, scope, &[]).size
 }

@@ -9,7 +9,7 @@ pub mod schedule;
 use crate::calendar::{self, conflicts};
 use crate::model::*;
 use crate::network::RoadNetwork;
-use crate::optimize::{self, ChosenTrip, Context, Options, Progress, Solution, Status};
+use crate::optimize::{self, ChosenTrip, Context, NoGood, Options, Progress, Solution, Status};
 use crate::trips::DayUse;
 use format::*;
 use std::collections::BTreeMap;
@@ -28,12 +28,17 @@ pub enum PlanError {
 /// Weeks within which an existing visit counts as moved rather than dropped.
 const MOVE_WINDOW_WEEKS: u32 = 4;
 
-/// Optimize and lay out the days. When a week's trips cannot share the
-/// rooms day by day (the program bounds rooms per week), the trip with the
-/// fewest consultation days among that week's trips at the contested facility
-/// is dropped until the week fits: dropping a trip breaks no hard rule, and
-/// the plan's objective is then recomputed (the bound stays valid, since the
-/// weekly room rule is a relaxation of the daily one).
+/// Most re-solves with cuts when a week's trips cannot share the rooms.
+const MAX_LAYOUT_ROUNDS: usize = 10;
+
+/// Optimize and lay out the days. The program bounds rooms per week; when a
+/// week's trips cannot share them day by day, a program solved whole gets a
+/// cut forbidding that combination and is solved again (up to
+/// `MAX_LAYOUT_ROUNDS`). Otherwise (decomposed programs, or out of rounds)
+/// the trip with the fewest consultation days at the most contested facility
+/// is dropped until the week fits: dropping a trip breaks no hard rule, the
+/// plan's objective is recomputed, and the bound stays valid (the weekly
+/// room rule is a relaxation of the daily one).
 pub fn solve(
     s: &Scenario,
     net: &RoadNetwork,
@@ -41,10 +46,33 @@ pub fn solve(
     progress: Option<&(dyn Fn(Progress) + Sync)>,
 ) -> Result<Solution, PlanError> {
     let ctx = Context::new(s, net);
-    let mut sol = optimize::optimize(&ctx, opts, progress)?;
-    if !sol.status.has_plan() {
-        return Ok(sol);
-    }
+    let started = std::time::Instant::now();
+    let mut cuts: Vec<NoGood> = Vec::new();
+    let mut sol = loop {
+        let mut round = opts.clone();
+        round.time_limit = (opts.time_limit - started.elapsed().as_secs_f64()).max(1.0);
+        let sol = optimize::optimize(&ctx, &round, &cuts, progress)?;
+        if !sol.status.has_plan() {
+            return Ok(sol);
+        }
+        let trips = sort_trips(s, sol.trips.clone());
+        match schedule::lay_out(s, &trips) {
+            Err(e) if sol.whole && cuts.len() < MAX_LAYOUT_ROUNDS => cuts.push(NoGood {
+                week: e.week,
+                trips: trips
+                    .iter()
+                    .filter(|t| t.week == e.week)
+                    .map(|t| {
+                        (
+                            t.trip.record,
+                            t.trip.stops.iter().map(|x| x.locality).collect(),
+                        )
+                    })
+                    .collect(),
+            }),
+            _ => break sol,
+        }
+    };
     let mut trips = sort_trips(s, std::mem::take(&mut sol.trips));
     while let Err(e) = schedule::lay_out(s, &trips) {
         let victim = trips
