@@ -96,6 +96,28 @@ impl RoadNetwork {
             .collect()
     }
 
+    /// The distinct closure states of the horizon's weeks (roads closed on
+    /// any day of a week count as closed all week; state 0 is all roads open)
+    /// and the state of each week.
+    pub fn weekly_states(&self, h: &crate::model::Horizon) -> (Vec<Vec<u32>>, Vec<usize>) {
+        let mut states: Vec<Vec<u32>> = vec![Vec::new()];
+        let mut week_state = Vec::with_capacity(h.weeks as usize);
+        for w in 0..h.weeks {
+            let monday = h.week_start(w);
+            let mut closed: Vec<u32> = (0..7)
+                .flat_map(|d| self.closed_on(monday + chrono::Days::new(d)))
+                .collect();
+            closed.sort_unstable();
+            closed.dedup();
+            let idx = states.iter().position(|c| *c == closed).unwrap_or_else(|| {
+                states.push(closed);
+                states.len() - 1
+            });
+            week_state.push(idx);
+        }
+        (states, week_state)
+    }
+
     /// Travel matrix with every road open.
     pub fn open(&self) -> Arc<TravelMatrix> {
         self.with_closed(Vec::new())

@@ -21,20 +21,11 @@ pub struct Context<'a> {
 impl<'a> Context<'a> {
     /// Enumerate routes for every record on every closure state of the horizon.
     pub fn new(s: &'a Scenario, net: &RoadNetwork) -> Self {
-        let mut states: Vec<Vec<u32>> = vec![Vec::new()];
-        let mut week_state = Vec::new();
+        let (states, week_state) = net.weekly_states(&s.horizon);
         let mut free_dates = Vec::new();
         for w in 0..s.horizon.weeks {
             let monday = s.horizon.week_start(w);
             let days: Vec<NaiveDate> = (0..7).map(|d| monday + Days::new(d)).collect();
-            let mut closed: Vec<u32> = days.iter().flat_map(|d| net.closed_on(*d)).collect();
-            closed.sort_unstable();
-            closed.dedup();
-            let idx = states.iter().position(|c| *c == closed).unwrap_or_else(|| {
-                states.push(closed);
-                states.len() - 1
-            });
-            week_state.push(idx);
             free_dates.push(
                 days.into_iter()
                     .filter(|d| s.horizon.is_working_weekday(*d) && !s.horizon.is_holiday(*d))
@@ -70,6 +61,21 @@ impl<'a> Context<'a> {
             .records
             .iter()
             .any(|r| s.specialist(*r).is_unavailable_on(date))
+    }
+
+    /// The routes of a record that fit its person's longest free run in a
+    /// week, with that run's length (the days a trip may take).
+    pub fn routes_within_budget(&self, r: SpecialistId, week: u32) -> (u32, Vec<&Route>) {
+        let s = self.scenario;
+        let rec = s.specialist(r);
+        let min_days = s.specialty(rec.specialty).min_days;
+        let budget = self.budget(rec.person, week);
+        let routes = self
+            .routes(r, week)
+            .iter()
+            .filter(|rt| rt.travel_days + min_days * rt.stops.len() as u32 <= budget)
+            .collect();
+        (budget, routes)
     }
 
     /// Longest run of consecutive free working days of a person in a week:

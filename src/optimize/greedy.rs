@@ -30,16 +30,10 @@ pub fn plan(ctx: &Context<'_>) -> Vec<Pick> {
     let s = ctx.scenario;
     let n0 = s.horizon.weeks as usize;
     let mut by_week_opts: Vec<Vec<Options<'_>>> = (0..n0).map(|_| Vec::new()).collect();
-    for (r, rec) in s.specialists.iter().enumerate() {
+    for r in 0..s.specialists.len() {
         let rid = SpecialistId::from_index(r);
-        let sp = s.specialty(rec.specialty);
         for w in 0..s.horizon.weeks {
-            let budget = ctx.budget(rec.person, w);
-            let routes: Vec<&Route> = ctx
-                .routes(rid, w)
-                .iter()
-                .filter(|rt| rt.travel_days + sp.min_days * rt.stops.len() as u32 <= budget)
-                .collect();
+            let (budget, routes) = ctx.routes_within_budget(rid, w);
             if !routes.is_empty() {
                 by_week_opts[w as usize].push(Options {
                     record: rid,
@@ -55,12 +49,7 @@ pub fn plan(ctx: &Context<'_>) -> Vec<Pick> {
 fn greedy(ctx: &Context<'_>, by_week: &[Vec<Options<'_>>]) -> Vec<Pick> {
     let s = ctx.scenario;
     let n = s.horizon.weeks as usize;
-    let list_of: HashMap<(LocalityId, SpecialtyId), usize> = s
-        .demand
-        .iter()
-        .enumerate()
-        .map(|(i, d)| ((d.locality, d.specialty), i))
-        .collect();
+    let list_of = list_index(s);
     let mut backlog: Vec<f64> = s.demand.iter().map(|d| d.waiting).collect();
     let mut capacity: Vec<Vec<f64>> = vec![vec![0.0; n]; s.demand.len()];
     let mut last_visit: BTreeMap<(LocalityId, SpecialtyId), u32> = BTreeMap::new();
@@ -222,12 +211,7 @@ fn greedy(ctx: &Context<'_>, by_week: &[Vec<Options<'_>>]) -> Vec<Pick> {
 pub(super) fn columns(ctx: &Context<'_>, b: &Built, picks: &[Pick]) -> Vec<f64> {
     let s = ctx.scenario;
     let n = s.horizon.weeks as usize;
-    let list_of: HashMap<(LocalityId, SpecialtyId), usize> = s
-        .demand
-        .iter()
-        .enumerate()
-        .map(|(i, d)| ((d.locality, d.specialty), i))
-        .collect();
+    let list_of = list_index(s);
     let mut capacity: Vec<Vec<f64>> = vec![vec![0.0; n]; s.demand.len()];
     let mut visit_weeks: BTreeMap<(LocalityId, SpecialtyId), Vec<u32>> = BTreeMap::new();
     let mut x = vec![0.0; b.book.columns];
@@ -309,4 +293,13 @@ pub(super) fn columns(ctx: &Context<'_>, b: &Built, picks: &[Pick]) -> Vec<f64> 
         }
     }
     x
+}
+
+/// Position of each waiting list in the scenario's demand table.
+fn list_index(s: &Scenario) -> HashMap<(LocalityId, SpecialtyId), usize> {
+    s.demand
+        .iter()
+        .enumerate()
+        .map(|(i, d)| ((d.locality, d.specialty), i))
+        .collect()
 }

@@ -118,12 +118,7 @@ pub fn create(ctx: &Context<'_>, scope: &super::parts::Scope, book: &mut Book) -
         }
         let sp = s.specialty(rec.specialty);
         for w in 0..s.horizon.weeks {
-            let budget = ctx.budget(rec.person, w);
-            let routes: Vec<&Route> = ctx
-                .routes(rid, w)
-                .iter()
-                .filter(|rt| rt.travel_days + sp.min_days * rt.stops.len() as u32 <= budget)
-                .collect();
+            let (budget, routes) = ctx.routes_within_budget(rid, w);
             if routes.is_empty() {
                 continue;
             }

@@ -183,10 +183,7 @@ pub fn assemble(
     let conflicts = found
         .iter()
         .map(|c| Resolution {
-            kind: serde_json::to_value(c.kind)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default(),
+            kind: label(c.kind),
             visits: c.visits.clone(),
             message: c.message.clone(),
             resolution: c
@@ -222,10 +219,7 @@ pub fn assemble(
         (_, Some(g)) if g <= sol.target_gap => Status::FeasibleWithGap,
         _ => Status::TimeLimit,
     };
-    let status = serde_json::to_value(status)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default();
+    let status = label(status);
     let mut model = BTreeMap::new();
     model.insert("rows".to_string(), sol.size.rows.into());
     model.insert("columns".to_string(), sol.size.columns.into());
@@ -248,15 +242,7 @@ pub fn assemble(
             solve_seconds: sol.solve_seconds,
             model,
             options,
-            conflicting_groups: sol
-                .conflicting_groups
-                .iter()
-                .filter_map(|g| {
-                    serde_json::to_value(g)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                })
-                .collect(),
+            conflicting_groups: sol.conflicting_groups.iter().map(label).collect(),
         },
         visits,
         trips,
@@ -323,4 +309,12 @@ fn match_origins(
 /// Whether a status carries a plan worth writing.
 pub fn writable(status: Status) -> bool {
     status.has_plan()
+}
+
+/// The snake_case name an enum serializes to (conflict kinds, statuses, groups).
+fn label<T: serde::Serialize>(x: T) -> String {
+    serde_json::to_value(x)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }

@@ -5,7 +5,7 @@
 
 use crate::model::{FacilityId, Scenario};
 use crate::optimize::ChosenTrip;
-use crate::trips::DayUse;
+use crate::trips::{DayUse, starts};
 use chrono::{Days, NaiveDate};
 use std::collections::BTreeMap;
 
@@ -37,23 +37,7 @@ pub fn lay_out(s: &Scenario, trips: &[ChosenTrip]) -> Result<Vec<Vec<NaiveDate>>
             .iter()
             .map(|&i| {
                 let t = &trips[i].trip;
-                let person = s.person(s.specialist(t.record).person);
-                let free = |d: &NaiveDate| {
-                    !s.horizon.is_holiday(*d)
-                        && !person
-                            .records
-                            .iter()
-                            .any(|r| s.specialist(*r).is_unavailable_on(*d))
-                };
-                let len = t.shape.pattern.len();
-                let starts = if len <= work.len() {
-                    (0..=work.len() - len)
-                        .filter(|&o| work[o..o + len].iter().all(free))
-                        .collect()
-                } else {
-                    Vec::new()
-                };
-                (i, starts)
+                (i, starts(s, t.record, &work, t.shape.pattern.len()))
             })
             .collect();
         // Most constrained first.

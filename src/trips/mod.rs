@@ -20,7 +20,7 @@
 mod placement;
 mod shape;
 
-pub use placement::{Placement, consult_dates, place};
+pub use placement::{Placement, consult_dates, place, starts};
 pub use shape::{DayUse, Shape};
 
 use crate::model::*;
@@ -273,22 +273,7 @@ fn day_vectors(k: usize, lo: u32, hi: u32, budget: u32) -> Vec<Vec<u32>> {
 impl TripCatalog {
     /// Enumerate and place every candidate trip of every record.
     pub fn build(s: &Scenario, net: &RoadNetwork) -> TripCatalog {
-        // Closure state of a week: the roads closed on any of its days.
-        let mut states: Vec<Vec<u32>> = vec![Vec::new()];
-        let mut week_state = Vec::with_capacity(s.horizon.weeks as usize);
-        for w in 0..s.horizon.weeks {
-            let monday = s.horizon.week_start(w);
-            let mut closed: Vec<u32> = (0..7)
-                .flat_map(|d| net.closed_on(monday + chrono::Days::new(d)))
-                .collect();
-            closed.sort_unstable();
-            closed.dedup();
-            let idx = states.iter().position(|c| *c == closed).unwrap_or_else(|| {
-                states.push(closed);
-                states.len() - 1
-            });
-            week_state.push(idx);
-        }
+        let (states, week_state) = net.weekly_states(&s.horizon);
         let by_state: Vec<Vec<Trip>> = states
             .iter()
             .map(|closed| {

@@ -45,21 +45,8 @@ pub fn place(s: &Scenario, by_state: &[Vec<Trip>], week_state: &[usize]) -> Vec<
             .filter(|d| s.horizon.is_working_weekday(*d))
             .collect();
         for (t, trip) in by_state[state].iter().enumerate() {
-            let person = s.person(s.specialist(trip.record).person);
-            let free = |d: &NaiveDate| {
-                !s.horizon.is_holiday(*d)
-                    && !person
-                        .records
-                        .iter()
-                        .any(|r| s.specialist(*r).is_unavailable_on(*d))
-            };
             let len = trip.shape.pattern.len();
-            if len == 0 || len > work.len() {
-                continue;
-            }
-            let fits: Vec<usize> = (0..=work.len() - len)
-                .filter(|&o| work[o..o + len].iter().all(free))
-                .collect();
+            let fits = starts(s, trip.record, &work, len);
             let (Some(&first), Some(&last)) = (fits.first(), fits.last()) else {
                 continue;
             };
@@ -79,6 +66,26 @@ pub fn place(s: &Scenario, by_state: &[Vec<Trip>], week_state: &[usize]) -> Vec<
         }
     }
     out
+}
+
+/// Offsets into `work` (a week's working dates) where a trip of `len` days by
+/// `record` can start: consecutive days, none a holiday, the person (any of
+/// their records) free on each.
+pub fn starts(s: &Scenario, record: SpecialistId, work: &[NaiveDate], len: usize) -> Vec<usize> {
+    let person = s.person(s.specialist(record).person);
+    let free = |d: &NaiveDate| {
+        !s.horizon.is_holiday(*d)
+            && !person
+                .records
+                .iter()
+                .any(|r| s.specialist(*r).is_unavailable_on(*d))
+    };
+    if len == 0 || len > work.len() {
+        return Vec::new();
+    }
+    (0..=work.len() - len)
+        .filter(|&o| work[o..o + len].iter().all(free))
+        .collect()
 }
 
 /// Consultation dates per stop of a placed trip.
