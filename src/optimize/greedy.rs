@@ -268,6 +268,15 @@ pub(super) fn columns(ctx: &Context<'_>, b: &Built, picks: &[Pick]) -> Vec<f64> 
             prev = queue - served;
         }
     }
+    for ((l, sp), cols) in &b.visit_cols {
+        let weeks = visit_weeks.get(&(*l, *sp));
+        for (w, col) in cols.iter().enumerate() {
+            if let Some(col) = col {
+                x[*col] =
+                    weeks.map_or(0, |ws| ws.iter().filter(|x| **x as usize == w).count()) as f64;
+            }
+        }
+    }
     for ((l, sp), slacks) in &b.gaps {
         let g = s.specialty(*sp).max_gap_weeks;
         let weeks = visit_weeks.get(&(*l, *sp));

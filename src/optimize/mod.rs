@@ -128,6 +128,8 @@ struct Built {
     size: ModelSize,
     backlogs: backlog::Backlogs,
     gaps: coverage::Gaps,
+    /// Visit column per (locality, specialty) and week.
+    visit_cols: BTreeMap<(crate::model::LocalityId, SpecialtyId), Vec<Option<usize>>>,
     kept: commitments::Kept,
 }
 
@@ -142,13 +144,17 @@ fn build(
     let mut book = vars::Book::default();
     let mut p = parts::Parts::default();
     let weeks = vars::create(ctx, scope, &mut book);
-    let lists = visits::gather(s, &weeks);
+    let lists = visits::gather(s, &weeks, &mut book, &mut p);
     trip_shape::add(s, &weeks, &mut p);
     person::add(ctx, &weeks, &mut p);
     spacing::add(s, &lists, &mut p);
     let gaps = coverage::add(s, &lists, scope, &mut book, &mut p);
     rooms::add(ctx, &weeks, scope, &mut p);
     let backlogs = backlog::add(s, &lists, scope, &mut book, &mut p);
+    let visit_cols = lists
+        .iter()
+        .map(|(k, lv)| (*k, lv.visit_cols.clone()))
+        .collect();
     let kept = commitments::add(s, &weeks, scope, opts.pin_confirmed, &mut book, &mut p);
     for cut in cuts {
         let mut e = Expression::default();
@@ -188,6 +194,7 @@ fn build(
         backlogs,
         gaps,
         kept,
+        visit_cols,
     }
 }
 
