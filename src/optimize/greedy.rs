@@ -251,6 +251,9 @@ pub(super) fn columns(ctx: &Context<'_>, b: &Built, picks: &[Pick]) -> Vec<f64> 
             &wv.stay_days
         };
         for ((l, _), d) in rv.route.stops.iter().zip(&p.days) {
+            if let Some((_, col)) = wv.visit.get(l) {
+                x[*col] = 1.0;
+            }
             if let Some((_, col)) = map.get(l) {
                 x[*col] = f64::from(*d);
             }

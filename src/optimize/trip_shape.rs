@@ -12,16 +12,32 @@ pub fn add(s: &Scenario, weeks: &[WeekVars], p: &mut Parts) {
     for wv in weeks {
         let sp = s.specialty(s.specialist(wv.record).specialty);
         let (lo, hi) = (f64::from(sp.min_days), f64::from(sp.max_days));
-        for (commute, map) in [(false, &wv.stay_days), (true, &wv.commute_days)] {
-            for (l, (days, _)) in map {
-                let mut on = Expression::default();
-                for rv in wv.routes.iter().filter(|rv| rv.route.commute == commute) {
-                    if rv.route.stops.iter().any(|(x, _)| x == l) {
-                        on.add_mul(1.0, rv.z);
-                    }
+        for (l, (visit, _)) in &wv.visit {
+            p.row(
+                Group::TripShape,
+                Expression::from(*visit).eq(wv.routes_at(*l)),
+            );
+            // A commuting route stops at one locality only: at most one per l.
+            let commuting = wv
+                .routes
+                .iter()
+                .find(|rv| rv.route.commute && rv.route.stops[0].0 == *l)
+                .map(|rv| rv.z);
+            let mut on_stay = Expression::from(*visit);
+            if let Some(z) = commuting {
+                on_stay.add_mul(-1.0, z);
+            }
+            for (days, on) in [
+                (wv.stay_days.get(l), on_stay),
+                (
+                    wv.commute_days.get(l),
+                    commuting.map_or_else(Expression::default, Expression::from),
+                ),
+            ] {
+                if let Some((d, _)) = days {
+                    p.row(Group::TripShape, (lo * on.clone()).leq(*d));
+                    p.row(Group::TripShape, Expression::from(*d).leq(hi * on));
                 }
-                p.row(Group::TripShape, (lo * on.clone()).leq(*days));
-                p.row(Group::TripShape, Expression::from(*days).leq(hi * on));
             }
         }
         p.row(Group::TripShape, wv.away_days().leq(f64::from(wv.budget)));

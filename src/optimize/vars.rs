@@ -59,11 +59,22 @@ pub struct WeekVars {
     pub stay_days: BTreeMap<LocalityId, (Variable, usize)>,
     /// Consultation days per locality on commuting routes.
     pub commute_days: BTreeMap<LocalityId, (Variable, usize)>,
+    /// Whether the record visits each locality this week: one column,
+    /// defined once as the sum of the routes stopping there (see
+    /// `trip_shape`), so other rows need not repeat that sum.
+    pub visit: BTreeMap<LocalityId, (Variable, usize)>,
 }
 
 impl WeekVars {
-    /// 1 when the record visits `l` this week (an expression over routes).
+    /// 1 when the record visits `l` this week.
     pub fn visits(&self, l: LocalityId) -> Expression {
+        self.visit
+            .get(&l)
+            .map_or_else(Expression::default, |(v, _)| Expression::from(*v))
+    }
+
+    /// The sum of the routes stopping at `l` (what `visit[l]` is defined as).
+    pub fn routes_at(&self, l: LocalityId) -> Expression {
         let mut e = Expression::default();
         for rv in &self.routes {
             if rv.route.stops.iter().any(|(x, _)| *x == l) {
@@ -129,6 +140,7 @@ pub fn create(ctx: &Context<'_>, scope: &super::parts::Scope, book: &mut Book) -
                 routes: Vec::with_capacity(routes.len()),
                 stay_days: BTreeMap::new(),
                 commute_days: BTreeMap::new(),
+                visit: BTreeMap::new(),
             };
             for route in routes {
                 let (z, col) = book.binary();
@@ -140,6 +152,7 @@ pub fn create(ctx: &Context<'_>, scope: &super::parts::Scope, book: &mut Book) -
                     };
                     map.entry(*l)
                         .or_insert_with(|| book.integer(f64::from(sp.max_days)));
+                    wv.visit.entry(*l).or_insert_with(|| book.continuous(1.0));
                 }
                 wv.routes.push(RouteVar {
                     route: route.clone(),
