@@ -298,7 +298,14 @@ pub fn plan_summary(
         p.solver.build_seconds,
         p.solver.solve_seconds
     );
-    out += &format!("written to {}\n\n", path.display());
+    out += &format!("written to {}\n", path.display());
+    if p.solver.dropped_for_rooms > 0 {
+        out += &format!(
+            "{} trip(s) dropped so that consulting rooms fit day by day\n",
+            p.solver.dropped_for_rooms
+        );
+    }
+    out.push('\n');
     let rows = vec![
         vec!["visits".into(), sq.visits.to_string(), m.visits.to_string()],
         vec![

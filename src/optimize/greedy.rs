@@ -82,6 +82,10 @@ fn greedy(ctx: &Context<'_>, by_week: &[Vec<Options<'_>>]) -> Vec<Pick> {
             .collect();
         let mut left = queue.clone();
         let mut busy: BTreeSet<PersonId> = BTreeSet::new();
+        // Trips taken this week, and those refused because their days could
+        // not be laid out beside them within the rooms.
+        let mut taken: Vec<crate::trips::Trip> = Vec::new();
+        let mut refused: BTreeSet<(usize, usize)> = BTreeSet::new();
         loop {
             let mut best: Option<(f64, usize, usize, Vec<u32>)> = None;
             for (i, wv) in by_week[w].iter().enumerate() {
@@ -98,6 +102,9 @@ fn greedy(ctx: &Context<'_>, by_week: &[Vec<Options<'_>>]) -> Vec<Pick> {
                     continue;
                 }
                 for (ri, route) in wv.routes.iter().enumerate() {
+                    if refused.contains(&(i, ri)) {
+                        continue;
+                    }
                     let stops: Vec<LocalityId> = route.stops.iter().map(|(l, _)| *l).collect();
                     if stops.iter().any(|l| {
                         last_visit
@@ -170,6 +177,13 @@ fn greedy(ctx: &Context<'_>, by_week: &[Vec<Options<'_>>]) -> Vec<Pick> {
             let wv = &by_week[w][i];
             let rec = s.specialist(wv.record);
             let route = wv.routes[ri];
+            taken.push(route.trip(s, &days));
+            let refs: Vec<&crate::trips::Trip> = taken.iter().collect();
+            if crate::trips::lay_out_week(s, w as u32, &refs).is_none() {
+                taken.pop();
+                refused.insert((i, ri));
+                continue;
+            }
             let pick = Pick {
                 record: wv.record,
                 week: w as u32,

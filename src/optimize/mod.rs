@@ -119,6 +119,14 @@ pub struct Solution {
     pub target_gap: f64,
     /// Whether the program was solved whole (rooms shared exactly) rather than per component.
     pub whole: bool,
+    /// How each component was solved.
+    pub components: Vec<ComponentReport>,
+    /// The greedy plan (rooms shared by all specialties), a fallback when
+    /// the merged components' plan needs too many repairs.
+    pub greedy: Vec<ChosenTrip>,
+    /// The trips are no longer the solver's (repaired, or the greedy plan):
+    /// the objective must be recomputed from the plan.
+    pub replanned: bool,
 }
 
 struct Built {
@@ -243,6 +251,22 @@ struct Part {
     trips: Vec<ChosenTrip>,
     size: ModelSize,
     build_seconds: f64,
+    report: ComponentReport,
+}
+
+/// How one component of the decomposition was solved.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ComponentReport {
+    /// Specialty ids of the component.
+    pub specialties: Vec<String>,
+    /// Solver status of the component.
+    pub status: Status,
+    /// Its objective.
+    pub objective: Option<f64>,
+    /// Its proven bound, if any.
+    pub bound: Option<f64>,
+    /// Seconds the solver was given.
+    pub time_limit: f64,
 }
 
 fn solve_scope(
@@ -271,11 +295,23 @@ fn solve_scope(
         .as_deref()
         .map(|cols| extract(ctx.scenario, &weeks, cols))
         .unwrap_or_default();
+    let report = ComponentReport {
+        specialties: scope
+            .specialties
+            .iter()
+            .map(|sp| ctx.scenario.specialty(*sp).code.clone())
+            .collect(),
+        status: raw.status,
+        objective: raw.objective,
+        bound: raw.bound,
+        time_limit: settings.time_limit,
+    };
     Ok(Part {
         raw,
         trips,
         size,
         build_seconds,
+        report,
     })
 }
 
@@ -337,13 +373,39 @@ pub fn optimize(
         .num_threads(threads)
         .build()
         .map_err(|e| SolverError(format!("thread pool: {e}")))?;
-    let left = (opts.time_limit - started.elapsed().as_secs_f64()).max(0.5);
-    let waves = scopes.len().div_ceil(threads).max(1) as f64;
-    let settings = solver::Settings {
-        time_limit: left / waves,
-        gap: opts.gap,
-        threads: per_solve_threads,
+    // Each component gets a share of the CPU time (threads × time left) in
+    // proportion to its candidate trips, at most the whole time left; the
+    // largest start first so the shares fit side by side.
+    let size_of = |sc: &Scope| -> f64 {
+        let trips: usize = s
+            .specialists
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| sc.has(r.specialty))
+            .map(|(r, _)| {
+                (0..s.horizon.weeks)
+                    .map(|w| ctx.routes(SpecialistId::from_index(r), w).len())
+                    .sum::<usize>()
+            })
+            .sum();
+        trips as f64 + 1.0
     };
+    let mut scopes = scopes;
+    scopes.sort_by(|a, b| {
+        size_of(b)
+            .total_cmp(&size_of(a))
+            .then(a.specialties.cmp(&b.specialties))
+    });
+    let total: f64 = scopes.iter().map(size_of).sum();
+    let left = (opts.time_limit - started.elapsed().as_secs_f64()).max(0.5);
+    let settings: Vec<solver::Settings> = scopes
+        .iter()
+        .map(|sc| solver::Settings {
+            time_limit: (left * threads as f64 * size_of(sc) / total).clamp(0.5, left),
+            gap: opts.gap,
+            threads: per_solve_threads,
+        })
+        .collect();
     let latest: Mutex<Vec<Option<Progress>>> = Mutex::new(vec![None; scopes.len()]);
     let solved: Vec<Result<Part, SolverError>> = pool.install(|| {
         scopes
@@ -363,7 +425,7 @@ pub fn optimize(
                     scope,
                     cuts,
                     start.as_deref(),
-                    &settings,
+                    &settings[i],
                     progress.map(|_| &report as &(dyn Fn(Progress) + Sync)),
                 )
             })
@@ -373,7 +435,23 @@ pub fn optimize(
         .into_iter()
         .collect::<Result<Vec<Part>, SolverError>>()?;
     let whole = scopes.len() == 1;
-    merge(ctx, opts, parts, started, whole)
+    let mut sol = merge(ctx, opts, parts, started, whole)?;
+    if let Some(picks) = &start {
+        sol.greedy = picks
+            .iter()
+            .filter_map(|p| {
+                let route = ctx
+                    .routes(p.record, p.week)
+                    .iter()
+                    .find(|r| r.stops.iter().map(|(l, _)| *l).eq(p.stops.iter().copied()))?;
+                Some(ChosenTrip {
+                    week: p.week,
+                    trip: route.trip(s, &p.days),
+                })
+            })
+            .collect();
+    }
+    Ok(sol)
 }
 
 /// Sum of the components' latest progress.
@@ -405,6 +483,7 @@ fn merge(
     whole: bool,
 ) -> Result<Solution, SolverError> {
     let statuses: Vec<Status> = parts.iter().map(|p| p.raw.status).collect();
+    let components: Vec<ComponentReport> = parts.iter().map(|p| p.report.clone()).collect();
     let mut size = ModelSize {
         rows: 0,
         columns: 0,
@@ -451,6 +530,9 @@ fn merge(
             dropped_for_rooms: 0,
             target_gap: opts.gap,
             whole,
+            components,
+            greedy: Vec::new(),
+            replanned: false,
         });
     }
     let objective: f64 = parts.iter().filter_map(|p| p.raw.objective).sum();
@@ -475,6 +557,9 @@ fn merge(
         dropped_for_rooms: 0,
         target_gap: opts.gap,
         whole,
+        components,
+        greedy: Vec::new(),
+        replanned: false,
     })
 }
 

@@ -52,6 +52,12 @@ pub struct SolverReport {
     pub options: BTreeMap<String, serde_json::Value>,
     /// When infeasible: rule groups whose removal makes the program feasible.
     pub conflicting_groups: Vec<String>,
+    /// How each component of the decomposition was solved (one entry when solved whole).
+    #[serde(default)]
+    pub components: Vec<serde_json::Value>,
+    /// Trips the solver chose but the plan dropped so that rooms fit day by day.
+    #[serde(default)]
+    pub dropped_for_rooms: usize,
 }
 
 /// Where a visit comes from, relative to the existing calendars.

@@ -73,7 +73,34 @@ pub fn solve(
             _ => break sol,
         }
     };
-    let mut trips = sort_trips(s, std::mem::take(&mut sol.trips));
+    let (trips, dropped) = repair(s, std::mem::take(&mut sol.trips))?;
+    sol.trips = trips;
+    sol.dropped_for_rooms = dropped;
+    sol.replanned = dropped > 0;
+    // A decomposed program counts rooms per component: when its merged plan
+    // needed repairs, the greedy plan (rooms shared by all) may be better.
+    if dropped > 0 && !sol.greedy.is_empty() {
+        let (greedy, greedy_dropped) = repair(s, std::mem::take(&mut sol.greedy))?;
+        let score = |trips: &[ChosenTrip]| -> Result<f64, PlanError> {
+            let mut trial = sol.clone();
+            trial.trips = trips.to_vec();
+            trial.replanned = true;
+            Ok(assemble(s, net, &trial, BTreeMap::new())?.metrics.objective)
+        };
+        if score(&greedy)? < score(&sol.trips)? {
+            sol.trips = greedy;
+            sol.dropped_for_rooms = greedy_dropped;
+        }
+    }
+    Ok(sol)
+}
+
+/// Lay out the days, dropping the trip with the fewest consultation days at
+/// the most contested facility of a week until every week fits. Returns the
+/// trips kept and how many were dropped.
+fn repair(s: &Scenario, trips: Vec<ChosenTrip>) -> Result<(Vec<ChosenTrip>, usize), PlanError> {
+    let mut trips = sort_trips(s, trips);
+    let mut dropped = 0;
     while let Err(e) = schedule::lay_out(s, &trips) {
         let victim = trips
             .iter()
@@ -86,13 +113,12 @@ pub fn solve(
         match victim {
             Some(i) => {
                 trips.remove(i);
-                sol.dropped_for_rooms += 1;
+                dropped += 1;
             }
             None => return Err(e.into()),
         }
     }
-    sol.trips = trips;
-    Ok(sol)
+    Ok((trips, dropped))
 }
 
 fn sort_trips(s: &Scenario, mut chosen: Vec<ChosenTrip>) -> Vec<ChosenTrip> {
@@ -203,7 +229,7 @@ pub fn assemble(
         .collect();
     let metrics = metrics::compute(s, &visits, &trips);
     // After dropping trips for rooms, the plan's own objective is the one to report.
-    let (objective, gap) = if sol.dropped_for_rooms > 0 {
+    let (objective, gap) = if sol.replanned {
         (
             Some(metrics.objective),
             sol.bound
@@ -213,8 +239,8 @@ pub fn assemble(
         (sol.objective, sol.gap)
     };
     // Dropping trips widened the gap: the status follows the new gap.
-    let status = match (sol.dropped_for_rooms, gap) {
-        (0, _) => sol.status,
+    let status = match (sol.replanned, gap) {
+        (false, _) => sol.status,
         (_, Some(g)) if g <= 1e-9 => Status::Optimal,
         (_, Some(g)) if g <= sol.target_gap => Status::FeasibleWithGap,
         _ => Status::TimeLimit,
@@ -243,6 +269,12 @@ pub fn assemble(
             model,
             options,
             conflicting_groups: sol.conflicting_groups.iter().map(label).collect(),
+            dropped_for_rooms: sol.dropped_for_rooms,
+            components: sol
+                .components
+                .iter()
+                .filter_map(|c| serde_json::to_value(c).ok())
+                .collect(),
         },
         visits,
         trips,

@@ -17,9 +17,11 @@
 //!   and the latest such start are offered, so that rooms can be shared;
 //! - roads closed on any day of a week are closed for the whole week.
 
+mod layout;
 mod placement;
 mod shape;
 
+pub use layout::{lay_out_week, working_dates};
 pub use placement::{Placement, consult_dates, place, starts};
 pub use shape::{DayUse, Shape};
 

@@ -1,0 +1,112 @@
+//! Laying out one week's trips on days: each trip takes consecutive free
+//! working days of its person (no holiday, no leave), and no facility hosts
+//! more visits on a day than it has rooms. Used while building plans (the
+//! greedy start keeps every week layable) and to date the final plan.
+
+use super::{DayUse, Trip, starts};
+use crate::model::{FacilityId, Scenario};
+use chrono::{Days, NaiveDate};
+use std::collections::BTreeMap;
+
+/// Search nodes tried per week before giving up.
+const BUDGET: u32 = 200_000;
+
+/// The working dates of a week.
+pub fn working_dates(s: &Scenario, week: u32) -> Vec<NaiveDate> {
+    let monday = s.horizon.week_start(week);
+    (0..7)
+        .map(|d| monday + Days::new(d))
+        .filter(|d| s.horizon.is_working_weekday(*d))
+        .collect()
+}
+
+/// Dates of each day of each trip of `week`, in the order given, or `None`
+/// when no layout fits the rooms.
+pub fn lay_out_week(s: &Scenario, week: u32, trips: &[&Trip]) -> Option<Vec<Vec<NaiveDate>>> {
+    let work = working_dates(s, week);
+    // Start offsets where each trip fits its person's free days; most constrained first.
+    let mut options: Vec<(usize, Vec<usize>)> = trips
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (i, starts(s, t.record, &work, t.shape.pattern.len())))
+        .collect();
+    options.sort_by_key(|(i, starts)| (starts.len(), *i));
+    let mut used: BTreeMap<(FacilityId, NaiveDate), u32> = BTreeMap::new();
+    let mut chosen = vec![0usize; options.len()];
+    let mut budget = BUDGET;
+    let mut search = Search {
+        s,
+        trips,
+        work: &work,
+        options: &options,
+        used: &mut used,
+        chosen: &mut chosen,
+        budget: &mut budget,
+    };
+    if !search.run(0) {
+        return None;
+    }
+    let mut out = vec![Vec::new(); trips.len()];
+    for (k, (i, starts)) in options.iter().enumerate() {
+        let o = starts[chosen[k]];
+        out[*i] = work[o..o + trips[*i].shape.pattern.len()].to_vec();
+    }
+    Some(out)
+}
+
+/// Consultation (facility, date) pairs of a trip starting at `work[o]`.
+fn uses(t: &Trip, work: &[NaiveDate], o: usize) -> Vec<(FacilityId, NaiveDate)> {
+    t.shape
+        .pattern
+        .iter()
+        .enumerate()
+        .filter_map(|(k, d)| match d {
+            DayUse::Consult(stop) => Some((t.stops[*stop as usize].facility, work[o + k])),
+            DayUse::Travel => None,
+        })
+        .collect()
+}
+
+/// Depth-first search over start offsets, rooms counted per facility and day.
+struct Search<'a> {
+    s: &'a Scenario,
+    trips: &'a [&'a Trip],
+    work: &'a [NaiveDate],
+    options: &'a [(usize, Vec<usize>)],
+    used: &'a mut BTreeMap<(FacilityId, NaiveDate), u32>,
+    chosen: &'a mut [usize],
+    budget: &'a mut u32,
+}
+
+impl Search<'_> {
+    fn run(&mut self, k: usize) -> bool {
+        if k == self.options.len() {
+            return true;
+        }
+        let (i, starts) = &self.options[k];
+        for (n, &o) in starts.iter().enumerate() {
+            if *self.budget == 0 {
+                return false;
+            }
+            *self.budget -= 1;
+            let u = uses(self.trips[*i], self.work, o);
+            let fits = u.iter().all(|(f, d)| {
+                self.used.get(&(*f, *d)).copied().unwrap_or(0) < self.s.facility(*f).rooms_per_day
+            });
+            if !fits {
+                continue;
+            }
+            for key in &u {
+                *self.used.entry(*key).or_default() += 1;
+            }
+            self.chosen[k] = n;
+            if self.run(k + 1) {
+                return true;
+            }
+            for key in &u {
+                *self.used.entry(*key).or_default() -= 1;
+            }
+        }
+        false
+    }
+}
