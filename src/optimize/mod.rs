@@ -506,54 +506,44 @@ fn merge(
     let failed = [Status::Infeasible, Status::NoSolution]
         .into_iter()
         .find(|st| statuses.contains(st));
-    if let Some(status) = failed {
-        let conflicting_groups = if status == Status::Infeasible {
-            let settings = solver::Settings {
-                time_limit: opts.time_limit,
-                gap: opts.gap,
-                threads: opts.threads,
+    let (status, objective, bound, gap, trips, conflicting_groups) = match failed {
+        Some(status) => {
+            let conflicting_groups = if status == Status::Infeasible {
+                let settings = solver::Settings {
+                    time_limit: opts.time_limit,
+                    gap: opts.gap,
+                    threads: opts.threads,
+                };
+                explain(ctx, opts, &settings)?
+            } else {
+                Vec::new()
             };
-            explain(ctx, opts, &settings)?
-        } else {
-            Vec::new()
-        };
-        return Ok(Solution {
-            status,
-            objective: None,
-            bound: None,
-            gap: None,
-            build_seconds,
-            solve_seconds,
-            size,
-            trips: Vec::new(),
-            conflicting_groups,
-            dropped_for_rooms: 0,
-            target_gap: opts.gap,
-            whole,
-            components,
-            greedy: Vec::new(),
-            replanned: false,
-        });
-    }
-    let objective: f64 = parts.iter().filter_map(|p| p.raw.objective).sum();
-    // The whole problem's bound is known only if every component proved one.
-    let bound: Option<f64> = parts.iter().map(|p| p.raw.bound).sum();
-    let gap = bound.map(|b| relative_gap(objective, b));
-    let status = match gap {
-        Some(g) if g <= 1e-9 => Status::Optimal,
-        Some(g) if g <= opts.gap => Status::FeasibleWithGap,
-        _ => Status::TimeLimit,
+            (status, None, None, None, Vec::new(), conflicting_groups)
+        }
+        None => {
+            let objective: f64 = parts.iter().filter_map(|p| p.raw.objective).sum();
+            // The whole problem's bound is known only if every component proved one.
+            let bound: Option<f64> = parts.iter().map(|p| p.raw.bound).sum();
+            let gap = bound.map(|b| relative_gap(objective, b));
+            let status = match gap {
+                Some(g) if g <= 1e-9 => Status::Optimal,
+                Some(g) if g <= opts.gap => Status::FeasibleWithGap,
+                _ => Status::TimeLimit,
+            };
+            let trips = parts.into_iter().flat_map(|p| p.trips).collect();
+            (status, Some(objective), bound, gap, trips, Vec::new())
+        }
     };
     Ok(Solution {
         status,
-        objective: Some(objective),
+        objective,
         bound,
         gap,
         build_seconds,
         solve_seconds,
         size,
-        trips: parts.into_iter().flat_map(|p| p.trips).collect(),
-        conflicting_groups: Vec::new(),
+        trips,
+        conflicting_groups,
         dropped_for_rooms: 0,
         target_gap: opts.gap,
         whole,

@@ -178,23 +178,16 @@ pub fn assemble(
                 .filter(|(u, _)| **u == DayUse::Consult(k as u8))
                 .map(|(_, date)| *date)
                 .collect();
-            let sp = s.specialty(rec.specialty);
-            visits.push(Visit {
-                id: format!("P{:04}", visits.len() + 1),
-                specialist: rec.code.clone(),
-                person: s.person(rec.person).code.clone(),
-                institution: s.institution(rec.institution).code.clone(),
-                specialty: sp.code.clone(),
-                locality: s.locality(stop.locality).code.clone(),
-                facility: s.facility(stop.facility).code.clone(),
-                trip: Some(tid.clone()),
-                start: stop_dates[0],
-                days: stop_dates.len() as u32,
-                capacity: stop_dates.len() as u32 * sp.patients_per_day,
-                dates: stop_dates,
-                origin: Origin::New,
-                existing: None,
-            });
+            let id = format!("P{:04}", visits.len() + 1);
+            visits.push(visit(
+                s,
+                id,
+                ct.trip.record,
+                stop.locality,
+                stop.facility,
+                Some(tid.clone()),
+                stop_dates,
+            ));
             keys.push((rec.person, rec.specialty, stop.locality, ct.week));
         }
     }
@@ -316,24 +309,19 @@ fn match_origins(
             visits[i].existing = Some(e.code.clone());
             continue;
         }
-        let sp = s.specialty(rec.specialty);
         let dates = s.horizon.consultation_dates(e.start, e.days);
-        dropped.push(Visit {
-            id: e.code.clone(),
-            specialist: rec.code.clone(),
-            person: s.person(rec.person).code.clone(),
-            institution: s.institution(rec.institution).code.clone(),
-            specialty: sp.code.clone(),
-            locality: s.locality(e.locality).code.clone(),
-            facility: s.facility(e.facility).code.clone(),
-            trip: None,
-            start: e.start,
-            days: e.days,
-            capacity: e.days * sp.patients_per_day,
+        let mut v = visit(
+            s,
+            e.code.clone(),
+            e.specialist,
+            e.locality,
+            e.facility,
+            None,
             dates,
-            origin: Origin::Dropped,
-            existing: Some(e.code.clone()),
-        });
+        );
+        v.origin = Origin::Dropped;
+        v.existing = Some(e.code.clone());
+        dropped.push(v);
     }
     dropped
 }
@@ -349,4 +337,35 @@ fn label<T: serde::Serialize>(x: T) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default()
+}
+
+/// A visit of record `r` at `locality`/`facility` on `dates`, of origin new
+/// until matched against the existing calendars.
+fn visit(
+    s: &Scenario,
+    id: String,
+    r: SpecialistId,
+    locality: LocalityId,
+    facility: FacilityId,
+    trip: Option<String>,
+    dates: Vec<chrono::NaiveDate>,
+) -> Visit {
+    let rec = s.specialist(r);
+    let sp = s.specialty(rec.specialty);
+    Visit {
+        id,
+        specialist: rec.code.clone(),
+        person: s.person(rec.person).code.clone(),
+        institution: s.institution(rec.institution).code.clone(),
+        specialty: sp.code.clone(),
+        locality: s.locality(locality).code.clone(),
+        facility: s.facility(facility).code.clone(),
+        trip,
+        start: dates[0],
+        days: dates.len() as u32,
+        capacity: dates.len() as u32 * sp.patients_per_day,
+        dates,
+        origin: Origin::New,
+        existing: None,
+    }
 }
