@@ -9,6 +9,9 @@ use crate::model::{LocalityId, Scenario, SpecialtyId};
 use good_lp::Expression;
 use std::collections::BTreeMap;
 
+/// Longest visit-free stretch for which the waiting inequality is added.
+const STRENGTHEN_WEEKS: usize = 8;
+
 /// Backlog and served columns per week, by demand row index.
 pub type Backlogs = Vec<(usize, Vec<(usize, usize)>)>;
 
@@ -45,6 +48,22 @@ pub fn add(
             let days = lv.map(|lv| lv.days[w].clone()).unwrap_or_default();
             p.row(Group::Backlog, Expression::from(served).leq(ppd * days));
             p.objective.add_mul(weight, b);
+            // Without a visit in the k weeks ending at w nothing is served,
+            // so at least k weeks of referrals wait:
+            // b_w ≥ referrals·k·(1 − Σ visits in (w−k, w]). Valid for any plan;
+            // it stops the relaxation from spreading fractional visits thinly.
+            if let Some(lv) = lv
+                && d.weekly_referrals > 0.0
+            {
+                for k in 1..=(w + 1).min(STRENGTHEN_WEEKS) {
+                    let r = d.weekly_referrals * k as f64;
+                    let mut e = Expression::from(b);
+                    for v in &lv.visits[w + 1 - k..=w] {
+                        e += r * v.clone();
+                    }
+                    p.row(Group::Backlog, e.geq(r));
+                }
+            }
             backlog.push((bcol, scol));
             prev = Expression::from(b);
         }
