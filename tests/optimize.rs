@@ -19,7 +19,7 @@ fn exact() -> Options {
         time_limit: 60.0,
         gap: 0.0,
         threads: 1,
-        pin_confirmed: false,
+        ..Options::default()
     }
 }
 
@@ -168,6 +168,19 @@ fn tiny_is_solved_to_optimality_and_resolves_every_conflict() {
 }
 
 #[test]
+fn strengthening_keeps_the_optima() {
+    // The waiting-list inequalities are valid: they change no optimum.
+    let opts = Options {
+        strengthen: true,
+        ..exact()
+    };
+    let tiny = plan_and_check(&load(&common::repo("scenarios/tiny")), &opts);
+    assert!((tiny.solver.objective.unwrap() - 4_260_000.0).abs() < 1e-3);
+    let one = plan_and_check(&load(&common::repo("scenarios/golden-one-town")), &opts);
+    assert!((one.solver.objective.unwrap() - 210.0).abs() < 1e-6);
+}
+
+#[test]
 fn pinning_impossible_visits_is_infeasible_and_explained() {
     // m5 is confirmed on a week its road is closed: it cannot be kept.
     let s = load(&common::repo("scenarios/tiny"));
@@ -235,7 +248,8 @@ proptest! {
             fs::write(&p, kept.join("\n") + "\n").unwrap();
         }
         let s = load(dir.path());
-        let opts = Options { time_limit: 20.0, gap: 0.0, threads: 1, pin_confirmed: false };
+        // Half the cases with the optional waiting-list inequalities.
+        let opts = Options { time_limit: 20.0, gap: 0.0, threads: 1, strengthen: waiting[0] % 2 == 0, ..Options::default() };
         plan_and_check(&s, &opts);
     }
 }

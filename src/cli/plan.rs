@@ -30,6 +30,10 @@ pub struct PlanArgs {
     /// Keep every confirmed visit exactly (instead of pricing changes).
     #[arg(long)]
     pin_confirmed: bool,
+    /// Add valid waiting-list inequalities: a tighter bound when the solver
+    /// has time for a larger root LP (longer time limits).
+    #[arg(long)]
+    strengthen: bool,
     /// No progress on stderr.
     #[arg(long, short)]
     quiet: bool,
@@ -43,6 +47,7 @@ pub fn run(a: &PlanArgs) -> Result<(), Failure> {
         gap: a.gap,
         threads: a.threads,
         pin_confirmed: a.pin_confirmed,
+        strengthen: a.strengthen,
     };
     let show = !a.quiet && std::io::stderr().is_terminal();
     let report = |p: Progress| {
@@ -99,6 +104,7 @@ pub fn run(a: &PlanArgs) -> Result<(), Failure> {
     options.insert("gap".to_string(), a.gap.into());
     options.insert("threads".to_string(), a.threads.into());
     options.insert("pin_confirmed".to_string(), a.pin_confirmed.into());
+    options.insert("strengthen".to_string(), a.strengthen.into());
     let p = plan::assemble(&s, &net, &sol, options).map_err(|e| Failure::Other(e.into()))?;
     let path = a.output.join("plan.json");
     let json = serde_json::to_string_pretty(&p).context("encoding plan.json")?;

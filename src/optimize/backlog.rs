@@ -10,7 +10,7 @@ use good_lp::Expression;
 use std::collections::BTreeMap;
 
 /// Longest visit-free stretch for which the waiting inequality is added.
-const STRENGTHEN_WEEKS: usize = 8;
+const STRENGTHEN_WEEKS: usize = 3;
 
 /// Backlog and served columns per week, by demand row index.
 pub type Backlogs = Vec<(usize, Vec<(usize, usize)>)>;
@@ -19,6 +19,7 @@ pub fn add(
     s: &Scenario,
     lists: &BTreeMap<(LocalityId, SpecialtyId), ListVars>,
     scope: &Scope,
+    strengthen: bool,
     book: &mut Book,
     p: &mut Parts,
 ) -> Backlogs {
@@ -52,7 +53,8 @@ pub fn add(
             // so at least k weeks of referrals wait:
             // b_w ≥ referrals·k·(1 − Σ visits in (w−k, w]). Valid for any plan;
             // it stops the relaxation from spreading fractional visits thinly.
-            if let Some(lv) = lv
+            // Optional: the rows slow the root LP (see BENCHMARKS.md).
+            if let Some(lv) = lv.filter(|_| strengthen)
                 && d.weekly_referrals > 0.0
             {
                 for k in 1..=(w + 1).min(STRENGTHEN_WEEKS) {

@@ -55,6 +55,9 @@ pub struct Options {
     pub threads: u32,
     /// Keep every confirmed visit (hard) instead of pricing changes.
     pub pin_confirmed: bool,
+    /// Add the valid waiting-list inequalities (see `backlog`): a tighter
+    /// bound when the solver has time for the larger root LP.
+    pub strengthen: bool,
 }
 
 impl Default for Options {
@@ -64,6 +67,7 @@ impl Default for Options {
             gap: 0.005,
             threads: 2,
             pin_confirmed: false,
+            strengthen: false,
         }
     }
 }
@@ -158,7 +162,7 @@ fn build(
     spacing::add(s, &lists, &mut p);
     let gaps = coverage::add(s, &lists, scope, &mut book, &mut p);
     rooms::add(ctx, &weeks, scope, &mut p);
-    let backlogs = backlog::add(s, &lists, scope, &mut book, &mut p);
+    let backlogs = backlog::add(s, &lists, scope, opts.strengthen, &mut book, &mut p);
     let visit_cols = lists
         .iter()
         .map(|(k, lv)| (*k, lv.visit_cols.clone()))
