@@ -3,7 +3,7 @@
 
 use super::BookedVisit;
 use super::conflicts::{Conflict, ConflictKind};
-use crate::model::waiting::{WeeklyCapacity, simulate_all};
+use crate::model::waiting::{WeeklyCapacity, simulate_all, totals};
 use crate::model::*;
 use crate::network::RoadNetwork;
 use serde::Serialize;
@@ -147,14 +147,11 @@ pub fn evaluate(
     for v in visits {
         by_spec[v.specialty.index()].visits += 1;
     }
-    let (mut served, mut pw, mut wpw, mut unmet, mut total) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    let sums = totals(s, &outcomes);
+    let mut total = 0.0;
     let mut gaps = Vec::new();
     for (d, o) in s.demand.iter().zip(&outcomes) {
         let sp = s.specialty(d.specialty);
-        served += o.served;
-        pw += o.patient_weeks;
-        wpw += o.patient_weeks * sp.waiting_weight;
-        unmet += o.unmet_at_end;
         total += d.waiting + d.weekly_referrals * weeks as f64;
         let row = &mut by_spec[d.specialty.index()];
         row.served += o.served;
@@ -181,10 +178,10 @@ pub fn evaluate(
         visits_by_institution: by_inst,
         consultation_days: days,
         capacity: slots,
-        patients_served: served,
-        patient_weeks_waiting: pw,
-        weighted_patient_weeks: wpw,
-        unmet_at_end: unmet,
+        patients_served: sums.served,
+        patient_weeks_waiting: sums.patient_weeks,
+        weighted_patient_weeks: sums.weighted_patient_weeks,
+        unmet_at_end: sums.unmet_at_end,
         total_demand: total,
         km,
         travel_cost: km * s.costs.per_km + f64::from(nights) * s.costs.per_night,

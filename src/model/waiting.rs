@@ -67,6 +67,31 @@ pub fn simulate_all(s: &Scenario, capacity: &WeeklyCapacity) -> Vec<ListOutcome>
         .collect()
 }
 
+/// Totals over every waiting list of the scenario.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Totals {
+    /// Patients seen.
+    pub served: f64,
+    /// Patient-weeks of waiting.
+    pub patient_weeks: f64,
+    /// Patient-weeks weighted by each specialty's waiting weight (what the objective counts).
+    pub weighted_patient_weeks: f64,
+    /// Patients still waiting at the end.
+    pub unmet_at_end: f64,
+}
+
+/// Sum the outcomes of [`simulate_all`] (in demand order).
+pub fn totals(s: &Scenario, outcomes: &[ListOutcome]) -> Totals {
+    let mut t = Totals::default();
+    for (d, o) in s.demand.iter().zip(outcomes) {
+        t.served += o.served;
+        t.patient_weeks += o.patient_weeks;
+        t.weighted_patient_weeks += o.patient_weeks * s.specialty(d.specialty).waiting_weight;
+        t.unmet_at_end += o.unmet_at_end;
+    }
+    t
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

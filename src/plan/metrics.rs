@@ -4,7 +4,7 @@
 
 use super::format::{GapEntry, Metrics, Origin, TripRecord, Visit};
 use crate::calendar::status_quo::longest_without_visit;
-use crate::model::waiting::{WeeklyCapacity, simulate_all};
+use crate::model::waiting::{WeeklyCapacity, simulate_all, totals};
 use crate::model::{Scenario, VisitStatus};
 use std::collections::{BTreeMap, HashMap};
 
@@ -47,15 +47,11 @@ pub fn compute(s: &Scenario, visits: &[Visit], trips: &[TripRecord]) -> Metrics 
         visit_weeks.entry((l, sp)).or_default().push(w);
     }
     let outcomes = simulate_all(s, &capacity);
-    let (mut served, mut pw, mut wpw, mut unmet) = (0.0, 0.0, 0.0, 0.0);
+    let sums = totals(s, &outcomes);
     let mut gaps = Vec::new();
     let mut uncovered = 0usize;
-    for (d, o) in s.demand.iter().zip(&outcomes) {
+    for d in &s.demand {
         let sp = s.specialty(d.specialty);
-        served += o.served;
-        pw += o.patient_weeks;
-        wpw += o.patient_weeks * sp.waiting_weight;
-        unmet += o.unmet_at_end;
         let mut vw = visit_weeks
             .get(&(d.locality.index(), d.specialty.index()))
             .cloned()
@@ -105,17 +101,17 @@ pub fn compute(s: &Scenario, visits: &[Visit], trips: &[TripRecord]) -> Metrics 
             .count();
     let km: f64 = trips.iter().map(|t| t.km).sum();
     let travel_cost: f64 = trips.iter().map(|t| t.cost).sum();
-    let objective = s.weights.patient_week * wpw
+    let objective = s.weights.patient_week * sums.weighted_patient_weeks
         + travel_cost
         + s.weights.change_confirmed * confirmed_changed as f64
         + s.weights.coverage_gap_week * uncovered as f64;
     Metrics {
         visits: made.len(),
         consultation_days: made.iter().map(|v| v.dates.len() as u32).sum(),
-        patients_served: served,
-        patient_weeks_waiting: pw,
-        weighted_patient_weeks: wpw,
-        unmet_at_end: unmet,
+        patients_served: sums.served,
+        patient_weeks_waiting: sums.patient_weeks,
+        weighted_patient_weeks: sums.weighted_patient_weeks,
+        unmet_at_end: sums.unmet_at_end,
         km,
         travel_cost,
         duplicate_visits: duplicates,
