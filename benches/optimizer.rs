@@ -27,7 +27,7 @@ fn bench(c: &mut Criterion) {
         specialties: (0..s.specialties.len())
             .map(itinera::model::SpecialtyId::from_index)
             .collect(),
-        room_quota: Default::default(),
+        ..Default::default()
     };
     g.bench_function("build_whole_program", |b| {
         b.iter(|| build_for_bench(&ctx, &Options::default(), &all))

@@ -248,8 +248,16 @@ proptest! {
             fs::write(&p, kept.join("\n") + "\n").unwrap();
         }
         let s = load(dir.path());
-        // Half the cases with the optional waiting-list inequalities.
-        let opts = Options { time_limit: 20.0, gap: 0.0, threads: 1, strengthen: waiting[0] % 2 == 0, ..Options::default() };
+        // Half the cases with the optional waiting-list inequalities, a
+        // third with the neighbourhood search after the root node.
+        let opts = Options {
+            time_limit: 20.0,
+            gap: 0.0,
+            threads: 1,
+            strengthen: waiting[0] % 2 == 0,
+            search_from: if waiting[0] % 3 == 0 { 0.0 } else { 20.0 },
+            ..Options::default()
+        };
         plan_and_check(&s, &opts);
     }
 }

@@ -48,6 +48,7 @@ pub fn run(a: &PlanArgs) -> Result<(), Failure> {
         threads: a.threads,
         pin_confirmed: a.pin_confirmed,
         strengthen: a.strengthen,
+        ..Options::default()
     };
     let show = !a.quiet && std::io::stderr().is_terminal();
     let report = |p: Progress| {

@@ -49,21 +49,25 @@ pub fn add(
             let days = lv.map(|lv| lv.days[w].clone()).unwrap_or_default();
             p.row(Group::Backlog, Expression::from(served).leq(ppd * days));
             p.objective.add_mul(weight, b);
-            // Without a visit in the k weeks ending at w nothing is served,
-            // so at least k weeks of referrals wait:
-            // b_w ≥ referrals·k·(1 − Σ visits in (w−k, w]). Valid for any plan;
-            // it stops the relaxation from spreading fractional visits thinly.
-            // Optional: the rows slow the root LP (see BENCHMARKS.md).
-            if let Some(lv) = lv.filter(|_| strengthen)
-                && d.weekly_referrals > 0.0
-            {
-                for k in 1..=(w + 1).min(STRENGTHEN_WEEKS) {
-                    let r = d.weekly_referrals * k as f64;
-                    let mut e = Expression::from(b);
-                    for v in &lv.visits[w + 1 - k..=w] {
-                        e += r * v.clone();
+            // Referrals of week k (and, from week 0, the initial list) are
+            // served only by a visit in k..=w, so without one they all wait:
+            // b_w ≥ Σ_{k=w−m+1..w} r·(1 − Σ_{j=k..w} x_j) (+ B0·(1 − Σ_{j≤w} x_j)
+            // when the window starts at week 0), for m = 1..=STRENGTHEN_WEEKS.
+            // Valid for any plan; it stops the relaxation from spreading
+            // fractional visits thinly. Optional: the rows slow the root LP.
+            if let Some(lv) = lv.filter(|_| strengthen) {
+                let r = d.weekly_referrals;
+                for m in 1..=(w + 1).min(STRENGTHEN_WEEKS) {
+                    let first = w + 1 - m;
+                    let b0 = if first == 0 { d.waiting } else { 0.0 };
+                    if r * m as f64 + b0 <= 0.0 {
+                        continue;
                     }
-                    p.row(Group::Backlog, e.geq(r));
+                    let mut e = Expression::from(b);
+                    for (i, v) in lv.visits[first..=w].iter().enumerate() {
+                        e += (b0 + r * (i + 1) as f64) * v.clone();
+                    }
+                    p.row(Group::Backlog, e.geq(b0 + r * m as f64));
                 }
             }
             backlog.push((bcol, scol));

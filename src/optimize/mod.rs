@@ -12,6 +12,7 @@ mod commitments;
 mod context;
 mod coverage;
 mod greedy;
+mod lns;
 mod parts;
 mod person;
 mod rooms;
@@ -58,6 +59,11 @@ pub struct Options {
     /// Add the valid waiting-list inequalities (see `backlog`): a tighter
     /// bound when the solver has time for the larger root LP.
     pub strengthen: bool,
+    /// Seconds a program (the whole one, or a component) must be given for
+    /// the neighbourhood search to follow its root node (see `lns`). Below
+    /// that, HiGHS's branch and bound gets all the time: the root bound
+    /// needs most of a short limit.
+    pub search_from: f64,
 }
 
 impl Default for Options {
@@ -68,6 +74,7 @@ impl Default for Options {
             threads: 2,
             pin_confirmed: false,
             strengthen: false,
+            search_from: 20.0,
         }
     }
 }
@@ -190,6 +197,7 @@ fn build(
     }
     if let Some(g) = skip {
         p.rows.retain(|(x, _)| *x != g);
+        p.shares.clear();
     }
     let size = ModelSize {
         rows: p.rows.len(),
@@ -285,6 +293,7 @@ fn solve_scope(
     let t0 = Instant::now();
     let built = build(ctx, opts, None, scope, cuts);
     let warm = start.map(|picks| greedy::columns(ctx, &built, picks));
+    let search = week_columns(ctx, &built.weeks);
     let Built {
         book,
         parts,
@@ -293,7 +302,27 @@ fn solve_scope(
         ..
     } = built;
     let build_seconds = t0.elapsed().as_secs_f64();
-    let raw = solver::run(book, parts, settings, warm.as_deref(), progress)?;
+    // The week variables, by week, for the day-by-day layout check.
+    let mut by_week: Vec<Vec<&vars::WeekVars>> =
+        vec![Vec::new(); ctx.scenario.horizon.weeks as usize];
+    for wv in &weeks {
+        by_week[wv.week as usize].push(wv);
+    }
+    let raw = solver::run(
+        book,
+        parts,
+        settings,
+        warm.as_deref(),
+        (settings.time_limit >= opts.search_from).then_some(solver::Search {
+            weeks: &search,
+            conflict: &|cols: &[f64], w: u32| {
+                let none = BTreeMap::new();
+                let taken = scope.rooms_taken.get(w as usize).unwrap_or(&none);
+                clash(ctx.scenario, &by_week[w as usize], cols, taken)
+            },
+        }),
+        progress,
+    )?;
     let trips = raw
         .columns
         .as_deref()
@@ -362,11 +391,17 @@ pub fn optimize(
         })
         .map(|specialties| Scope {
             specialties,
-            room_quota: BTreeMap::new(),
+            ..Scope::default()
         })
         .collect();
     // The greedy start may not keep every pinned visit: pinned programs start cold.
     let start = (!opts.pin_confirmed).then(|| greedy::plan(ctx));
+    let mut scopes = scopes;
+    if scopes.len() > 1
+        && let Some(picks) = &start
+    {
+        share_rooms(ctx, &mut scopes, picks);
+    }
     let threads = opts.threads.max(1) as usize;
     let per_solve_threads = if scopes.len() >= threads {
         1
@@ -394,7 +429,6 @@ pub fn optimize(
             .sum();
         trips as f64 + 1.0
     };
-    let mut scopes = scopes;
     scopes.sort_by(|a, b| {
         size_of(b)
             .total_cmp(&size_of(a))
@@ -456,6 +490,94 @@ pub fn optimize(
             .collect();
     }
     Ok(sol)
+}
+
+/// Give each component its share of every room it competes for, day by
+/// day: the rooms its trips use in the greedy plan (which shares rooms among
+/// all specialties), plus a round-robin part of the rooms that plan leaves
+/// free. The shares partition the rooms, so plans that keep to them fit
+/// together without repairs.
+fn share_rooms(ctx: &Context<'_>, scopes: &mut [Scope], picks: &[greedy::Pick]) {
+    use crate::model::FacilityId;
+    use chrono::NaiveDate;
+    let s = ctx.scenario;
+    let n = s.horizon.weeks as usize;
+    let scope_of = |r: SpecialistId| {
+        let sp = s.specialist(r).specialty;
+        scopes.iter().position(|sc| sc.has(sp))
+    };
+    // Components with a candidate route stopping at each facility, by week.
+    let mut rivals: Vec<BTreeMap<FacilityId, BTreeSet<usize>>> = vec![BTreeMap::new(); n];
+    for r in 0..s.specialists.len() {
+        let rid = SpecialistId::from_index(r);
+        let Some(c) = scope_of(rid) else { continue };
+        for w in 0..s.horizon.weeks {
+            for route in ctx.routes(rid, w) {
+                for (_, f) in &route.stops {
+                    rivals[w as usize].entry(*f).or_default().insert(c);
+                }
+            }
+        }
+    }
+    // Rooms the greedy plan uses, per component and (facility, date).
+    let mut by_week: Vec<Vec<(usize, Trip)>> = vec![Vec::new(); n];
+    for p in picks {
+        let Some(c) = scope_of(p.record) else {
+            continue;
+        };
+        if let Some(route) = ctx
+            .routes(p.record, p.week)
+            .iter()
+            .find(|r| r.stops.iter().map(|(l, _)| *l).eq(p.stops.iter().copied()))
+        {
+            by_week[p.week as usize].push((c, route.trip(s, &p.days)));
+        }
+    }
+    for sc in scopes.iter_mut() {
+        sc.rooms_taken = vec![BTreeMap::new(); n];
+    }
+    for (w, trips) in by_week.iter().enumerate() {
+        let mut used: BTreeMap<(FacilityId, NaiveDate), BTreeMap<usize, u32>> = BTreeMap::new();
+        let refs: Vec<&Trip> = trips.iter().map(|(_, t)| t).collect();
+        if let Some(dates) = crate::trips::lay_out_week(s, w as u32, &refs) {
+            for ((c, t), d) in trips.iter().zip(&dates) {
+                for key in crate::trips::consultations(t, d) {
+                    *used.entry(key).or_default().entry(*c).or_default() += 1;
+                }
+            }
+        }
+        let work = crate::trips::working_dates(s, w as u32);
+        for (f, comps) in &rivals[w] {
+            if comps.len() < 2 {
+                continue;
+            }
+            let rooms = s.facility(*f).rooms_per_day;
+            let mut week_share: BTreeMap<usize, u32> = BTreeMap::new();
+            for (k, date) in work.iter().enumerate() {
+                let mine = used.get(&(*f, *date));
+                let mut allot: BTreeMap<usize, u32> = comps
+                    .iter()
+                    .map(|c| (*c, mine.and_then(|m| m.get(c)).copied().unwrap_or(0)))
+                    .collect();
+                let busy: u32 = allot.values().sum();
+                // Free rooms go round the rivals, starting at a different one each day.
+                let order: Vec<usize> = comps.iter().copied().collect();
+                for i in 0..rooms.saturating_sub(busy) as usize {
+                    *allot.entry(order[(i + k + w) % order.len()]).or_default() += 1;
+                }
+                for (c, a) in &allot {
+                    *week_share.entry(*c).or_default() += a;
+                    let taken = rooms.saturating_sub(*a);
+                    if taken > 0 {
+                        scopes[*c].rooms_taken[w].insert((*f, *date), taken);
+                    }
+                }
+            }
+            for (c, a) in week_share {
+                scopes[c].room_quota.insert((*f, w as u32), f64::from(a));
+            }
+        }
+    }
 }
 
 /// Sum of the components' latest progress.
@@ -558,7 +680,11 @@ fn merge(
 }
 
 /// Read the chosen trips off the solution columns.
-fn extract(s: &Scenario, weeks: &[vars::WeekVars], cols: &[f64]) -> Vec<ChosenTrip> {
+fn extract<'w>(
+    s: &Scenario,
+    weeks: impl IntoIterator<Item = &'w vars::WeekVars>,
+    cols: &[f64],
+) -> Vec<ChosenTrip> {
     let mut out = Vec::new();
     for wv in weeks {
         for rv in &wv.routes {
@@ -596,7 +722,7 @@ fn explain(
         specialties: (0..ctx.scenario.specialties.len())
             .map(SpecialtyId::from_index)
             .collect(),
-        room_quota: BTreeMap::new(),
+        ..Scope::default()
     };
     let mut out = Vec::new();
     for g in [
@@ -608,7 +734,7 @@ fn explain(
         let mut b = build(ctx, opts, Some(g), &all, &[]);
         // Feasibility is all that matters here.
         b.parts.objective = Expression::default();
-        let raw = solver::run(b.book, b.parts, settings, None, None)?;
+        let raw = solver::run(b.book, b.parts, settings, None, None, None)?;
         if raw.status != Status::Infeasible {
             out.push(g);
         }
@@ -620,4 +746,57 @@ fn explain(
 /// benchmarks of model building.
 pub fn build_for_bench(ctx: &Context<'_>, opts: &Options, scope: &Scope) -> ModelSize {
     build(ctx, opts, None, scope, &[]).size
+}
+
+/// A minimal set of the week's chosen trips (their route columns) whose days
+/// cannot be laid out in the rooms left by `taken`; `None` when all fit.
+fn clash(
+    s: &Scenario,
+    weeks: &[&vars::WeekVars],
+    cols: &[f64],
+    taken: &BTreeMap<(crate::model::FacilityId, chrono::NaiveDate), u32>,
+) -> Option<Vec<usize>> {
+    let week = weeks.first()?.week;
+    let mut chosen: Vec<(usize, Trip)> = Vec::new();
+    for wv in weeks {
+        let trips = extract(s, std::iter::once(*wv), cols);
+        for (rv, t) in wv.routes.iter().filter(|rv| cols[rv.col] >= 0.5).zip(trips) {
+            chosen.push((rv.col, t.trip));
+        }
+    }
+    let fits = |set: &[(usize, Trip)]| {
+        let refs: Vec<&Trip> = set.iter().map(|(_, t)| t).collect();
+        crate::trips::lay_out_week_within(s, week, &refs, taken).is_some()
+    };
+    if fits(&chosen) {
+        return None;
+    }
+    // Drop every trip the clash does not need (a superset of a clash clashes).
+    let mut i = 0;
+    while i < chosen.len() {
+        let trip = chosen.remove(i);
+        if fits(&chosen) {
+            chosen.insert(i, trip);
+            i += 1;
+        }
+    }
+    Some(chosen.into_iter().map(|(c, _)| c).collect())
+}
+
+/// The trip and day columns of every week, for the neighbourhood search.
+fn week_columns(ctx: &Context<'_>, weeks: &[vars::WeekVars]) -> Vec<lns::WeekColumns> {
+    let s = ctx.scenario;
+    let mut out = vec![lns::WeekColumns::default(); s.horizon.weeks as usize];
+    for wv in weeks {
+        let max_days = f64::from(s.specialty(s.specialist(wv.record).specialty).max_days);
+        let cols = &mut out[wv.week as usize].cols;
+        cols.extend(wv.routes.iter().map(|rv| (rv.col, 0.0, 1.0)));
+        cols.extend(
+            wv.stay_days
+                .values()
+                .chain(wv.commute_days.values())
+                .map(|(_, c)| (*c, 0.0, max_days)),
+        );
+    }
+    out
 }

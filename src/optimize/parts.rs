@@ -58,6 +58,10 @@ pub struct Scope {
     pub specialties: std::collections::BTreeSet<crate::model::SpecialtyId>,
     /// Room-days per (facility, week) this program may use, where limited.
     pub room_quota: std::collections::BTreeMap<(crate::model::FacilityId, u32), f64>,
+    /// Per week, rooms of each (facility, date) left to the other
+    /// components: this program's trips are laid out in what remains.
+    pub rooms_taken:
+        Vec<std::collections::BTreeMap<(crate::model::FacilityId, chrono::NaiveDate), u32>>,
 }
 
 impl Scope {
@@ -75,6 +79,9 @@ pub struct Parts {
     /// Constant part of the objective (e.g. the penalty of every confirmed
     /// visit, which keeping a visit then earns back).
     pub constant: f64,
+    /// Room rows whose upper bound drops to this program's share of the
+    /// rooms during the neighbourhood search: (row index, share).
+    pub shares: Vec<(usize, f64)>,
 }
 
 impl Parts {

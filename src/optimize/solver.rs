@@ -1,6 +1,7 @@
 //! Running HiGHS on the program good_lp built, keeping what good_lp drops:
 //! the model status as an answer (not an error), the dual bound and the gap.
 
+use super::lns;
 use super::parts::Parts;
 use super::vars::Book;
 use ::highs::{HighsModelStatus, HighsSolutionStatus};
@@ -72,15 +73,36 @@ pub struct Raw {
 #[error("HiGHS failed: {0}")]
 pub struct SolverError(pub String);
 
+/// The neighbourhood search that follows the root node (see `lns`).
+pub struct Search<'a> {
+    /// Trip and day columns of each week.
+    pub weeks: &'a [super::lns::WeekColumns],
+    /// Trip columns of a solution's week whose days cannot be laid out
+    /// together (a minimal clashing set), or `None` when the week fits.
+    pub conflict: &'a lns::Clash<'a>,
+}
+
+/// Share of the time HiGHS may spend on the root node when a neighbourhood
+/// search follows (Santa Cruz: the root's cut rounds would otherwise take
+/// all of it, and later rounds barely move the bound).
+const ROOT_SHARE: f64 = 0.5;
+
 /// Solve `parts` with HiGHS.
+///
+/// With a `search` (and a warm start), HiGHS solves the root node of the
+/// whole program (its bound is the one reported), then the neighbourhood
+/// search improves the plan for the rest of the time, with the room rows of `parts.shares` lowered to this
+/// program's share so that plans of separately solved components fit together.
 pub fn run(
     book: Book,
     parts: Parts,
     settings: &Settings,
     warm: Option<&[f64]>,
+    search: Option<Search<'_>>,
     progress: Option<&(dyn Fn(Progress) + Sync)>,
 ) -> Result<Raw, SolverError> {
     let constant = parts.constant;
+    let shares = parts.shares;
     let mut problem = book.vars.minimise(parts.objective).using(highs);
     for (_, row) in parts.rows {
         problem.add_constraint(row);
@@ -89,8 +111,14 @@ pub fn run(
         .try_into_inner()
         .map_err(|e| SolverError(e.to_string()))?;
     model.make_quiet();
+    let search = search.filter(|_| warm.is_some());
     let set = |m: &mut ::highs::Model, k: &str, v: f64| m.try_set_option(k, v).map(|_| ());
-    set(&mut model, "time_limit", settings.time_limit.max(0.01))
+    let root_time = if search.is_some() {
+        settings.time_limit * ROOT_SHARE
+    } else {
+        settings.time_limit
+    };
+    set(&mut model, "time_limit", root_time.max(0.01))
         .and_then(|_| set(&mut model, "mip_rel_gap", settings.gap.max(0.0)))
         .map_err(|e| SolverError(format!("setting options: {e:?}")))?;
     model
@@ -105,6 +133,13 @@ pub fn run(
             .and_then(|_| model.try_set_option("output_flag", true))
             .and_then(|_| model.try_set_option("log_to_console", false))
             .map_err(|e| SolverError(format!("setting the log: {e:?}")))?;
+    }
+    if search.is_some() {
+        // HiGHS's branching rarely finds better plans than the neighbourhood
+        // search: stop after the root node, whose bound is the one reported.
+        model
+            .try_set_option("mip_max_nodes", 1)
+            .map_err(|e| SolverError(format!("setting mip_max_nodes: {e:?}")))?;
     }
     if let Some(w) = warm {
         // A rejected start (it never should be) only costs the head start.
@@ -125,6 +160,69 @@ pub fn run(
     if let Some(path) = &log {
         let _ = std::fs::remove_file(path);
     }
+    let raw = read(&solved, constant)?;
+    let (Some(sr), Some(w)) = (search, warm) else {
+        return Ok(raw);
+    };
+    if !matches!(raw.status, Status::TimeLimit | Status::FeasibleWithGap) {
+        return Ok(raw);
+    }
+    // The search starts from HiGHS's plan when it fits the shares, else from the warm start.
+    let fits = {
+        let rows = solved.get_solution().rows().to_vec();
+        shares.iter().all(|(r, cap)| rows[*r] <= cap + 1e-6)
+            && raw.columns.as_deref().is_some_and(|c| {
+                (0..sr.weeks.len() as u32).all(|week| (sr.conflict)(c, week).is_none())
+            })
+    };
+    let (start, start_obj) = match (&raw.columns, raw.objective) {
+        (Some(c), Some(o)) if fits => (c.clone(), o - constant),
+        _ => (w.to_vec(), f64::INFINITY),
+    };
+    let mut model = ::highs::Model::from(solved);
+    lns::set_row_upper(&mut model, &shares);
+    let _ = model.try_set_option("mip_rel_gap", 1e-4);
+    let deadline = started + Duration::from_secs_f64(settings.time_limit.max(0.01));
+    let bound = raw.bound;
+    let out = lns::improve(
+        model,
+        start,
+        start_obj,
+        sr.weeks,
+        deadline,
+        sr.conflict,
+        |obj| {
+            if let Some(cb) = progress {
+                let incumbent = obj + constant;
+                cb(Progress {
+                    incumbent: Some(incumbent),
+                    bound,
+                    gap_percent: bound.map(|b| relative_gap(incumbent, b) * 100.0),
+                    seconds: started.elapsed().as_secs_f64(),
+                });
+            }
+        },
+    );
+    if !out.objective.is_finite() {
+        // Not one neighbourhood solved: keep what HiGHS had.
+        return Ok(raw);
+    }
+    let objective = out.objective + constant;
+    let status = match bound.map(|b| relative_gap(objective, b)) {
+        Some(g) if g <= 1e-9 => Status::Optimal,
+        Some(g) if g <= settings.gap => Status::FeasibleWithGap,
+        _ => Status::TimeLimit,
+    };
+    Ok(Raw {
+        status,
+        objective: Some(objective),
+        bound,
+        columns: Some(out.columns),
+    })
+}
+
+/// Read HiGHS's answer.
+fn read(solved: &::highs::SolvedModel, constant: f64) -> Result<Raw, SolverError> {
     let feasible = solved.primal_solution_status() == HighsSolutionStatus::Feasible;
     let status = match solved.status() {
         HighsModelStatus::Optimal if feasible => {

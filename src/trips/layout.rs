@@ -23,6 +23,17 @@ pub fn working_dates(s: &Scenario, week: u32) -> Vec<NaiveDate> {
 /// Dates of each day of each trip of `week`, in the order given, or `None`
 /// when no layout fits the rooms.
 pub fn lay_out_week(s: &Scenario, week: u32, trips: &[&Trip]) -> Option<Vec<Vec<NaiveDate>>> {
+    lay_out_week_within(s, week, trips, &BTreeMap::new())
+}
+
+/// As [`lay_out_week`], with `taken` rooms of some (facility, date) already
+/// in use by others (plans of other specialties solved separately).
+pub fn lay_out_week_within(
+    s: &Scenario,
+    week: u32,
+    trips: &[&Trip],
+    taken: &BTreeMap<(FacilityId, NaiveDate), u32>,
+) -> Option<Vec<Vec<NaiveDate>>> {
     let work = working_dates(s, week);
     // Start offsets where each trip fits its person's free days; most constrained first.
     let mut options: Vec<(usize, Vec<usize>)> = trips
@@ -31,7 +42,7 @@ pub fn lay_out_week(s: &Scenario, week: u32, trips: &[&Trip]) -> Option<Vec<Vec<
         .map(|(i, t)| (i, starts(s, t.record, &work, t.shape.pattern.len())))
         .collect();
     options.sort_by_key(|(i, starts)| (starts.len(), *i));
-    let mut used: BTreeMap<(FacilityId, NaiveDate), u32> = BTreeMap::new();
+    let mut used: BTreeMap<(FacilityId, NaiveDate), u32> = taken.clone();
     let mut chosen = vec![0usize; options.len()];
     let mut budget = BUDGET;
     let mut search = Search {
@@ -52,6 +63,19 @@ pub fn lay_out_week(s: &Scenario, week: u32, trips: &[&Trip]) -> Option<Vec<Vec<
         out[*i] = work[o..o + trips[*i].shape.pattern.len()].to_vec();
     }
     Some(out)
+}
+
+/// Consultation (facility, date) pairs of a trip laid out on `dates`.
+pub fn consultations(t: &Trip, dates: &[NaiveDate]) -> Vec<(FacilityId, NaiveDate)> {
+    t.shape
+        .pattern
+        .iter()
+        .zip(dates)
+        .filter_map(|(d, date)| match d {
+            DayUse::Consult(stop) => Some((t.stops[*stop as usize].facility, *date)),
+            DayUse::Travel => None,
+        })
+        .collect()
 }
 
 /// Consultation (facility, date) pairs of a trip starting at `work[o]`.
