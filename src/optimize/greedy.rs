@@ -18,6 +18,21 @@ pub struct Pick {
     pub days: Vec<u32>,
 }
 
+impl Pick {
+    /// The trip this pick makes (`None` if its route is not a candidate).
+    pub fn trip(&self, ctx: &Context<'_>) -> Option<crate::trips::Trip> {
+        ctx.routes(self.record, self.week)
+            .iter()
+            .find(|r| {
+                r.stops
+                    .iter()
+                    .map(|(l, _)| *l)
+                    .eq(self.stops.iter().copied())
+            })
+            .map(|r| r.trip(ctx.scenario, &self.days))
+    }
+}
+
 /// Candidate routes of a record in a week, as the program has them.
 struct Options<'c> {
     record: SpecialistId,

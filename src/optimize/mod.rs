@@ -478,13 +478,9 @@ pub fn optimize(
         sol.greedy = picks
             .iter()
             .filter_map(|p| {
-                let route = ctx
-                    .routes(p.record, p.week)
-                    .iter()
-                    .find(|r| r.stops.iter().map(|(l, _)| *l).eq(p.stops.iter().copied()))?;
                 Some(ChosenTrip {
                     week: p.week,
-                    trip: route.trip(s, &p.days),
+                    trip: p.trip(ctx)?,
                 })
             })
             .collect();
@@ -525,12 +521,8 @@ fn share_rooms(ctx: &Context<'_>, scopes: &mut [Scope], picks: &[greedy::Pick]) 
         let Some(c) = scope_of(p.record) else {
             continue;
         };
-        if let Some(route) = ctx
-            .routes(p.record, p.week)
-            .iter()
-            .find(|r| r.stops.iter().map(|(l, _)| *l).eq(p.stops.iter().copied()))
-        {
-            by_week[p.week as usize].push((c, route.trip(s, &p.days)));
+        if let Some(trip) = p.trip(ctx) {
+            by_week[p.week as usize].push((c, trip));
         }
     }
     for sc in scopes.iter_mut() {
