@@ -293,7 +293,6 @@ fn solve_scope(
     let t0 = Instant::now();
     let built = build(ctx, opts, None, scope, cuts);
     let warm = start.map(|picks| greedy::columns(ctx, &built, picks));
-    let search = week_columns(ctx, &built.weeks);
     let Built {
         book,
         parts,
@@ -302,24 +301,34 @@ fn solve_scope(
         ..
     } = built;
     let build_seconds = t0.elapsed().as_secs_f64();
-    // The week variables, by week, for the day-by-day layout check.
-    let mut by_week: Vec<Vec<&vars::WeekVars>> =
-        vec![Vec::new(); ctx.scenario.horizon.weeks as usize];
-    for wv in &weeks {
-        by_week[wv.week as usize].push(wv);
+    // The search's view of the program: its columns and, for the day-by-day
+    // layout check, the week variables by week.
+    let searching = settings.time_limit >= opts.search_from;
+    let search = if searching {
+        week_columns(ctx, &weeks)
+    } else {
+        Vec::new()
+    };
+    let mut by_week: Vec<Vec<&vars::WeekVars>> = Vec::new();
+    if searching {
+        by_week = vec![Vec::new(); ctx.scenario.horizon.weeks as usize];
+        for wv in &weeks {
+            by_week[wv.week as usize].push(wv);
+        }
     }
+    let none = BTreeMap::new();
+    let conflict = |cols: &[f64], w: u32| {
+        let taken = scope.rooms_taken.get(w as usize).unwrap_or(&none);
+        clash(ctx.scenario, &by_week[w as usize], cols, taken)
+    };
     let raw = solver::run(
         book,
         parts,
         settings,
         warm.as_deref(),
-        (settings.time_limit >= opts.search_from).then_some(solver::Search {
+        searching.then_some(solver::Search {
             weeks: &search,
-            conflict: &|cols: &[f64], w: u32| {
-                let none = BTreeMap::new();
-                let taken = scope.rooms_taken.get(w as usize).unwrap_or(&none);
-                clash(ctx.scenario, &by_week[w as usize], cols, taken)
-            },
+            conflict: &conflict,
         }),
         progress,
     )?;
@@ -397,7 +406,9 @@ pub fn optimize(
     // The greedy start may not keep every pinned visit: pinned programs start cold.
     let start = (!opts.pin_confirmed).then(|| greedy::plan(ctx));
     let mut scopes = scopes;
+    // Room shares serve only the neighbourhood search, which needs time.
     if scopes.len() > 1
+        && opts.time_limit >= opts.search_from
         && let Some(picks) = &start
     {
         share_rooms(ctx, &mut scopes, picks);

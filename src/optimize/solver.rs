@@ -76,7 +76,7 @@ pub struct SolverError(pub String);
 /// The neighbourhood search that follows the root node (see `lns`).
 pub struct Search<'a> {
     /// Trip and day columns of each week.
-    pub weeks: &'a [super::lns::WeekColumns],
+    pub weeks: &'a [lns::WeekColumns],
     /// Trip columns of a solution's week whose days cannot be laid out
     /// together (a minimal clashing set), or `None` when the week fits.
     pub conflict: &'a lns::Clash<'a>,
@@ -91,8 +91,9 @@ const ROOT_SHARE: f64 = 0.5;
 ///
 /// With a `search` (and a warm start), HiGHS solves the root node of the
 /// whole program (its bound is the one reported), then the neighbourhood
-/// search improves the plan for the rest of the time, with the room rows of `parts.shares` lowered to this
-/// program's share so that plans of separately solved components fit together.
+/// search improves the plan for the rest of the time, with the room rows of
+/// `parts.shares` lowered to this program's share so that plans of
+/// separately solved components fit together.
 pub fn run(
     book: Book,
     parts: Parts,

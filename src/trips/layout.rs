@@ -78,19 +78,6 @@ pub fn consultations(t: &Trip, dates: &[NaiveDate]) -> Vec<(FacilityId, NaiveDat
         .collect()
 }
 
-/// Consultation (facility, date) pairs of a trip starting at `work[o]`.
-fn uses(t: &Trip, work: &[NaiveDate], o: usize) -> Vec<(FacilityId, NaiveDate)> {
-    t.shape
-        .pattern
-        .iter()
-        .enumerate()
-        .filter_map(|(k, d)| match d {
-            DayUse::Consult(stop) => Some((t.stops[*stop as usize].facility, work[o + k])),
-            DayUse::Travel => None,
-        })
-        .collect()
-}
-
 /// Depth-first search over start offsets, rooms counted per facility and day.
 struct Search<'a> {
     s: &'a Scenario,
@@ -113,7 +100,7 @@ impl Search<'_> {
                 return false;
             }
             *self.budget -= 1;
-            let u = uses(self.trips[*i], self.work, o);
+            let u = consultations(self.trips[*i], &self.work[o..]);
             let fits = u.iter().all(|(f, d)| {
                 self.used.get(&(*f, *d)).copied().unwrap_or(0) < self.s.facility(*f).rooms_per_day
             });
