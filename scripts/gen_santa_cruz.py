@@ -383,6 +383,10 @@ def main():
         "  patient_week: 30000  # value of one patient waiting one more week",
         "  change_confirmed: 400000",
         "  coverage_gap_week: 150000",
+        "publish:",
+        "  consultation_hours: 08:00-14:00   # local time; timed events and FHIR slots",
+        "  all_day: false",
+        "  patient_note: Traer la derivación del médico de cabecera, el DNI y la credencial de la obra social si la tiene.",
         "",
     ]
     (out / "scenario.yaml").write_text("\n".join(lines), encoding="utf-8")

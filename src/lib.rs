@@ -9,6 +9,7 @@
 
 pub mod calendar;
 pub mod check;
+pub mod export;
 pub mod model;
 pub mod network;
 pub mod optimize;

@@ -7,6 +7,7 @@
 //! infeasible (the conflicting rule groups are printed); 6 `check` found
 //! rule violations in the plan.
 
+mod export;
 mod plan;
 
 mod render;
@@ -61,6 +62,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Publish a plan: ICS/CSV calendars, FHIR bundles, GeoJSON and report.html.
+    Export(export::ExportArgs),
     /// Summarise the candidate trips the optimizer chooses from.
     Trips {
         /// Scenario folder (or its scenario.yaml).
@@ -99,6 +102,7 @@ pub fn run() -> ExitCode {
         Command::Evaluate { scenario, json } => evaluate(&scenario, json),
         Command::Trips { scenario } => trips(&scenario),
         Command::Plan(args) => plan::run(&args),
+        Command::Export(args) => export::run(&args),
         Command::Check {
             scenario,
             plan,
@@ -201,16 +205,7 @@ fn trips(path: &Path) -> Result<(), Failure> {
 
 fn check(scenario: &Path, plan_path: &Path, json: bool) -> Result<(), Failure> {
     let s = load(scenario)?;
-    let text = std::fs::read_to_string(plan_path)
-        .with_context(|| format!("reading {}", plan_path.display()))
-        .map_err(|e| Failure::Invalid(vec![plan_diagnostic(plan_path, None, &format!("{e:#}"))]))?;
-    let plan: itinera::plan::format::Plan = serde_json::from_str(&text).map_err(|e| {
-        Failure::Invalid(vec![plan_diagnostic(
-            plan_path,
-            Some((e.line() as u64, e.column() as u64)),
-            &e.to_string(),
-        )])
-    })?;
+    let plan = read_plan(plan_path)?;
     let net = RoadNetwork::new(&s);
     let found = itinera::check::check(&s, &net, &plan);
     if json {
@@ -227,6 +222,20 @@ fn check(scenario: &Path, plan_path: &Path, json: bool) -> Result<(), Failure> {
     } else {
         Err(Failure::Answer(6))
     }
+}
+
+/// Read a plan.json; problems are input errors with line and column.
+pub(crate) fn read_plan(plan_path: &Path) -> Result<itinera::plan::format::Plan, Failure> {
+    let text = std::fs::read_to_string(plan_path)
+        .with_context(|| format!("reading {}", plan_path.display()))
+        .map_err(|e| Failure::Invalid(vec![plan_diagnostic(plan_path, None, &format!("{e:#}"))]))?;
+    serde_json::from_str(&text).map_err(|e| {
+        Failure::Invalid(vec![plan_diagnostic(
+            plan_path,
+            Some((e.line() as u64, e.column() as u64)),
+            &e.to_string(),
+        )])
+    })
 }
 
 fn plan_diagnostic(path: &Path, at: Option<(u64, u64)>, message: &str) -> scenario::Diagnostic {

@@ -34,6 +34,12 @@ pub struct PlanArgs {
     /// has time for a larger root LP (longer time limits).
     #[arg(long)]
     strengthen: bool,
+    /// Write only plan.json (no calendars, FHIR, map or report).
+    #[arg(long)]
+    no_export: bool,
+    /// Language of calendars, CSV headers and the report: es or en.
+    #[arg(long, default_value = "es")]
+    lang: itinera::export::Lang,
     /// No progress on stderr.
     #[arg(long, short)]
     quiet: bool,
@@ -115,6 +121,12 @@ pub fn run(a: &PlanArgs) -> Result<(), Failure> {
     let found = conflicts::find(&s, &net, &visits);
     let sq = status_quo::evaluate(&s, &net, &visits, &found);
     print!("{}", render::plan_summary(&s, &p, &sq, &path));
+    if !a.no_export {
+        print!(
+            "\n{}",
+            super::export::publish(&s, &net, &p, &a.output, a.lang)?
+        );
+    }
     // The plan's status, which follows the gap after any room repair.
     if p.solver.status == "time_limit" {
         return Err(Failure::Answer(3));

@@ -249,3 +249,28 @@ pub struct Weights {
     /// Penalty per week beyond a specialty's max gap at a locality.
     pub coverage_gap_week: f64,
 }
+
+/// How calendars are published to hospitals (the `publish` section).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Publishing {
+    /// Consultation hours of each day, local time: timed calendar events and
+    /// FHIR slots run from `hours.0` to `hours.1`.
+    pub hours: (chrono::NaiveTime, chrono::NaiveTime),
+    /// Publish all-day events instead of timed ones (FHIR slots keep the hours).
+    pub all_day: bool,
+    /// What patients must bring, printed in every event's description.
+    pub patient_note: String,
+}
+
+impl Default for Publishing {
+    fn default() -> Self {
+        Publishing {
+            hours: (
+                chrono::NaiveTime::from_hms_opt(8, 0, 0).expect("valid time"),
+                chrono::NaiveTime::from_hms_opt(14, 0, 0).expect("valid time"),
+            ),
+            all_day: false,
+            patient_note: "Traer la derivación del médico de cabecera, el DNI y la credencial de la obra social si la tiene.".to_string(),
+        }
+    }
+}

@@ -63,6 +63,8 @@ pub struct Scenario {
     pub costs: Costs,
     /// Weights of the planning objective.
     pub weights: Weights,
+    /// How calendars are published.
+    pub publishing: Publishing,
 }
 
 impl Scenario {

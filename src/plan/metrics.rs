@@ -8,8 +8,12 @@ use crate::model::waiting::{WeeklyCapacity, simulate_all, totals};
 use crate::model::{Scenario, VisitStatus};
 use std::collections::{BTreeMap, HashMap};
 
-/// Compute the metrics of `visits` (dropped ones ignored) and `trips`.
-pub fn compute(s: &Scenario, visits: &[Visit], trips: &[TripRecord]) -> Metrics {
+/// Per waiting list (locality and specialty indices): the capacity each
+/// week and the weeks visited, from the visits made (dropped ones ignored).
+pub fn delivered(
+    s: &Scenario,
+    visits: &[Visit],
+) -> (WeeklyCapacity, BTreeMap<(usize, usize), Vec<u32>>) {
     let weeks = s.horizon.weeks as usize;
     let loc: HashMap<&str, usize> = s
         .localities
@@ -23,13 +27,9 @@ pub fn compute(s: &Scenario, visits: &[Visit], trips: &[TripRecord]) -> Metrics 
         .enumerate()
         .map(|(i, x)| (x.code.as_str(), i))
         .collect();
-    let made: Vec<&Visit> = visits
-        .iter()
-        .filter(|v| v.origin != Origin::Dropped)
-        .collect();
     let mut capacity: WeeklyCapacity = BTreeMap::new();
     let mut visit_weeks: BTreeMap<(usize, usize), Vec<u32>> = BTreeMap::new();
-    for v in &made {
+    for v in visits.iter().filter(|v| v.origin != Origin::Dropped) {
         let (Some(&l), Some(&sp), Some(w)) = (
             loc.get(v.locality.as_str()),
             spec.get(v.specialty.as_str()),
@@ -46,6 +46,29 @@ pub fn compute(s: &Scenario, visits: &[Visit], trips: &[TripRecord]) -> Metrics 
             v.dates.len() as f64 * ppd;
         visit_weeks.entry((l, sp)).or_default().push(w);
     }
+    (capacity, visit_weeks)
+}
+
+/// Patients waiting at the end of each week, summed per specialty (in
+/// scenario order), for the plan's visits: the backlog curves of the report.
+pub fn backlog_by_specialty(s: &Scenario, visits: &[Visit]) -> Vec<Vec<f64>> {
+    let (capacity, _) = delivered(s, visits);
+    let mut out = vec![vec![0.0; s.horizon.weeks as usize]; s.specialties.len()];
+    for (d, o) in s.demand.iter().zip(simulate_all(s, &capacity)) {
+        for (acc, b) in out[d.specialty.index()].iter_mut().zip(&o.backlog) {
+            *acc += b;
+        }
+    }
+    out
+}
+
+/// Compute the metrics of `visits` (dropped ones ignored) and `trips`.
+pub fn compute(s: &Scenario, visits: &[Visit], trips: &[TripRecord]) -> Metrics {
+    let made: Vec<&Visit> = visits
+        .iter()
+        .filter(|v| v.origin != Origin::Dropped)
+        .collect();
+    let (capacity, visit_weeks) = delivered(s, visits);
     let outcomes = simulate_all(s, &capacity);
     let sums = totals(s, &outcomes);
     let mut gaps = Vec::new();

@@ -71,6 +71,8 @@ pub enum Code {
     VisitTooLong,
     /// E1311: a spacing rule that contradicts the coverage rule.
     SpacingAboveGap,
+    /// E1312: consultation hours that are not `HH:MM-HH:MM` with the end after the start.
+    BadHours,
     /// E1401: one person's records disagree on the name.
     PersonNameMismatch,
     /// E1402: one person with two records in the same institution.
@@ -87,7 +89,7 @@ pub enum Code {
 
 impl Code {
     /// All codes, in index order (for docs and tests).
-    pub const ALL: [Code; 35] = [
+    pub const ALL: [Code; 36] = [
         Code::FileUnreadable,
         Code::YamlSyntax,
         Code::UnknownField,
@@ -117,6 +119,7 @@ impl Code {
         Code::RoadLoop,
         Code::VisitTooLong,
         Code::SpacingAboveGap,
+        Code::BadHours,
         Code::PersonNameMismatch,
         Code::PersonDuplicateInstitution,
         Code::DemandUnreachable,
@@ -157,6 +160,7 @@ impl Code {
             Code::RoadLoop => "E1309",
             Code::VisitTooLong => "E1310",
             Code::SpacingAboveGap => "E1311",
+            Code::BadHours => "E1312",
             Code::PersonNameMismatch => "E1401",
             Code::PersonDuplicateInstitution => "E1402",
             Code::DemandUnreachable => "E1501",

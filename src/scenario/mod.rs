@@ -175,6 +175,7 @@ pub fn load(dir: &Path) -> Result<Scenario, ScenarioError> {
             travel: s.travel,
             costs: s.costs,
             weights: s.weights,
+            publishing: s.publishing,
         }),
         _ => Err(ScenarioError::Invalid(d.into_sorted())),
     }

@@ -3,7 +3,7 @@
 
 use super::diagnostic::{Code, Diagnostics, Position};
 use super::yaml::{RawScenario, S, pos};
-use crate::model::{Costs, Horizon, Institution, Specialty, TravelOptions, Weights};
+use crate::model::{Costs, Horizon, Institution, Publishing, Specialty, TravelOptions, Weights};
 use chrono::{Datelike, Weekday};
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
@@ -16,6 +16,7 @@ pub struct Settings {
     pub travel: TravelOptions,
     pub costs: Costs,
     pub weights: Weights,
+    pub publishing: Publishing,
 }
 
 /// Longest horizon accepted: five years of weeks.
@@ -52,7 +53,45 @@ pub fn validate(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> Settings
                 d,
             ),
         },
+        publishing: publishing(raw, file, d),
     }
+}
+
+/// The `publish` section; absent fields keep [`Publishing::default`].
+fn publishing(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> Publishing {
+    let mut p = Publishing::default();
+    let Some(raw_p) = &raw.publish else { return p };
+    if let Some(h) = &raw_p.value.consultation_hours {
+        match parse_hours(&h.value) {
+            Some(hours) => p.hours = hours,
+            None => d.push(
+                Code::BadHours,
+                file,
+                &pos(h),
+                "publish.consultation_hours",
+                format!(
+                    "{:?} is not a range of hours with its end after its start",
+                    h.value
+                ),
+                "write local hours as HH:MM-HH:MM, e.g. 08:00-14:00",
+            ),
+        }
+    }
+    if let Some(a) = raw_p.value.all_day {
+        p.all_day = a;
+    }
+    if let Some(n) = &raw_p.value.patient_note {
+        p.patient_note = n.trim().to_string();
+    }
+    p
+}
+
+/// `HH:MM-HH:MM` with the end after the start.
+fn parse_hours(text: &str) -> Option<(chrono::NaiveTime, chrono::NaiveTime)> {
+    let (a, b) = text.split_once('-')?;
+    let parse = |x: &str| chrono::NaiveTime::parse_from_str(x.trim(), "%H:%M").ok();
+    let (from, to) = (parse(a)?, parse(b)?);
+    (from < to).then_some((from, to))
 }
 
 fn non_negative(v: &S<f64>, field: &str, file: &Path, d: &mut Diagnostics) -> f64 {

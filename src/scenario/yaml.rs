@@ -33,6 +33,21 @@ pub struct RawScenario {
     pub weights: S<RawWeights>,
     #[serde(default)]
     pub files: Option<RawFiles>,
+    #[serde(default)]
+    pub publish: Option<S<RawPublish>>,
+}
+
+/// How calendars are published.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPublish {
+    /// `HH:MM-HH:MM`, local time.
+    #[serde(default)]
+    pub consultation_hours: Option<S<String>>,
+    #[serde(default)]
+    pub all_day: Option<bool>,
+    #[serde(default)]
+    pub patient_note: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

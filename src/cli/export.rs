@@ -1,0 +1,109 @@
+//! `itinera export`, and the publication `plan` makes after solving:
+//! calendars, FHIR bundles, GeoJSON and report.html, written file by file
+//! atomically.
+
+use super::plan::write_atomically;
+use super::{Failure, load, read_plan};
+use anyhow::Context as _;
+use clap::Args;
+use itinera::calendar::{self, conflicts, status_quo};
+use itinera::export::{self, ExportOptions, Lang, Manifest};
+use itinera::model::Scenario;
+use itinera::network::RoadNetwork;
+use itinera::plan::format::Plan;
+use std::path::{Path, PathBuf};
+
+#[derive(Args)]
+pub struct ExportArgs {
+    /// Scenario folder (or its scenario.yaml).
+    scenario: PathBuf,
+    /// The plan.json to publish.
+    plan: PathBuf,
+    /// Output folder (default: the plan's folder). Publishing again into the
+    /// same folder updates the calendar events instead of duplicating them.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// Language of calendars, CSV headers and the report: es or en.
+    #[arg(long, default_value = "es")]
+    lang: Lang,
+}
+
+pub fn run(a: &ExportArgs) -> Result<(), Failure> {
+    let s = load(&a.scenario)?;
+    let plan = read_plan(&a.plan)?;
+    let dir = a
+        .output
+        .clone()
+        .or_else(|| a.plan.parent().map(Path::to_path_buf))
+        .unwrap_or_else(|| PathBuf::from("."));
+    let net = RoadNetwork::new(&s);
+    print!("{}", publish(&s, &net, &plan, &dir, a.lang)?);
+    Ok(())
+}
+
+/// Publish `plan` into `dir`; returns the lines to print.
+pub fn publish(
+    s: &Scenario,
+    net: &RoadNetwork,
+    plan: &Plan,
+    dir: &Path,
+    lang: Lang,
+) -> Result<String, Failure> {
+    let manifest_path = dir.join(export::MANIFEST_PATH);
+    let previous: Option<Manifest> = match std::fs::read_to_string(&manifest_path) {
+        Ok(text) => Some(serde_json::from_str(&text).with_context(|| {
+            format!(
+                "reading {}: it is not a manifest written by itinera; move it away to start a new publication (calendar events will then be new, not updates)",
+                manifest_path.display()
+            )
+        })?),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => {
+            return Err(Failure::Other(
+                anyhow::Error::new(e).context(format!("reading {}", manifest_path.display())),
+            ));
+        }
+    };
+    let opts = ExportOptions {
+        lang,
+        published_at: chrono::Utc::now(),
+    };
+    let publication =
+        export::publish(s, plan, previous.as_ref(), &opts).map_err(|e| Failure::Other(e.into()))?;
+    let visits = calendar::merge(s);
+    let found = conflicts::find(s, net, &visits);
+    let sq = status_quo::evaluate(s, net, &visits, &found);
+    let report = export::report::html(s, plan, &sq, lang).map_err(|e| Failure::Other(e.into()))?;
+    // The manifest goes last: if anything fails before, the next run still
+    // compares against what was really published.
+    let (manifest, files): (Vec<_>, Vec<_>) = publication
+        .files
+        .iter()
+        .partition(|f| f.path == Path::new(export::MANIFEST_PATH));
+    for f in files.iter().chain(manifest.iter()) {
+        let path = dir.join(&f.path);
+        write_atomically(&path, &f.bytes).with_context(|| format!("writing {}", path.display()))?;
+    }
+    let report_path = dir.join("report.html");
+    write_atomically(&report_path, report.as_bytes())
+        .with_context(|| format!("writing {}", report_path.display()))?;
+    let count = |prefix: &str| {
+        publication
+            .files
+            .iter()
+            .filter(|f| f.path.starts_with(prefix))
+            .count()
+    };
+    let c = publication.changes;
+    Ok(format!(
+        "published to {}: {} ICS and {} CSV calendars, {} FHIR bundles, map, report.html\ncalendar events: {} new, {} updated, {} unchanged, {} cancelled\n",
+        dir.display(),
+        count("calendars/ics"),
+        count("calendars/csv"),
+        count("fhir"),
+        c.new,
+        c.updated,
+        c.unchanged,
+        c.cancelled
+    ))
+}

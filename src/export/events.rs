@@ -1,0 +1,253 @@
+//! Consultation-day events with stable identities: the unit every calendar
+//! format publishes.
+//!
+//! A calendar client updates an event in place when a new file carries the
+//! same UID with a higher SEQUENCE. So each consultation day gets a UID from
+//! the identity of its visit (the existing calendar's id when the visit comes
+//! from one; otherwise record, locality, specialty and the visit's ordinal)
+//! and the day's number within the visit. The manifest of the previous
+//! publication says which UIDs were published with which content: unchanged
+//! events keep their SEQUENCE, changed ones raise it, and events that are no
+//! longer planned are published once more as cancelled.
+
+use crate::model::Scenario;
+use crate::plan::format::{Origin, Plan};
+use chrono::{NaiveDate, NaiveTime};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+/// Manifest schema name.
+pub const SCHEMA: &str = "itinera.published/1";
+
+/// What a consultation day is, as published: codes, date and hours.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventData {
+    /// Plan visit id (not part of the identity: ids may be renumbered).
+    pub visit: String,
+    /// Specialist record code.
+    pub record: String,
+    /// Person code.
+    pub person: String,
+    /// Institution code.
+    pub institution: String,
+    /// Specialty code.
+    pub specialty: String,
+    /// Locality code.
+    pub locality: String,
+    /// Facility code.
+    pub facility: String,
+    /// Consultation date.
+    pub date: NaiveDate,
+    /// Day number within the visit (1-based).
+    pub day: u32,
+    /// Days of the visit.
+    pub days: u32,
+    /// Patients per consultation day.
+    pub patients_per_day: u32,
+    /// Local start and end time (none for all-day events).
+    pub hours: Option<(NaiveTime, NaiveTime)>,
+    /// The visit no longer takes place.
+    pub cancelled: bool,
+}
+
+impl EventData {
+    /// Whether two versions differ in anything a calendar shows.
+    fn same_content(&self, other: &EventData) -> bool {
+        EventData {
+            visit: String::new(),
+            ..self.clone()
+        } == EventData {
+            visit: String::new(),
+            ..other.clone()
+        }
+    }
+}
+
+/// One published consultation day.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DayEvent {
+    /// Stable identifier (iCalendar UID; FHIR Slot identifier).
+    pub uid: String,
+    /// Revision: 0 when first published, raised on every change.
+    pub sequence: u32,
+    /// Content.
+    pub data: EventData,
+}
+
+/// The events of a publication, kept beside the calendars so the next
+/// publication can tell what changed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Always [`SCHEMA`].
+    pub schema: String,
+    /// Scenario name.
+    pub scenario: String,
+    /// Every event ever published for this scenario, by UID.
+    pub events: BTreeMap<String, DayEvent>,
+}
+
+/// How the events of a publication compare with the previous one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Changes {
+    /// Events published for the first time.
+    pub new: usize,
+    /// Events whose content changed (SEQUENCE raised).
+    pub updated: usize,
+    /// Events published as before.
+    pub unchanged: usize,
+    /// Events cancelled by this publication (they were planned before).
+    pub cancelled: usize,
+}
+
+/// Lower-case ASCII letters, digits and dashes: a safe piece of a UID or file name.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        let c = match c {
+            'á' | 'à' | 'ä' | 'â' => 'a',
+            'é' | 'è' | 'ë' | 'ê' => 'e',
+            'í' | 'ì' | 'ï' | 'î' => 'i',
+            'ó' | 'ò' | 'ö' | 'ô' => 'o',
+            'ú' | 'ù' | 'ü' | 'û' => 'u',
+            'ñ' => 'n',
+            c => c,
+        };
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// The identity of each visit of the plan (by index): the existing visit's
+/// id when it has one, else record, locality, specialty and its ordinal
+/// among that record's new visits there.
+fn identities(plan: &Plan) -> Vec<String> {
+    let mut order: Vec<usize> = (0..plan.visits.len()).collect();
+    order.sort_by_key(|&i| (plan.visits[i].start, plan.visits[i].id.clone()));
+    let mut seen: HashMap<(String, String, String), u32> = HashMap::new();
+    let mut used: HashMap<String, u32> = HashMap::new();
+    let mut out = vec![String::new(); plan.visits.len()];
+    for i in order {
+        let v = &plan.visits[i];
+        let mut id = match &v.existing {
+            Some(e) => e.clone(),
+            None => {
+                let k = seen
+                    .entry((
+                        v.specialist.clone(),
+                        v.locality.clone(),
+                        v.specialty.clone(),
+                    ))
+                    .or_insert(0);
+                *k += 1;
+                format!("{}.{}.{}.{}", v.specialist, v.locality, v.specialty, k)
+            }
+        };
+        // An existing id is claimed once; a second claimant gets a suffix.
+        let n = used.entry(id.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            id = format!("{id}.{n}");
+        }
+        out[i] = id;
+    }
+    out
+}
+
+/// Every consultation day of the plan (dropped visits as cancelled), with
+/// UID and SEQUENCE against `previous`, and the manifest to keep.
+pub fn day_events(
+    s: &Scenario,
+    plan: &Plan,
+    previous: Option<&Manifest>,
+) -> (Vec<DayEvent>, Manifest, Changes) {
+    let domain = format!("{}.itinera", slug(&s.name));
+    let hours = (!s.publishing.all_day).then_some(s.publishing.hours);
+    let ppd: HashMap<&str, u32> = s
+        .specialties
+        .iter()
+        .map(|x| (x.code.as_str(), x.patients_per_day))
+        .collect();
+    let before = previous.filter(|m| m.schema == SCHEMA);
+    let mut changes = Changes::default();
+    let mut events: BTreeMap<String, DayEvent> = BTreeMap::new();
+    for (v, identity) in plan.visits.iter().zip(identities(plan)) {
+        for (k, date) in v.dates.iter().enumerate() {
+            let uid = format!("{identity}-d{}@{domain}", k + 1);
+            let data = EventData {
+                visit: v.id.clone(),
+                record: v.specialist.clone(),
+                person: v.person.clone(),
+                institution: v.institution.clone(),
+                specialty: v.specialty.clone(),
+                locality: v.locality.clone(),
+                facility: v.facility.clone(),
+                date: *date,
+                day: k as u32 + 1,
+                days: v.days,
+                patients_per_day: ppd.get(v.specialty.as_str()).copied().unwrap_or(0),
+                hours,
+                cancelled: v.origin == Origin::Dropped,
+            };
+            let sequence = match before.and_then(|m| m.events.get(&uid)) {
+                None => {
+                    if !data.cancelled {
+                        changes.new += 1;
+                    }
+                    0
+                }
+                Some(old) if old.data.same_content(&data) => {
+                    changes.unchanged += 1;
+                    old.sequence
+                }
+                Some(old) => {
+                    if data.cancelled && !old.data.cancelled {
+                        changes.cancelled += 1;
+                    } else {
+                        changes.updated += 1;
+                    }
+                    old.sequence + 1
+                }
+            };
+            events.insert(
+                uid.clone(),
+                DayEvent {
+                    uid,
+                    sequence,
+                    data,
+                },
+            );
+        }
+    }
+    // Published before, not in this plan at all: cancel it (once).
+    if let Some(m) = before {
+        for (uid, old) in &m.events {
+            if events.contains_key(uid) {
+                continue;
+            }
+            let mut e = old.clone();
+            if !old.data.cancelled {
+                e.data.cancelled = true;
+                e.sequence += 1;
+                changes.cancelled += 1;
+            } else {
+                changes.unchanged += 1;
+            }
+            events.insert(uid.clone(), e);
+        }
+    }
+    let manifest = Manifest {
+        schema: SCHEMA.to_string(),
+        scenario: s.name.clone(),
+        events: events.clone(),
+    };
+    let mut list: Vec<DayEvent> = events.into_values().collect();
+    list.sort_by(|a, b| (a.data.date, &a.uid).cmp(&(b.data.date, &b.uid)));
+    (list, manifest, changes)
+}
