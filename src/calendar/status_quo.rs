@@ -91,6 +91,27 @@ pub fn longest_without_visit(weeks: u32, visit_weeks: &[u32]) -> u32 {
     longest.max(weeks.saturating_sub(next_free))
 }
 
+/// Km and nights of one existing visit made as its own round trip from the
+/// specialist's base (none when the visit is at the base).
+pub fn visit_travel(
+    s: &Scenario,
+    net: &RoadNetwork,
+    open: &crate::network::TravelMatrix,
+    v: &BookedVisit,
+) -> (f64, u32) {
+    let base = s.specialist(v.specialist).base;
+    if base == v.locality {
+        return (0.0, 0);
+    }
+    // Closed roads are reported as conflicts; the km are still counted on the open network.
+    let km = net
+        .round_trip_km(base, v.locality, v.dates[0])
+        .ok()
+        .or_else(|| Some(open.km(base, v.locality)? + open.km(v.locality, base)?))
+        .unwrap_or(0.0);
+    (km, v.dates.len() as u32)
+}
+
 /// Score the merged calendar. `conflicts` are those found by
 /// [`super::conflicts::find`] on the same visits.
 pub fn evaluate(
@@ -120,16 +141,9 @@ pub fn evaluate(
             .or_default() += 1;
         days += v.dates.len() as u32;
         slots += patients;
-        let base = s.specialist(v.specialist).base;
-        if base != v.locality {
-            // Closed roads are reported as conflicts; the km are still counted on the open network.
-            km += net
-                .round_trip_km(base, v.locality, v.dates[0])
-                .ok()
-                .or_else(|| Some(open.km(base, v.locality)? + open.km(v.locality, base)?))
-                .unwrap_or(0.0);
-            nights += v.dates.len() as u32;
-        }
+        let (k, n) = visit_travel(s, net, &open, v);
+        km += k;
+        nights += n;
     }
     let outcomes = simulate_all(s, &capacity);
     let mut by_spec: Vec<SpecialtyRow> = s

@@ -7,6 +7,7 @@
 //! infeasible (the conflicting rule groups are printed); 6 `check` found
 //! rule violations in the plan.
 
+mod compare;
 mod export;
 mod plan;
 
@@ -64,6 +65,8 @@ enum Command {
     },
     /// Publish a plan: ICS/CSV calendars, FHIR bundles, GeoJSON and report.html.
     Export(export::ExportArgs),
+    /// Compare plans side by side (table, CSV, JSON, HTML).
+    Compare(compare::CompareArgs),
     /// Summarise the candidate trips the optimizer chooses from.
     Trips {
         /// Scenario folder (or its scenario.yaml).
@@ -76,6 +79,10 @@ enum Command {
         /// Print JSON (schema itinera.status-quo/1) instead of tables.
         #[arg(long)]
         json: bool,
+        /// Also write the existing calendars as a plan (itinera.plan/1), for
+        /// `compare` and `export`.
+        #[arg(long, value_name = "FILE")]
+        as_plan: Option<PathBuf>,
     },
 }
 
@@ -99,10 +106,15 @@ pub fn run() -> ExitCode {
     let outcome = match cli.command {
         Command::Validate { scenario } => validate(&scenario),
         Command::Conflicts { scenario, json } => show_conflicts(&scenario, json),
-        Command::Evaluate { scenario, json } => evaluate(&scenario, json),
+        Command::Evaluate {
+            scenario,
+            json,
+            as_plan,
+        } => evaluate(&scenario, json, as_plan.as_deref()),
         Command::Trips { scenario } => trips(&scenario),
         Command::Plan(args) => plan::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Compare(args) => compare::run(&args),
         Command::Check {
             scenario,
             plan,
@@ -172,7 +184,7 @@ fn show_conflicts(path: &Path, json: bool) -> Result<(), Failure> {
     Ok(())
 }
 
-fn evaluate(path: &Path, json: bool) -> Result<(), Failure> {
+fn evaluate(path: &Path, json: bool, as_plan: Option<&Path>) -> Result<(), Failure> {
     let s = load(path)?;
     let net = RoadNetwork::new(&s);
     let visits = calendar::merge(&s);
@@ -191,6 +203,12 @@ fn evaluate(path: &Path, json: bool) -> Result<(), Failure> {
         );
     } else {
         print!("{}", render::status_quo_tables(&s, &sq));
+    }
+    if let Some(out) = as_plan {
+        let p = itinera::plan::status_quo::as_plan(&s, &net);
+        let json = serde_json::to_string_pretty(&p).context("encoding plan.json")?;
+        plan::write_atomically(out, json.as_bytes())
+            .with_context(|| format!("writing {}", out.display()))?;
     }
     Ok(())
 }

@@ -7,6 +7,7 @@
 //! Re-publishing reads the manifest of the previous publication so that
 //! calendar events keep their UIDs and raise SEQUENCE only when they change.
 
+pub mod compare;
 pub mod events;
 pub mod fhir;
 pub mod geo;

@@ -5,6 +5,7 @@
 pub mod format;
 pub mod metrics;
 pub mod schedule;
+pub mod status_quo;
 
 use crate::calendar::{self, conflicts};
 use crate::model::*;

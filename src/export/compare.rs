@@ -1,0 +1,269 @@
+//! Plans side by side (`itinera compare`): the metrics a planner weighs,
+//! how many visits of the first plan each other plan disturbs, as a table,
+//! CSV, JSON and an HTML page with charts.
+
+use super::report::{STYLE, charts, esc};
+use super::{ExportError, Lang};
+use crate::plan::format::{Origin, Plan};
+use serde::Serialize;
+use std::collections::HashSet;
+
+/// One plan's column of the comparison.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Column {
+    /// Label (file name or given name).
+    pub label: String,
+    /// Solver status (`status_quo` for the existing calendars).
+    pub status: String,
+    /// Patient-weeks of waiting.
+    pub patient_weeks_waiting: f64,
+    /// Patients seen.
+    pub patients_served: f64,
+    /// Patients still waiting at the end.
+    pub unmet_at_end: f64,
+    /// Km driven.
+    pub km: f64,
+    /// Travel cost.
+    pub travel_cost: f64,
+    /// Visits made.
+    pub visits: usize,
+    /// Duplicate specialty visits.
+    pub duplicate_visits: usize,
+    /// Longest run of weeks without a visit over all waiting lists.
+    pub worst_gap_weeks: u32,
+    /// Waiting lists at or beyond their max gap.
+    pub coverage_gaps: usize,
+    /// Visits of the first plan this plan does not make identically (same
+    /// person, facility and dates): moved, reassigned or cancelled.
+    pub changed_vs_first: usize,
+    /// Visits this plan adds to the first.
+    pub added_vs_first: usize,
+    /// Objective.
+    pub objective: f64,
+    /// Solver's relative gap.
+    pub solver_gap: Option<f64>,
+}
+
+type Key<'a> = (&'a str, &'a str, &'a [chrono::NaiveDate]);
+
+fn keys(p: &Plan) -> HashSet<Key<'_>> {
+    p.visits
+        .iter()
+        .filter(|v| v.origin != Origin::Dropped)
+        .map(|v| (v.person.as_str(), v.facility.as_str(), v.dates.as_slice()))
+        .collect()
+}
+
+/// The columns of `plans`, compared with the first.
+pub fn compare(plans: &[(String, Plan)]) -> Vec<Column> {
+    let first = plans.first().map(|p| keys(&p.1)).unwrap_or_default();
+    plans
+        .iter()
+        .map(|(label, p)| {
+            let m = &p.metrics;
+            let mine = keys(p);
+            Column {
+                label: label.clone(),
+                status: p.solver.status.clone(),
+                patient_weeks_waiting: m.patient_weeks_waiting,
+                patients_served: m.patients_served,
+                unmet_at_end: m.unmet_at_end,
+                km: m.km,
+                travel_cost: m.travel_cost,
+                visits: m.visits,
+                duplicate_visits: m.duplicate_visits,
+                worst_gap_weeks: m
+                    .longest_without_visit
+                    .iter()
+                    .map(|g| g.weeks)
+                    .max()
+                    .unwrap_or(0),
+                coverage_gaps: m.coverage_gaps,
+                changed_vs_first: first.difference(&mine).count(),
+                added_vs_first: mine.difference(&first).count(),
+                objective: m.objective,
+                solver_gap: p.solver.gap,
+            }
+        })
+        .collect()
+}
+
+/// Row labels and values (as text) of the comparison.
+fn rows(cols: &[Column], lang: Lang) -> Vec<(String, Vec<String>)> {
+    let gap = |g: Option<f64>| g.map_or("–".to_string(), |g| format!("{:.2} %", g * 100.0));
+    let row = |label: &str, f: &dyn Fn(&Column) -> String| {
+        (label.to_string(), cols.iter().map(f).collect())
+    };
+    vec![
+        row(lang.pick("estado", "status"), &|c| c.status.clone()),
+        row(
+            lang.pick("pacientes-semana de espera", "patient-weeks waiting"),
+            &|c| lang.int(c.patient_weeks_waiting),
+        ),
+        row(lang.pick("pacientes atendidos", "patients served"), &|c| {
+            lang.int(c.patients_served)
+        }),
+        row(
+            lang.pick("en espera al final", "still waiting at the end"),
+            &|c| lang.int(c.unmet_at_end),
+        ),
+        row(lang.pick("km recorridos", "km driven"), &|c| lang.int(c.km)),
+        row(lang.pick("costo de viaje", "travel cost"), &|c| {
+            lang.int(c.travel_cost)
+        }),
+        row(lang.pick("visitas", "visits"), &|c| c.visits.to_string()),
+        row(lang.pick("visitas duplicadas", "duplicate visits"), &|c| {
+            c.duplicate_visits.to_string()
+        }),
+        row(
+            lang.pick("peor racha sin visita (semanas)", "worst gap (weeks)"),
+            &|c| c.worst_gap_weeks.to_string(),
+        ),
+        row(
+            lang.pick("listas más allá del máximo", "lists beyond max gap"),
+            &|c| c.coverage_gaps.to_string(),
+        ),
+        row(
+            lang.pick(
+                "visitas cambiadas vs el primero",
+                "visits changed vs the first",
+            ),
+            &|c| c.changed_vs_first.to_string(),
+        ),
+        row(
+            lang.pick(
+                "visitas agregadas vs el primero",
+                "visits added vs the first",
+            ),
+            &|c| c.added_vs_first.to_string(),
+        ),
+        row(lang.pick("objetivo", "objective"), &|c| {
+            lang.int(c.objective)
+        }),
+        row(lang.pick("brecha del optimizador", "solver gap"), &|c| {
+            gap(c.solver_gap)
+        }),
+    ]
+}
+
+/// A plain-text table for the terminal.
+pub fn table(cols: &[Column], lang: Lang) -> String {
+    let rows = rows(cols, lang);
+    let first_w = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..cols.len())
+        .map(|i| {
+            rows.iter()
+                .map(|r| r.1[i].chars().count())
+                .chain(std::iter::once(cols[i].label.chars().count()))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = format!("{:first_w$}", lang.pick("indicador", "metric"));
+    for (c, w) in cols.iter().zip(&widths) {
+        out += &format!("  {:>w$}", c.label);
+    }
+    out.push('\n');
+    out += &"-".repeat(first_w);
+    for w in &widths {
+        out += &format!("  {}", "-".repeat(*w));
+    }
+    out.push('\n');
+    for (label, values) in &rows {
+        out += &format!("{label:first_w$}");
+        for (v, w) in values.iter().zip(&widths) {
+            out += &format!("  {v:>w$}");
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// CSV: one row per plan, machine-readable numbers.
+pub fn csv(cols: &[Column]) -> Result<Vec<u8>, ExportError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for c in cols {
+        w.serialize(c).map_err(|e| ExportError::Encoding {
+            what: "comparison CSV".to_string(),
+            message: e.to_string(),
+        })?;
+    }
+    w.into_inner().map_err(|e| ExportError::Encoding {
+        what: "comparison CSV".to_string(),
+        message: e.to_string(),
+    })
+}
+
+/// The comparison page: the table, bars of the main metrics, and (when
+/// given) the backlog curve of each plan on one chart.
+pub fn html(
+    cols: &[Column],
+    backlog: Option<&[(String, Vec<f64>)]>,
+    lang: Lang,
+) -> Result<String, ExportError> {
+    let rows = rows(cols, lang);
+    let mut body = format!(
+        "<h1>{}</h1>\n<table><tr><th></th>",
+        lang.pick("Comparación de planes", "Plan comparison")
+    );
+    for c in cols {
+        body += &format!("<th class=\"n\">{}</th>", esc(&c.label));
+    }
+    body += "</tr>\n";
+    for (label, values) in &rows {
+        body += &format!("<tr><td>{}</td>", esc(label));
+        for v in values {
+            body += &format!("<td class=\"n\">{}</td>", esc(v));
+        }
+        body += "</tr>\n";
+    }
+    body += "</table>\n";
+    let labels: Vec<String> = cols.iter().map(|c| c.label.clone()).collect();
+    let bars: [(&str, Box<dyn Fn(&Column) -> f64>); 3] = [
+        (
+            lang.pick("Pacientes-semana de espera", "Patient-weeks waiting"),
+            Box::new(|c| c.patient_weeks_waiting),
+        ),
+        (lang.pick("Km recorridos", "Km driven"), Box::new(|c| c.km)),
+        (
+            lang.pick("Visitas duplicadas", "Duplicate visits"),
+            Box::new(|c| c.duplicate_visits as f64),
+        ),
+    ];
+    body += "<section class=\"grid\">\n";
+    for (title, f) in &bars {
+        let values: Vec<Vec<f64>> = cols.iter().map(|c| vec![f(c)]).collect();
+        let svg =
+            charts::workload(&labels, &[title.to_string()], &values, title).map_err(|message| {
+                ExportError::Encoding {
+                    what: format!("chart {title}"),
+                    message,
+                }
+            })?;
+        body += &format!("<div><h2>{}</h2>{svg}</div>\n", esc(title));
+    }
+    body += "</section>\n";
+    if let Some(series) = backlog {
+        let svg = charts::curves(
+            lang.pick(
+                "Pacientes en espera por semana",
+                "Patients waiting per week",
+            ),
+            series,
+            lang.pick("semana", "week"),
+            lang.pick("pacientes en espera", "patients waiting"),
+        )
+        .map_err(|message| ExportError::Encoding {
+            what: "backlog chart".to_string(),
+            message,
+        })?;
+        body += &format!("<section>{svg}</section>\n");
+    }
+    Ok(format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n{}</body>\n</html>\n",
+        lang.tag(),
+        lang.pick("Comparación de planes", "Plan comparison"),
+        STYLE,
+        body
+    ))
+}
