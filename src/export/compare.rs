@@ -219,20 +219,23 @@ pub fn html(
     }
     body += "</table>\n";
     let labels: Vec<String> = cols.iter().map(|c| c.label.clone()).collect();
-    let bars: [(&str, Box<dyn Fn(&Column) -> f64>); 3] = [
+    let bars: [(&str, Vec<f64>); 3] = [
         (
             lang.pick("Pacientes-semana de espera", "Patient-weeks waiting"),
-            Box::new(|c| c.patient_weeks_waiting),
+            cols.iter().map(|c| c.patient_weeks_waiting).collect(),
         ),
-        (lang.pick("Km recorridos", "Km driven"), Box::new(|c| c.km)),
+        (
+            lang.pick("Km recorridos", "Km driven"),
+            cols.iter().map(|c| c.km).collect(),
+        ),
         (
             lang.pick("Visitas duplicadas", "Duplicate visits"),
-            Box::new(|c| c.duplicate_visits as f64),
+            cols.iter().map(|c| c.duplicate_visits as f64).collect(),
         ),
     ];
     body += "<section class=\"grid\">\n";
-    for (title, f) in &bars {
-        let values: Vec<Vec<f64>> = cols.iter().map(|c| vec![f(c)]).collect();
+    for (title, per_plan) in &bars {
+        let values: Vec<Vec<f64>> = per_plan.iter().map(|x| vec![*x]).collect();
         let svg =
             charts::workload(&labels, &[title.to_string()], &values, title).map_err(|message| {
                 ExportError::Encoding {
