@@ -7,7 +7,7 @@ ITINERA = $(CARGO) run --release --quiet --
 
 OUT ?= out/santa-cruz
 
-## demo: plan the Santa Cruz scenario and check the plan
+## demo: plan the Santa Cruz scenario, publish it, check it, compare it with the status quo
 # `plan` exits 3 when its time limit ends above the requested gap: the plan
 # is written all the same, so the demo goes on to check it.
 demo: deps
@@ -15,6 +15,9 @@ demo: deps
 	$(ITINERA) conflicts $(SCENARIO) | tail -n 12
 	$(ITINERA) plan $(SCENARIO) -o $(OUT) || [ $$? -eq 3 ]
 	$(ITINERA) check $(SCENARIO) $(OUT)/plan.json
+	$(ITINERA) evaluate $(SCENARIO) --as-plan $(OUT)/status-quo/plan.json > /dev/null
+	$(ITINERA) compare status-quo=$(OUT)/status-quo/plan.json plan=$(OUT)/plan.json \
+		--scenario $(SCENARIO) --html $(OUT)/compare.html --csv $(OUT)/compare.csv
 
 ## test: formatting, lints, every test, and the docs build
 test: deps lint unit

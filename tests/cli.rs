@@ -109,12 +109,31 @@ fn plan_writes_a_plan_that_check_accepts() {
         serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
     assert_eq!(v["schema"], "itinera.plan/1");
     assert!(v["solver"]["bound"].as_f64().is_some());
-    // No temporary file is left beside the plan.
-    let names: Vec<_> = std::fs::read_dir(out.path())
+    // The plan and its publication, and no temporary file left anywhere.
+    let mut names: Vec<_> = std::fs::read_dir(out.path())
         .unwrap()
-        .map(|e| e.unwrap().file_name())
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
-    assert_eq!(names, ["plan.json"]);
+    names.sort();
+    assert_eq!(
+        names,
+        ["calendars", "fhir", "map", "plan.json", "report.html"]
+    );
+    fn no_temp(dir: &std::path::Path) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            let name = p.file_name().unwrap().to_string_lossy().to_string();
+            assert!(
+                !name.starts_with('.'),
+                "temporary file left: {}",
+                p.display()
+            );
+            if p.is_dir() {
+                no_temp(&p);
+            }
+        }
+    }
+    no_temp(out.path());
     itinera()
         .args(["check", "scenarios/tiny"])
         .arg(&plan)
@@ -221,4 +240,75 @@ fn pinned_infeasible_plan_exits_5_with_the_conflicting_rules() {
             "confirmed visits pinned to their week",
         ));
     assert!(!out.path().join("plan.json").exists());
+}
+
+#[test]
+fn status_quo_export_and_compare_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let sq = dir.path().join("sq/plan.json");
+    itinera()
+        .args(["evaluate", "scenarios/tiny", "--as-plan"])
+        .arg(&sq)
+        .current_dir(common::repo(""))
+        .assert()
+        .success();
+    let out = dir.path().join("pub");
+    itinera()
+        .args(["export", "scenarios/tiny"])
+        .arg(&sq)
+        .arg("-o")
+        .arg(&out)
+        .current_dir(common::repo(""))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("calendar events: 12 new"));
+    for f in [
+        "report.html",
+        "calendars/csv/tiny.csv",
+        "calendars/published.json",
+        "map/localities.geojson",
+    ] {
+        assert!(out.join(f).is_file(), "{f} written");
+    }
+    // Publishing again into the same folder updates nothing.
+    itinera()
+        .args(["export", "scenarios/tiny"])
+        .arg(&sq)
+        .arg("-o")
+        .arg(&out)
+        .current_dir(common::repo(""))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "0 new, 0 updated, 12 unchanged, 0 cancelled",
+        ));
+    let html = dir.path().join("cmp.html");
+    itinera()
+        .args([
+            "compare",
+            "--lang",
+            "en",
+            "--scenario",
+            "scenarios/tiny",
+            "--html",
+        ])
+        .arg(&html)
+        .arg(format!("before={}", sq.display()))
+        .arg(format!("again={}", sq.display()))
+        .current_dir(common::repo(""))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("before"))
+        .stdout(predicate::str::contains("visits changed vs the first"));
+    assert!(std::fs::read_to_string(&html).unwrap().contains("<svg"));
+}
+
+#[test]
+fn export_of_an_unreadable_plan_exits_2() {
+    itinera()
+        .args(["export", "scenarios/tiny", "Cargo.toml"])
+        .current_dir(common::repo(""))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("E1601"));
 }
