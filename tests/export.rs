@@ -379,10 +379,20 @@ fn the_report_holds_every_chart_and_nothing_external() {
             "no external reference"
         );
         // Axes and labels present: week axis, every visited locality, every specialty of the heat map.
-        assert!(
-            html.contains(lang.pick(">\nsemana\n<", ">\nweek\n<"))
-                || html.contains(lang.pick("semana", "week"))
+        let week_axis = format!(">\n{}\n</text>", lang.pick("semana", "week"));
+        assert_eq!(
+            html.matches(&week_axis).count(),
+            1 + specialties.len(),
+            "every backlog chart has its week axis"
         );
+        let month_axis = format!(">\n{}\n</text>", lang.pick("mes", "month"));
+        assert!(html.contains(&month_axis), "Gantt month axis");
+        for d in &specialties {
+            // Caption of its backlog chart and column of the heat map.
+            let name = &s.specialty(*d).name;
+            let label = format!(">\n{name}\n</text>");
+            assert!(html.matches(&label).count() >= 2, "{name} labelled");
+        }
         for v in &plan.visits {
             let name = &s
                 .localities
