@@ -6,6 +6,7 @@ use super::plan::write_atomically;
 use super::{Failure, load, read_plan};
 use anyhow::Context as _;
 use clap::Args;
+use itinera::calendar::status_quo::StatusQuo;
 use itinera::calendar::{self, conflicts, status_quo};
 use itinera::export::{self, ExportOptions, Lang, Manifest};
 use itinera::model::Scenario;
@@ -37,15 +38,19 @@ pub fn run(a: &ExportArgs) -> Result<(), Failure> {
         .or_else(|| a.plan.parent().map(Path::to_path_buf))
         .unwrap_or_else(|| PathBuf::from("."));
     let net = RoadNetwork::new(&s);
-    print!("{}", publish(&s, &net, &plan, &dir, a.lang)?);
+    let visits = calendar::merge(&s);
+    let found = conflicts::find(&s, &net, &visits);
+    let sq = status_quo::evaluate(&s, &net, &visits, &found);
+    print!("{}", publish(&s, &plan, &sq, &dir, a.lang)?);
     Ok(())
 }
 
-/// Publish `plan` into `dir`; returns the lines to print.
+/// Publish `plan` into `dir` (`sq`: the status quo the report compares
+/// with); returns the lines to print.
 pub fn publish(
     s: &Scenario,
-    net: &RoadNetwork,
     plan: &Plan,
+    sq: &StatusQuo,
     dir: &Path,
     lang: Lang,
 ) -> Result<String, Failure> {
@@ -70,10 +75,7 @@ pub fn publish(
     };
     let publication =
         export::publish(s, plan, previous.as_ref(), &opts).map_err(|e| Failure::Other(e.into()))?;
-    let visits = calendar::merge(s);
-    let found = conflicts::find(s, net, &visits);
-    let sq = status_quo::evaluate(s, net, &visits, &found);
-    let report = export::report::html(s, plan, &sq, lang).map_err(|e| Failure::Other(e.into()))?;
+    let report = export::report::html(s, plan, sq, lang).map_err(|e| Failure::Other(e.into()))?;
     // The manifest goes last: if anything fails before, the next run still
     // compares against what was really published.
     let (manifest, files): (Vec<_>, Vec<_>) = publication

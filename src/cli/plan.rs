@@ -124,7 +124,7 @@ pub fn run(a: &PlanArgs) -> Result<(), Failure> {
     if !a.no_export {
         print!(
             "\n{}",
-            super::export::publish(&s, &net, &p, &a.output, a.lang)?
+            super::export::publish(&s, &p, &sq, &a.output, a.lang)?
         );
     }
     // The plan's status, which follows the gap after any room repair.
