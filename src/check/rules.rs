@@ -47,7 +47,7 @@ impl<'a> Ctx<'a> {
             .map(|(i, r)| (r.code.as_str(), i))
             .collect();
         let mut made = Vec::new();
-        for visit in plan.visits.iter().filter(|x| x.origin != Origin::Dropped) {
+        for visit in plan.made_visits() {
             match records.get(visit.specialist.as_str()) {
                 Some(&r) => made.push((visit, SpecialistId::from_index(r))),
                 None => out.push(v(

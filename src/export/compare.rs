@@ -4,7 +4,7 @@
 
 use super::report::{STYLE, charts, esc};
 use super::{ExportError, Lang};
-use crate::plan::format::{Origin, Plan};
+use crate::plan::format::Plan;
 use serde::Serialize;
 use std::collections::HashSet;
 
@@ -47,9 +47,7 @@ pub struct Column {
 type Key<'a> = (&'a str, &'a str, &'a [chrono::NaiveDate]);
 
 fn keys(p: &Plan) -> HashSet<Key<'_>> {
-    p.visits
-        .iter()
-        .filter(|v| v.origin != Origin::Dropped)
+    p.made_visits()
         .map(|v| (v.person.as_str(), v.facility.as_str(), v.dates.as_slice()))
         .collect()
 }

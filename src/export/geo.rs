@@ -4,7 +4,7 @@
 use super::lookup::Names;
 use super::{ExportError, OutFile};
 use crate::model::Scenario;
-use crate::plan::format::{Origin, Plan};
+use crate::plan::format::Plan;
 use geojson::{Feature, FeatureCollection, Geometry, JsonObject};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// population, planned visits, consultation days and specialties.
 pub fn localities(s: &Scenario, names: &Names, plan: &Plan) -> Result<OutFile, ExportError> {
     let mut visits: BTreeMap<&str, (usize, u32, BTreeSet<String>)> = BTreeMap::new();
-    for v in plan.visits.iter().filter(|v| v.origin != Origin::Dropped) {
+    for v in plan.made_visits() {
         let e = visits.entry(&v.locality).or_default();
         e.0 += 1;
         e.1 += v.days;

@@ -21,11 +21,7 @@ pub fn calendars(
     plan: &Plan,
     lang: Lang,
 ) -> Result<Vec<OutFile>, ExportError> {
-    let mut visits: Vec<&Visit> = plan
-        .visits
-        .iter()
-        .filter(|v| v.origin != Origin::Dropped)
-        .collect();
+    let mut visits: Vec<&Visit> = plan.made_visits().collect();
     visits.sort_by(|a, b| {
         (a.start, &a.locality, &a.specialty).cmp(&(b.start, &b.locality, &b.specialty))
     });

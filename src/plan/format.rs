@@ -108,6 +108,20 @@ pub struct Visit {
     pub existing: Option<String>,
 }
 
+impl Visit {
+    /// Whether the plan makes this visit (dropped existing visits are listed but not made).
+    pub fn is_made(&self) -> bool {
+        self.origin != Origin::Dropped
+    }
+}
+
+impl Plan {
+    /// The visits the plan makes.
+    pub fn made_visits(&self) -> impl Iterator<Item = &Visit> {
+        self.visits.iter().filter(|v| v.is_made())
+    }
+}
+
 /// One trip.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

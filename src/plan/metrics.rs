@@ -29,7 +29,7 @@ pub fn delivered(
         .collect();
     let mut capacity: WeeklyCapacity = BTreeMap::new();
     let mut visit_weeks: BTreeMap<(usize, usize), Vec<u32>> = BTreeMap::new();
-    for v in visits.iter().filter(|v| v.origin != Origin::Dropped) {
+    for v in visits.iter().filter(|v| v.is_made()) {
         let (Some(&l), Some(&sp), Some(w)) = (
             loc.get(v.locality.as_str()),
             spec.get(v.specialty.as_str()),
@@ -64,10 +64,7 @@ pub fn backlog_by_specialty(s: &Scenario, visits: &[Visit]) -> Vec<Vec<f64>> {
 
 /// Compute the metrics of `visits` (dropped ones ignored) and `trips`.
 pub fn compute(s: &Scenario, visits: &[Visit], trips: &[TripRecord]) -> Metrics {
-    let made: Vec<&Visit> = visits
-        .iter()
-        .filter(|v| v.origin != Origin::Dropped)
-        .collect();
+    let made: Vec<&Visit> = visits.iter().filter(|v| v.is_made()).collect();
     let (capacity, visit_weeks) = delivered(s, visits);
     let outcomes = simulate_all(s, &capacity);
     let sums = totals(s, &outcomes);

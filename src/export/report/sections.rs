@@ -6,19 +6,15 @@ use crate::calendar::status_quo::StatusQuo;
 use crate::export::lookup::Names;
 use crate::export::{ExportError, Lang};
 use crate::model::Scenario;
-use crate::plan::format::{Origin, Plan, Visit};
+use crate::plan::format::Plan;
 use crate::plan::metrics::backlog_by_specialty;
 use chrono::Datelike;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-fn made(plan: &Plan) -> impl Iterator<Item = &Visit> {
-    plan.visits.iter().filter(|v| v.origin != Origin::Dropped)
-}
-
 /// Pairs of planned visits that book one person on the same day.
 pub fn double_bookings(plan: &Plan) -> usize {
     let mut days: HashMap<(&str, chrono::NaiveDate), usize> = HashMap::new();
-    for v in made(plan) {
+    for v in plan.made_visits() {
         for d in &v.dates {
             *days.entry((v.person.as_str(), *d)).or_default() += 1;
         }
@@ -197,7 +193,7 @@ fn legend(items: &[(String, usize)]) -> String {
 }
 
 pub fn gantt(s: &Scenario, plan: &Plan, lang: Lang) -> Result<String, ExportError> {
-    let localities: BTreeSet<&str> = made(plan).map(|v| v.locality.as_str()).collect();
+    let localities: BTreeSet<&str> = plan.made_visits().map(|v| v.locality.as_str()).collect();
     // Localities in scenario order (usually by size), only those visited.
     let rows: Vec<&crate::model::Locality> = s
         .localities
@@ -222,7 +218,8 @@ pub fn gantt(s: &Scenario, plan: &Plan, lang: Lang) -> Result<String, ExportErro
         .map(|(i, x)| (x.code.as_str(), i))
         .collect();
     let day = |d: chrono::NaiveDate| (d - s.horizon.start).num_days() as f64;
-    let bars: Vec<Bar> = made(plan)
+    let bars: Vec<Bar> = plan
+        .made_visits()
         .filter_map(|v| {
             Some(Bar {
                 row: *row_of.get(v.locality.as_str())?,
@@ -476,7 +473,7 @@ pub fn workload(
     let mut days: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
     let mut trips: HashMap<&str, usize> = HashMap::new();
     let mut km: HashMap<&str, f64> = HashMap::new();
-    for v in made(plan) {
+    for v in plan.made_visits() {
         let row = days
             .entry(&v.person)
             .or_insert_with(|| vec![0.0; inst.len()]);
