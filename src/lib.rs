@@ -14,5 +14,6 @@ pub mod model;
 pub mod network;
 pub mod optimize;
 pub mod plan;
+pub mod routing;
 pub mod scenario;
 pub mod trips;

@@ -10,6 +10,7 @@
 mod compare;
 mod export;
 mod plan;
+mod route;
 
 mod render;
 
@@ -67,6 +68,8 @@ enum Command {
     Export(export::ExportArgs),
     /// Compare plans side by side (table, CSV, JSON, HTML).
     Compare(compare::CompareArgs),
+    /// Solve a vehicle-routing benchmark instance (CVRPLIB .vrp, Solomon .txt).
+    Route(route::RouteArgs),
     /// Summarise the candidate trips the optimizer chooses from.
     Trips {
         /// Scenario folder (or its scenario.yaml).
@@ -115,6 +118,7 @@ pub fn run() -> ExitCode {
         Command::Plan(args) => plan::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Compare(args) => compare::run(&args),
+        Command::Route(args) => route::run(&args),
         Command::Check {
             scenario,
             plan,
