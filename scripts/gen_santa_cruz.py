@@ -110,6 +110,51 @@ CLOSURES = {
 }
 
 
+
+# Supply logistics: planning assumptions, not sourced figures (see README).
+KITS = {  # specialty: (kg per consultation day, m3 per day, cold chain)
+    "cardiology": (15, 0.06, False), "pediatrics": (20, 0.08, True),
+    "gynecology": (18, 0.07, False), "traumatology": (25, 0.10, False),
+    "ophthalmology": (10, 0.04, False), "ent": (8, 0.03, False),
+    "dermatology": (8, 0.03, False), "psychiatry": (6, 0.02, False),
+    "child-psychiatry": (5, 0.02, False), "neurology": (8, 0.03, False),
+    "endocrinology": (12, 0.04, True), "gastroenterology": (10, 0.04, False),
+    "rheumatology": (10, 0.04, True), "urology": (10, 0.04, False),
+}
+DEPOT_LOCALITIES = ("rio-gallegos", "caleta-olivia")
+
+
+def logistics_lines(locs):
+    out = [
+        "logistics:              # planning assumptions; see README.md",
+        "  lead_days: 7          # a kit may arrive up to 7 days before its visit",
+        "  unload_minutes: 30",
+        "  driving_hours_per_day: 9",
+        "  departure_time: 07:00",
+        "  kit_with_specialist: { max_kg: 25, max_m3: 0.1, cold_chain: true }  # a cooler bag travels with them",
+        "  depots:",
+        "    - { id: deposito-sur, name: Depósito Central de Medicamentos Río Gallegos, locality: rio-gallegos }",
+        "    - { id: deposito-norte, name: Depósito Zona Norte Caleta Olivia, locality: caleta-olivia }",
+        "  vehicles:",
+        "    - { id: frio-sur, depot: deposito-sur, capacity_kg: 1200, capacity_m3: 8, refrigerated: true, cost_per_km: 900, runs: [mon, thu], max_days: 3, max_km_per_day: 700 }",
+        "    - { id: carga-sur, depot: deposito-sur, capacity_kg: 3500, capacity_m3: 20, cost_per_km: 750, runs: [tue], max_days: 4, max_km_per_day: 700 }",
+        "    - { id: frio-norte, depot: deposito-norte, capacity_kg: 1200, capacity_m3: 8, refrigerated: true, cost_per_km: 900, runs: [mon, thu], max_days: 3, max_km_per_day: 700 }",
+        "    - { id: carga-norte, depot: deposito-norte, capacity_kg: 3500, capacity_m3: 20, cost_per_km: 750, runs: [wed], max_days: 4, max_km_per_day: 700 }",
+        "  kits:                 # per consultation day",
+    ]
+    for sid, (kg, m3, cold) in KITS.items():
+        out.append(f"    - {{ specialty: {sid}, kg_per_day: {kg}, m3_per_day: {m3}, cold_chain: {str(cold).lower()} }}")
+    out.append("  routine:              # monthly: medicines (by population) and vaccines (cold chain)")
+    for l in locs:
+        if l["id"] in DEPOT_LOCALITIES:
+            continue
+        pop = int(l["pop"] or 0)
+        kg = max(40, round(pop / 50))
+        cold = max(10, round(pop / 400))
+        out.append(f"    - {{ locality: {l['id']}, kg: {kg}, m3: {round(kg / 200, 2)} }}")
+        out.append(f"    - {{ locality: {l['id']}, kg: {cold}, m3: {round(cold / 150, 2)}, cold_chain: true }}")
+    return out
+
 def slug(name):
     name = re.sub(r"\(.*?\)", "", name)
     name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
@@ -387,8 +432,9 @@ def main():
         "  consultation_hours: 08:00-14:00   # local time; timed events and FHIR slots",
         "  all_day: false",
         "  patient_note: Traer la derivación del médico de cabecera, el DNI y la credencial de la obra social si la tiene.",
-        "",
     ]
+    lines += logistics_lines(locs)
+    lines.append("")
     (out / "scenario.yaml").write_text("\n".join(lines), encoding="utf-8")
     total = sum(len(r) for r in calendars.values())
     print(f"wrote {out}: {len(locs)} localities, {len(roads)} roads, {len(facilities)} facilities, "

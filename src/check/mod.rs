@@ -6,6 +6,7 @@
 //! with the solver's objective.
 
 mod rules;
+mod supply;
 
 use crate::model::Scenario;
 use crate::network::RoadNetwork;
@@ -35,5 +36,6 @@ pub fn check(s: &Scenario, net: &RoadNetwork, plan: &Plan) -> Vec<Violation> {
     ctx.rooms(&mut out);
     ctx.existing(&mut out);
     ctx.metrics(&mut out);
+    supply::check(s, net, plan, &mut out);
     out
 }

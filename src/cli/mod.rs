@@ -209,7 +209,11 @@ fn evaluate(path: &Path, json: bool, as_plan: Option<&Path>) -> Result<(), Failu
         print!("{}", render::status_quo_tables(&s, &sq));
     }
     if let Some(out) = as_plan {
-        let p = itinera::plan::status_quo::as_plan(&s, &net);
+        let mut p = itinera::plan::status_quo::as_plan(&s, &net);
+        if let Some((routes, supply)) = itinera::logistics::plan_supply(&s, &net, p.made_visits()) {
+            p.routes = routes;
+            p.supply = Some(supply);
+        }
         let json = serde_json::to_string_pretty(&p).context("encoding plan.json")?;
         plan::write_atomically(out, json.as_bytes())
             .with_context(|| format!("writing {}", out.display()))?;

@@ -112,7 +112,14 @@ pub fn run(a: &PlanArgs) -> Result<(), Failure> {
     options.insert("threads".to_string(), a.threads.into());
     options.insert("pin_confirmed".to_string(), a.pin_confirmed.into());
     options.insert("strengthen".to_string(), a.strengthen.into());
-    let p = plan::assemble(&s, &net, &sol, options).map_err(|e| Failure::Other(e.into()))?;
+    let mut p = plan::assemble(&s, &net, &sol, options).map_err(|e| Failure::Other(e.into()))?;
+    if show && s.logistics.is_some() {
+        eprintln!("routing supply deliveries…");
+    }
+    if let Some((routes, supply)) = itinera::logistics::plan_supply(&s, &net, p.made_visits()) {
+        p.routes = routes;
+        p.supply = Some(supply);
+    }
     let path = a.output.join("plan.json");
     let json = serde_json::to_string_pretty(&p).context("encoding plan.json")?;
     write_atomically(&path, json.as_bytes())

@@ -18,6 +18,10 @@ pub struct RouteArgs {
     /// Stop after this many iterations instead (deterministic).
     #[arg(long, value_name = "N", conflicts_with = "time_limit")]
     iterations: Option<u64>,
+    /// Fleet size; by default as many vehicles as needed (CVRPLIB X
+    /// convention) or the Solomon file's number.
+    #[arg(long, value_name = "K")]
+    vehicles: Option<usize>,
     /// Seed of the search.
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -27,7 +31,10 @@ pub struct RouteArgs {
 }
 
 pub fn run(a: &RouteArgs) -> Result<(), Failure> {
-    let instance = formats::read(&a.file).context("reading the instance")?;
+    let mut instance = formats::read(&a.file).context("reading the instance")?;
+    if let Some(k) = a.vehicles {
+        instance = instance.with_fleet(k).context("--vehicles")?;
+    }
     let clients = instance.problem.clients().len();
     let limit = a.time_limit.unwrap_or(0.1 * clients as f64);
     if !(limit.is_finite() && limit > 0.0) {

@@ -14,6 +14,7 @@ pub mod geo;
 pub mod ics;
 pub mod lookup;
 pub mod report;
+mod routes;
 pub mod sheets;
 pub mod text;
 pub mod timezone;
@@ -106,6 +107,8 @@ pub fn publish(
     files.extend(sheets::calendars(s, &names, plan, opts.lang)?);
     files.extend(fhir::bundles(s, &names, &events, opts)?);
     files.push(geo::localities(s, &names, plan)?);
+    files.extend(routes::sheets(&names, plan, opts.lang)?);
+    files.extend(routes::geojson(&names, plan)?);
     let json = serde_json::to_vec_pretty(&manifest).map_err(|e| ExportError::Encoding {
         what: MANIFEST_PATH.to_string(),
         message: e.to_string(),

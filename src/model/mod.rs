@@ -7,11 +7,13 @@
 mod entities;
 mod horizon;
 mod ids;
+mod logistics;
 pub mod waiting;
 
 pub use entities::*;
 pub use horizon::Horizon;
 pub use ids::*;
+pub use logistics::{Carry, Depot, Kit, Logistics, Routine, Vehicle};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -65,6 +67,8 @@ pub struct Scenario {
     pub weights: Weights,
     /// How calendars are published.
     pub publishing: Publishing,
+    /// Supply logistics, when the scenario plans deliveries.
+    pub logistics: Option<Logistics>,
 }
 
 impl Scenario {

@@ -28,6 +28,12 @@ pub struct Plan {
     pub metrics: Metrics,
     /// Every conflict of the existing calendars and how the plan resolves it.
     pub conflicts: Vec<Resolution>,
+    /// Supply delivery routes (empty without a `logistics` section).
+    #[serde(default)]
+    pub routes: Vec<super::supply::SupplyRoute>,
+    /// Supply deliveries and their totals (absent without `logistics`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supply: Option<super::supply::Supply>,
 }
 
 /// How the solve went.

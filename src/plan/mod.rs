@@ -6,6 +6,7 @@ pub mod format;
 pub mod metrics;
 pub mod schedule;
 pub mod status_quo;
+pub mod supply;
 
 use crate::calendar::{self, conflicts};
 use crate::model::*;
@@ -274,6 +275,8 @@ pub fn assemble(
         trips,
         metrics,
         conflicts,
+        routes: Vec::new(),
+        supply: None,
     })
 }
 

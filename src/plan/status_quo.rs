@@ -88,5 +88,7 @@ pub fn as_plan(s: &Scenario, net: &RoadNetwork) -> Plan {
         trips,
         metrics: m,
         conflicts,
+        routes: Vec::new(),
+        supply: None,
     }
 }

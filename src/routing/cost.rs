@@ -14,11 +14,10 @@ pub struct Penalties {
     pub warp: f64,
     /// Per unit of distance above the vehicle's limit.
     pub distance: f64,
+    /// Per cold-chain load on a vehicle without refrigeration: fixed, and
+    /// above any saving a route could make, so the search always moves it.
+    pub incompatible: f64,
 }
-
-/// Price of one cold-chain load on a vehicle without refrigeration: high
-/// enough that the search always prefers to move it.
-pub const INCOMPATIBLE: f64 = 1e9;
 
 impl Penalties {
     /// The same penalties multiplied by `factor` (repair phase).
@@ -27,6 +26,7 @@ impl Penalties {
             load: self.load.map(|p| p * factor),
             warp: self.warp * factor,
             distance: self.distance * factor,
+            incompatible: self.incompatible,
         }
     }
 }
@@ -63,7 +63,7 @@ impl Cost {
         let mut c = self.cost as f64
             + p.warp * self.warp as f64
             + p.distance * self.excess_distance as f64
-            + INCOMPATIBLE * self.incompatible as f64;
+            + p.incompatible * self.incompatible as f64;
         for d in 0..DIMS {
             c += p.load[d] * self.excess_load[d] as f64;
         }

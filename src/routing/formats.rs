@@ -261,6 +261,25 @@ pub fn parse_cvrplib(path: &str, stem: &str, text: &str) -> Result<Instance, For
     })
 }
 
+impl Instance {
+    /// Limits the fleet to `vehicles` (the classic A, B, E and P best known
+    /// costs use the fleet size in the instance name; X uses no limit).
+    pub fn with_fleet(mut self, vehicles: usize) -> Result<Self, ProblemError> {
+        let p = &self.problem;
+        let mut types = p.vehicle_types().to_vec();
+        types[0].count = vehicles;
+        let n = p.nodes();
+        self.problem = Problem::new(
+            p.depots(),
+            p.clients().to_vec(),
+            types,
+            Matrix::from_fn(n, |i, j| p.distance(i, j)),
+            Some(Matrix::from_fn(n, |i, j| p.time(i, j))),
+        )?;
+        Ok(self)
+    }
+}
+
 /// Thousandths: the unit of Solomon distances and times.
 pub const SOLOMON_SCALE: f64 = 1000.0;
 
@@ -355,4 +374,89 @@ pub fn parse_solomon(path: &str, stem: &str, text: &str) -> Result<Instance, For
         scale: SOLOMON_SCALE,
         coordinates: coords,
     })
+}
+
+/// Checks routes (client indices per route, as returned by the engine)
+/// against an instance independently of the search, in exact arithmetic:
+/// every client served once, capacity, fleet size and, for Solomon, time
+/// windows with unrounded travel times. Returns the cost in the instance's
+/// units (CVRPLIB: rounded distances; Solomon: exact Euclidean).
+pub fn verify(instance: &Instance, routes: &[Vec<usize>]) -> Result<f64, String> {
+    let p = &instance.problem;
+    let clients = p.clients();
+    let vehicle = &p.vehicle_types()[0];
+    if routes.len() > vehicle.count {
+        return Err(format!(
+            "{} routes for a fleet of {}",
+            routes.len(),
+            vehicle.count
+        ));
+    }
+    let mut seen = vec![false; clients.len()];
+    let xy = &instance.coordinates;
+    let exact =
+        |a: usize, b: usize| ((xy[a].0 - xy[b].0).powi(2) + (xy[a].1 - xy[b].1).powi(2)).sqrt();
+    let solomon = instance.scale != 1.0;
+    let mut total = 0.0;
+    for (k, route) in routes.iter().enumerate() {
+        let mut load = 0;
+        let mut time = vehicle.start_window.0 as f64 / instance.scale;
+        let mut last = 0;
+        for &c in route {
+            if c >= clients.len() {
+                return Err(format!("route {}: client {} does not exist", k + 1, c + 1));
+            }
+            if std::mem::replace(&mut seen[c], true) {
+                return Err(format!("client {} is served twice", c + 1));
+            }
+            let node = c + 1;
+            let client = &clients[c];
+            load += client.demand[0];
+            let leg = if solomon {
+                exact(last, node)
+            } else {
+                p.distance(last, node) as f64
+            };
+            total += leg;
+            let (ready, due) = (
+                client.window.0 as f64 / instance.scale,
+                client.window.1 as f64 / instance.scale,
+            );
+            time = (time + leg).max(ready);
+            if solomon && time > due + 1e-9 {
+                return Err(format!(
+                    "route {}: client {} served at {time:.3}, after its due time {due}",
+                    k + 1,
+                    c + 1
+                ));
+            }
+            time += client.service as f64 / instance.scale;
+            last = node;
+        }
+        let leg = if solomon {
+            exact(last, 0)
+        } else {
+            p.distance(last, 0) as f64
+        };
+        total += leg;
+        let back = time + leg;
+        let latest = vehicle.latest_return as f64 / instance.scale;
+        if solomon && back > latest + 1e-9 {
+            return Err(format!(
+                "route {}: back at the depot at {back:.3}, after {latest}",
+                k + 1
+            ));
+        }
+        if load > vehicle.capacity[0] {
+            return Err(format!(
+                "route {}: load {load} above capacity {}",
+                k + 1,
+                vehicle.capacity[0]
+            ));
+        }
+    }
+    if let Some(c) = seen.iter().position(|s| !s) {
+        return Err(format!("client {} is not served", c + 1));
+    }
+    Ok(total)
 }

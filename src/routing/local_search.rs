@@ -60,6 +60,7 @@ impl<'a> LocalSearch<'a> {
                 load: [1.0; 2],
                 warp: 1.0,
                 distance: 1.0,
+                incompatible: 1.0,
             },
             swap_star_mark: 0,
             order: (problem.depots()..n).collect(),
@@ -81,7 +82,8 @@ impl<'a> LocalSearch<'a> {
         self.order.shuffle(rng);
         let mut loop_id = 0u64;
         let mut improved = true;
-        while improved {
+        // At least two passes: moves into empty routes start at the second.
+        while improved || loop_id < 2 {
             improved = false;
             for i in 0..self.order.len() {
                 let u = self.order[i];
@@ -367,9 +369,17 @@ impl<'a> LocalSearch<'a> {
     fn try_empty_routes(&mut self, u: usize) -> bool {
         let types = self.problem.vehicle_types().len();
         let mut tried = vec![false; types];
+        let window = self.problem.client(u).window;
         for s in 0..self.routes.len() {
             let vt = self.routes[s].vt;
             if tried[vt] || !self.routes[s].is_empty() {
+                continue;
+            }
+            // Skip vehicles that leave after the client closes or are back
+            // before it opens.
+            let v = &self.problem.vehicle_types()[vt];
+            if v.start_window.0 > window.1 || v.latest_return < window.0 {
+                tried[vt] = true;
                 continue;
             }
             tried[vt] = true;

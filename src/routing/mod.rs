@@ -32,7 +32,7 @@ use std::time::Duration;
 
 use problem::add_load;
 
-pub use cost::{Cost, route_cost};
+pub use cost::{Cost, Penalties, route_cost};
 pub use population::PopulationParams;
 pub use problem::{Client, DIMS, Load, Matrix, Problem, ProblemError, UNLIMITED, VehicleType};
 pub use search::SearchParams;

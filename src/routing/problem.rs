@@ -245,6 +245,11 @@ impl Problem {
         &self.clients[node - self.depots]
     }
 
+    /// Client at node `node`, for callers outside the engine.
+    pub fn client_at(&self, node: usize) -> &Client {
+        self.client(node)
+    }
+
     /// Number of nodes, depots and clients.
     pub fn nodes(&self) -> usize {
         self.depots + self.clients.len()

@@ -28,6 +28,9 @@ pub struct SearchParams {
     /// Iterations without improvement before stopping (without a time limit)
     /// or restarting (with one).
     pub stall: u64,
+    /// Stop (rather than restart) after `stall` iterations without
+    /// improvement even with a budget: for quick deterministic runs.
+    pub stop_on_stall: bool,
     /// Granular neighbours per client.
     pub granular: usize,
     /// Population sizes.
@@ -43,6 +46,7 @@ impl Default for SearchParams {
             time_limit: None,
             max_iterations: None,
             stall: 20_000,
+            stop_on_stall: false,
             granular: 20,
             population: PopulationParams::default(),
             target_feasible: 0.2,
@@ -136,6 +140,7 @@ fn initial_penalties(problem: &Problem) -> Penalties {
         load: load.map(|l| l * unit),
         warp: warp * unit,
         distance: unit,
+        incompatible: 10.0 * unit * max_distance as f64 * n as f64,
     }
 }
 
@@ -175,15 +180,18 @@ struct Feasibility {
     distance: Vec<bool>,
 }
 
-fn adapt(p: &mut f64, record: &mut Vec<bool>, target: f64) {
+/// Raises a penalty when too few solutions are feasible, lowers it when too
+/// many are, within four orders of magnitude of its initial value (HGS-CVRP
+/// bounds [0.1, 100000] in its own units; ours scale with the cost units).
+fn adapt(p: &mut f64, initial: f64, record: &mut Vec<bool>, target: f64) {
     if record.is_empty() {
         return;
     }
     let share = record.iter().filter(|&&f| f).count() as f64 / record.len() as f64;
     if share < target - 0.05 {
-        *p = (*p * 1.2).min(100_000.0);
+        *p = (*p * 1.2).min(initial * 1e4);
     } else if share > target + 0.05 {
-        *p = (*p * 0.85).max(0.1);
+        *p = (*p * 0.85).max(initial * 1e-4);
     }
     record.clear();
 }
@@ -197,6 +205,7 @@ struct Search<'a> {
     slots: Vec<usize>,
     ls: LocalSearch<'a>,
     penalties: Penalties,
+    initial: Penalties,
     population: Population,
     record: Feasibility,
     iterations: u64,
@@ -253,18 +262,41 @@ impl Search<'_> {
         }
     }
 
+    /// When the budget ends without a feasible solution: repair the least
+    /// violating one under ever steeper penalties.
+    fn last_resort(&mut self, ind: Individual) {
+        let mut routes = ind.routes;
+        for factor in [10.0, 100.0, 1000.0, 10_000.0] {
+            self.ls
+                .run(&mut routes, self.penalties.scaled(factor), &mut self.rng);
+            let ind = Individual::new(self.problem, &self.slots, routes.clone());
+            if ind.cost.feasible() {
+                self.population.add(self.problem, ind, &self.penalties);
+                return;
+            }
+        }
+    }
+
     fn adapt_penalties(&mut self) {
         let target = self.params.target_feasible;
+        let init = self.initial;
         for d in 0..DIMS {
             adapt(
                 &mut self.penalties.load[d],
+                init.load[d],
                 &mut self.record.load[d],
                 target,
             );
         }
-        adapt(&mut self.penalties.warp, &mut self.record.warp, target);
+        adapt(
+            &mut self.penalties.warp,
+            init.warp,
+            &mut self.record.warp,
+            target,
+        );
         adapt(
             &mut self.penalties.distance,
+            init.distance,
             &mut self.record.distance,
             target,
         );
@@ -298,6 +330,7 @@ pub fn search(problem: &Problem, params: &SearchParams) -> Outcome {
         slots,
         ls: LocalSearch::new(problem, &neighbours),
         penalties: initial_penalties(problem),
+        initial: initial_penalties(problem),
         population: Population::new(params.population),
         record: Feasibility {
             load: Default::default(),
@@ -310,7 +343,7 @@ pub fn search(problem: &Problem, params: &SearchParams) -> Outcome {
     let mut stalled = 0u64;
     let endless = params.time_limit.is_some() || params.max_iterations.is_some();
     while !s.out_of_budget() && !s.population.is_empty() {
-        if !endless && stalled >= params.stall {
+        if (!endless || params.stop_on_stall) && stalled >= params.stall {
             break;
         }
         let a = s.population.parent(&mut s.rng).giant_tour();
@@ -327,6 +360,11 @@ pub fn search(problem: &Problem, params: &SearchParams) -> Outcome {
             stalled = 0;
             s.fill();
         }
+    }
+    if s.population.best.is_none()
+        && let Some(ind) = s.population.best_infeasible.clone()
+    {
+        s.last_resort(ind);
     }
     Outcome {
         best: s.population.best.clone(),

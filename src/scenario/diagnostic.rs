@@ -83,13 +83,15 @@ pub enum Code {
     DemandWithoutSpecialist,
     /// E1503: demand at a locality with no facility that can host the specialty.
     DemandWithoutFacility,
+    /// E1701: a vehicle based at a depot that does not exist.
+    UnknownDepot,
     /// E1601: a plan file that cannot be read as `itinera.plan/1`.
     PlanUnreadable,
 }
 
 impl Code {
     /// All codes, in index order (for docs and tests).
-    pub const ALL: [Code; 36] = [
+    pub const ALL: [Code; 37] = [
         Code::FileUnreadable,
         Code::YamlSyntax,
         Code::UnknownField,
@@ -126,6 +128,7 @@ impl Code {
         Code::DemandWithoutSpecialist,
         Code::DemandWithoutFacility,
         Code::PlanUnreadable,
+        Code::UnknownDepot,
     ];
 
     /// The stable code string, e.g. `E1201`.
@@ -167,6 +170,7 @@ impl Code {
             Code::DemandWithoutSpecialist => "E1502",
             Code::DemandWithoutFacility => "E1503",
             Code::PlanUnreadable => "E1601",
+            Code::UnknownDepot => "E1701",
         }
     }
 }
@@ -258,6 +262,11 @@ impl Diagnostics {
             message: message.into(),
             fix: fix.into(),
         });
+    }
+
+    /// Number of problems found so far.
+    pub fn len(&self) -> usize {
+        self.items.len()
     }
 
     /// Whether nothing was found.

@@ -6,6 +6,7 @@
 //! once as [`Diagnostic`]s, each with file, line, field, a stable code and a fix.
 
 mod diagnostic;
+mod logistics;
 mod reach;
 mod settings;
 mod table;
@@ -159,6 +160,16 @@ pub fn load(dir: &Path) -> Result<Scenario, ScenarioError> {
         &mut d,
     );
 
+    let logistics = logistics::validate(
+        raw.logistics.as_ref(),
+        &ids,
+        s.horizon.as_ref().map_or(&[][..], |h| &h.working_days),
+        s.costs.per_km,
+        s.travel.max_driving_hours_per_day,
+        &yaml_path,
+        &mut d,
+    );
+
     match s.horizon {
         Some(horizon) if d.is_empty() => Ok(Scenario {
             name: raw.name,
@@ -176,6 +187,7 @@ pub fn load(dir: &Path) -> Result<Scenario, ScenarioError> {
             costs: s.costs,
             weights: s.weights,
             publishing: s.publishing,
+            logistics,
         }),
         _ => Err(ScenarioError::Invalid(d.into_sorted())),
     }

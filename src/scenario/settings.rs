@@ -87,14 +87,14 @@ fn publishing(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> Publishing
 }
 
 /// `HH:MM-HH:MM` with the end after the start.
-fn parse_hours(text: &str) -> Option<(chrono::NaiveTime, chrono::NaiveTime)> {
+pub(super) fn parse_hours(text: &str) -> Option<(chrono::NaiveTime, chrono::NaiveTime)> {
     let (a, b) = text.split_once('-')?;
     let parse = |x: &str| chrono::NaiveTime::parse_from_str(x.trim(), "%H:%M").ok();
     let (from, to) = (parse(a)?, parse(b)?);
     (from < to).then_some((from, to))
 }
 
-fn non_negative(v: &S<f64>, field: &str, file: &Path, d: &mut Diagnostics) -> f64 {
+pub(super) fn non_negative(v: &S<f64>, field: &str, file: &Path, d: &mut Diagnostics) -> f64 {
     if v.value.is_finite() && v.value >= 0.0 {
         v.value
     } else {
@@ -110,7 +110,12 @@ fn non_negative(v: &S<f64>, field: &str, file: &Path, d: &mut Diagnostics) -> f6
     }
 }
 
-fn positive_int(v: &S<i64>, field: &str, file: &Path, d: &mut Diagnostics) -> Option<u32> {
+pub(super) fn positive_int(
+    v: &S<i64>,
+    field: &str,
+    file: &Path,
+    d: &mut Diagnostics,
+) -> Option<u32> {
     match u32::try_from(v.value) {
         Ok(x) if x > 0 => Some(x),
         _ => {
@@ -129,6 +134,60 @@ fn positive_int(v: &S<i64>, field: &str, file: &Path, d: &mut Diagnostics) -> Op
 
 fn parse_weekday(s: &str) -> Option<Weekday> {
     s.parse::<Weekday>().ok()
+}
+
+/// A list of distinct weekdays, Monday first; empty (with a diagnostic)
+/// when any entry is wrong or the list is empty.
+pub(super) fn weekdays(
+    list: &S<Vec<String>>,
+    field: &str,
+    file: &Path,
+    d: &mut Diagnostics,
+) -> Vec<Weekday> {
+    let mut days = Vec::new();
+    let mut ok = true;
+    for (i, name) in list.value.iter().enumerate() {
+        match parse_weekday(name) {
+            Some(wd) if !days.contains(&wd) => days.push(wd),
+            Some(_) => {
+                ok = false;
+                d.push(
+                    Code::BadWorkingDays,
+                    file,
+                    &pos(list),
+                    format!("{field}[{i}]"),
+                    format!("`{name}` is listed twice"),
+                    "list each weekday once",
+                );
+            }
+            None => {
+                ok = false;
+                d.push(
+                    Code::BadWorkingDays,
+                    file,
+                    &pos(list),
+                    format!("{field}[{i}]"),
+                    format!("`{name}` is not a weekday"),
+                    "use mon, tue, wed, thu, fri, sat or sun",
+                );
+            }
+        }
+    }
+    if days.is_empty() && ok {
+        d.push(
+            Code::BadWorkingDays,
+            file,
+            &pos(list),
+            field,
+            "no weekday listed",
+            "list weekdays, e.g. [mon, tue, wed, thu, fri]",
+        );
+    }
+    if !ok {
+        days.clear();
+    }
+    days.sort_by_key(Weekday::num_days_from_monday);
+    days
 }
 
 fn horizon(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> Option<Horizon> {
@@ -170,46 +229,10 @@ fn horizon(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> Option<Horizo
             None
         }
     };
-    let mut working_days = Vec::new();
-    for (i, name) in h.working_days.value.iter().enumerate() {
-        match parse_weekday(name) {
-            Some(wd) if !working_days.contains(&wd) => working_days.push(wd),
-            Some(_) => {
-                ok = false;
-                d.push(
-                    Code::BadWorkingDays,
-                    file,
-                    &pos(&h.working_days),
-                    format!("horizon.working_days[{i}]"),
-                    format!("`{name}` is listed twice"),
-                    "list each working weekday once",
-                );
-            }
-            None => {
-                ok = false;
-                d.push(
-                    Code::BadWorkingDays,
-                    file,
-                    &pos(&h.working_days),
-                    format!("horizon.working_days[{i}]"),
-                    format!("`{name}` is not a weekday"),
-                    "use mon, tue, wed, thu, fri, sat or sun",
-                );
-            }
-        }
-    }
-    if working_days.is_empty() && ok {
+    let working_days = weekdays(&h.working_days, "horizon.working_days", file, d);
+    if working_days.is_empty() {
         ok = false;
-        d.push(
-            Code::BadWorkingDays,
-            file,
-            &pos(&h.working_days),
-            "horizon.working_days",
-            "no working days",
-            "list the weekdays on which consultations happen, e.g. [mon, tue, wed, thu, fri]",
-        );
     }
-    working_days.sort_by_key(Weekday::num_days_from_monday);
     let time_zone = match h.time_zone.value.parse::<chrono_tz::Tz>() {
         Ok(tz) => Some(tz),
         Err(_) => {

@@ -35,6 +35,94 @@ pub struct RawScenario {
     pub files: Option<RawFiles>,
     #[serde(default)]
     pub publish: Option<S<RawPublish>>,
+    #[serde(default)]
+    pub logistics: Option<S<RawLogistics>>,
+}
+
+/// Supply logistics (see docs/scenario.md).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLogistics {
+    #[serde(default)]
+    pub lead_days: Option<S<i64>>,
+    #[serde(default)]
+    pub unload_minutes: Option<S<i64>>,
+    #[serde(default)]
+    pub driving_hours_per_day: Option<S<f64>>,
+    #[serde(default)]
+    pub departure_time: Option<S<String>>,
+    #[serde(default)]
+    pub search_iterations: Option<S<i64>>,
+    #[serde(default)]
+    pub kit_with_specialist: Option<S<RawCarry>>,
+    pub depots: Vec<S<RawDepot>>,
+    pub vehicles: Vec<S<RawVehicle>>,
+    #[serde(default)]
+    pub kits: Vec<S<RawKit>>,
+    #[serde(default)]
+    pub routine: Vec<S<RawRoutine>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCarry {
+    pub max_kg: S<f64>,
+    #[serde(default)]
+    pub max_m3: Option<S<f64>>,
+    #[serde(default)]
+    pub cold_chain: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDepot {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub locality: S<String>,
+    #[serde(default)]
+    pub open: Option<S<Vec<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawVehicle {
+    pub id: String,
+    pub depot: S<String>,
+    pub capacity_kg: S<f64>,
+    #[serde(default)]
+    pub capacity_m3: Option<S<f64>>,
+    #[serde(default)]
+    pub refrigerated: bool,
+    #[serde(default)]
+    pub cost_per_km: Option<S<f64>>,
+    #[serde(default)]
+    pub max_km_per_day: Option<S<f64>>,
+    pub runs: S<Vec<String>>,
+    #[serde(default)]
+    pub max_days: Option<S<i64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawKit {
+    pub specialty: S<String>,
+    pub kg_per_day: S<f64>,
+    #[serde(default)]
+    pub m3_per_day: Option<S<f64>>,
+    #[serde(default)]
+    pub cold_chain: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRoutine {
+    pub locality: S<String>,
+    pub kg: S<f64>,
+    #[serde(default)]
+    pub m3: Option<S<f64>>,
+    #[serde(default)]
+    pub cold_chain: bool,
 }
 
 /// How calendars are published.

@@ -1,0 +1,296 @@
+//! The `logistics` section of scenario.yaml: depots, vehicles, supply kits
+//! and routine deliveries, checked against the localities and specialties.
+
+use super::diagnostic::{Code, Diagnostics};
+use super::settings::{non_negative, parse_hours, positive_int, weekdays};
+use super::tables::Ids;
+use super::yaml::{RawLogistics, S, pos};
+use crate::model::{Carry, Depot, Kit, Logistics, Routine, Vehicle};
+use chrono::{NaiveTime, Weekday};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Validates the section; `None` when absent or when it has problems (all
+/// of which are in `d`).
+pub fn validate(
+    raw: Option<&S<RawLogistics>>,
+    ids: &Ids,
+    working_days: &[Weekday],
+    default_cost_per_km: f64,
+    default_driving_hours: f64,
+    file: &Path,
+    d: &mut Diagnostics,
+) -> Option<Logistics> {
+    let section = raw?;
+    let raw = &section.value;
+    let before = d.len();
+    let positive = |v: &S<f64>, field: &str, d: &mut Diagnostics| -> f64 {
+        let x = non_negative(v, field, file, d);
+        if x == 0.0 && v.value == 0.0 {
+            d.push(
+                Code::NotPositive,
+                file,
+                &pos(v),
+                field,
+                "must be more than zero",
+                "use a positive number",
+            );
+        }
+        x
+    };
+    let locality = |v: &S<String>, field: &str, d: &mut Diagnostics| {
+        let found = ids.localities.get(&v.value).copied();
+        if found.is_none() {
+            d.push(
+                Code::UnknownLocality,
+                file,
+                &pos(v),
+                field,
+                format!("unknown locality `{}`", v.value),
+                "use a locality id from localities.csv",
+            );
+        }
+        found
+    };
+
+    let mut depots = Vec::new();
+    let mut depot_ids = HashMap::new();
+    for (i, rd) in raw.depots.iter().enumerate() {
+        let f = format!("logistics.depots[{i}]");
+        let r = &rd.value;
+        if depot_ids.insert(r.id.clone(), depots.len()).is_some() {
+            d.push(
+                Code::DuplicateId,
+                file,
+                &pos(rd),
+                format!("{f}.id"),
+                format!("depot `{}` is defined twice", r.id),
+                "give each depot its own id",
+            );
+        }
+        let open = match &r.open {
+            Some(list) => weekdays(list, &format!("{f}.open"), file, d),
+            None => working_days.to_vec(),
+        };
+        if let Some(loc) = locality(&r.locality, &format!("{f}.locality"), d) {
+            depots.push(Depot {
+                code: r.id.clone(),
+                name: r.name.clone().unwrap_or_else(|| r.id.clone()),
+                locality: loc,
+                open,
+            });
+        }
+    }
+    if raw.depots.is_empty() {
+        d.push(
+            Code::MissingField,
+            file,
+            &pos(section),
+            "logistics.depots",
+            "logistics needs at least one depot",
+            "list the warehouses that load vehicles under logistics.depots",
+        );
+    }
+
+    let mut vehicles = Vec::new();
+    let mut vehicle_ids = HashMap::new();
+    for (i, rv) in raw.vehicles.iter().enumerate() {
+        let f = format!("logistics.vehicles[{i}]");
+        let r = &rv.value;
+        if vehicle_ids.insert(r.id.clone(), i).is_some() {
+            d.push(
+                Code::DuplicateId,
+                file,
+                &pos(rv),
+                format!("{f}.id"),
+                format!("vehicle `{}` is defined twice", r.id),
+                "give each vehicle its own id",
+            );
+        }
+        let depot = depot_ids.get(&r.depot.value).copied();
+        if depot.is_none() {
+            d.push(
+                Code::UnknownDepot,
+                file,
+                &pos(&r.depot),
+                format!("{f}.depot"),
+                format!("unknown depot `{}`", r.depot.value),
+                "use a depot id from logistics.depots",
+            );
+        }
+        let capacity_kg = positive(&r.capacity_kg, &format!("{f}.capacity_kg"), d);
+        let capacity_m3 = r
+            .capacity_m3
+            .as_ref()
+            .map(|v| positive(v, &format!("{f}.capacity_m3"), d));
+        let cost_per_km = r.cost_per_km.as_ref().map_or(default_cost_per_km, |v| {
+            non_negative(v, &format!("{f}.cost_per_km"), file, d)
+        });
+        let max_km_per_day = r
+            .max_km_per_day
+            .as_ref()
+            .map(|v| positive(v, &format!("{f}.max_km_per_day"), d));
+        let runs = weekdays(&r.runs, &format!("{f}.runs"), file, d);
+        let max_days = r.max_days.as_ref().map_or(Some(1), |v| {
+            positive_int(v, &format!("{f}.max_days"), file, d)
+        });
+        if let (Some(depot), Some(max_days)) = (depot, max_days) {
+            vehicles.push(Vehicle {
+                code: r.id.clone(),
+                depot,
+                capacity_kg,
+                capacity_m3,
+                refrigerated: r.refrigerated,
+                cost_per_km,
+                max_km_per_day,
+                runs,
+                max_days,
+            });
+        }
+    }
+    if raw.vehicles.is_empty() {
+        d.push(
+            Code::MissingField,
+            file,
+            &pos(section),
+            "logistics.vehicles",
+            "logistics needs at least one vehicle",
+            "list the vehicles under logistics.vehicles",
+        );
+    }
+
+    let mut kits: Vec<Kit> = Vec::new();
+    for (i, rk) in raw.kits.iter().enumerate() {
+        let f = format!("logistics.kits[{i}]");
+        let r = &rk.value;
+        let Some(&specialty) = ids.specialties.get(&r.specialty.value) else {
+            d.push(
+                Code::UnknownSpecialty,
+                file,
+                &pos(&r.specialty),
+                format!("{f}.specialty"),
+                format!("unknown specialty `{}`", r.specialty.value),
+                "use a specialty id from `specialties:`",
+            );
+            continue;
+        };
+        if kits.iter().any(|k| k.specialty == specialty) {
+            d.push(
+                Code::DuplicateId,
+                file,
+                &pos(&r.specialty),
+                format!("{f}.specialty"),
+                format!("specialty `{}` has two kits", r.specialty.value),
+                "give each specialty one kit",
+            );
+        }
+        kits.push(Kit {
+            specialty,
+            kg_per_day: non_negative(&r.kg_per_day, &format!("{f}.kg_per_day"), file, d),
+            m3_per_day: r.m3_per_day.as_ref().map_or(0.0, |v| {
+                non_negative(v, &format!("{f}.m3_per_day"), file, d)
+            }),
+            cold_chain: r.cold_chain,
+        });
+    }
+
+    let mut routine = Vec::new();
+    for (i, rr) in raw.routine.iter().enumerate() {
+        let f = format!("logistics.routine[{i}]");
+        let r = &rr.value;
+        let kg = non_negative(&r.kg, &format!("{f}.kg"), file, d);
+        let m3 =
+            r.m3.as_ref()
+                .map_or(0.0, |v| non_negative(v, &format!("{f}.m3"), file, d));
+        if let Some(loc) = locality(&r.locality, &format!("{f}.locality"), d) {
+            routine.push(Routine {
+                locality: loc,
+                kg,
+                m3,
+                cold_chain: r.cold_chain,
+            });
+        }
+    }
+
+    let kit_with_specialist = raw.kit_with_specialist.as_ref().map(|c| Carry {
+        max_kg: non_negative(
+            &c.value.max_kg,
+            "logistics.kit_with_specialist.max_kg",
+            file,
+            d,
+        ),
+        max_m3: c.value.max_m3.as_ref().map_or(f64::INFINITY, |v| {
+            non_negative(v, "logistics.kit_with_specialist.max_m3", file, d)
+        }),
+        cold_chain: c.value.cold_chain,
+    });
+    let lead_days = raw
+        .lead_days
+        .as_ref()
+        .map_or(Some(7), |v| positive_int(v, "logistics.lead_days", file, d));
+    let unload_minutes = raw.unload_minutes.as_ref().map_or(30, |v| {
+        u32::try_from(v.value).unwrap_or_else(|_| {
+            d.push(
+                Code::NotPositive,
+                file,
+                &pos(v),
+                "logistics.unload_minutes",
+                format!("{} must be zero or more", v.value),
+                "use whole minutes",
+            );
+            0
+        })
+    });
+    let driving_hours_per_day =
+        raw.driving_hours_per_day
+            .as_ref()
+            .map_or(default_driving_hours, |v| {
+                let h = positive(v, "logistics.driving_hours_per_day", d);
+                if h > 24.0 {
+                    d.push(
+                        Code::NotPositive,
+                        file,
+                        &pos(v),
+                        "logistics.driving_hours_per_day",
+                        format!("{h} hours do not fit in a day"),
+                        "use at most 24 hours",
+                    );
+                }
+                h
+            });
+    let departure_time = match &raw.departure_time {
+        None => NaiveTime::from_hms_opt(7, 0, 0).expect("valid time"),
+        Some(t) => match parse_hours(&format!("{}-23:59", t.value)) {
+            Some((from, _)) => from,
+            None => {
+                d.push(
+                    Code::BadHours,
+                    file,
+                    &pos(t),
+                    "logistics.departure_time",
+                    format!("{:?} is not a time of day", t.value),
+                    "write the local departure time as HH:MM, e.g. 07:00",
+                );
+                NaiveTime::MIN
+            }
+        },
+    };
+    let search_iterations = raw.search_iterations.as_ref().map_or(Some(300), |v| {
+        positive_int(v, "logistics.search_iterations", file, d)
+    });
+    if d.len() > before {
+        return None;
+    }
+    Some(Logistics {
+        depots,
+        vehicles,
+        kits,
+        routine,
+        lead_days: lead_days?,
+        unload_minutes,
+        driving_hours_per_day,
+        departure_time,
+        kit_with_specialist,
+        search_iterations: u64::from(search_iterations?),
+    })
+}
