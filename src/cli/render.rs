@@ -305,6 +305,36 @@ pub fn plan_summary(
             p.solver.dropped_for_rooms
         );
     }
+    if let Some(supply) = &p.supply {
+        let x = &supply.metrics;
+        out += &format!(
+            "supply: {} deliveries — {} by {} vehicle trips ({} km, {} {}), {} carried by the specialists ({} km of trucks saved), {} not made\n",
+            x.deliveries,
+            x.routed,
+            x.routes,
+            num(x.km),
+            num(x.cost),
+            s.costs.currency,
+            x.carried,
+            num(x.km_saved_by_carrying),
+            x.undelivered
+        );
+        for d in supply
+            .deliveries
+            .iter()
+            .filter(|d| d.status == "undelivered")
+            .take(10)
+        {
+            out += &format!(
+                "  not made: {} {} to {} by {} — {}\n",
+                d.id,
+                d.kind,
+                d.locality,
+                d.latest,
+                d.detail.as_deref().unwrap_or("")
+            );
+        }
+    }
     out.push('\n');
     let rows = vec![
         vec!["visits".into(), sq.visits.to_string(), m.visits.to_string()],
