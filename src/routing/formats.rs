@@ -75,6 +75,11 @@ pub fn read(path: &Path) -> Result<Instance, FormatError> {
     }
 }
 
+/// Straight-line distance between two points.
+fn euclid(a: (f64, f64), b: (f64, f64)) -> f64 {
+    ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt()
+}
+
 fn syntax(path: &str, line: usize, message: impl Into<String>) -> FormatError {
     FormatError::Syntax {
         path: path.to_string(),
@@ -233,7 +238,6 @@ pub fn parse_cvrplib(path: &str, stem: &str, text: &str) -> Result<Instance, For
         .enumerate()
         .map(|(k, d)| d.ok_or_else(|| syntax(path, last, format!("node {} has no demand", k + 1))))
         .collect::<Result<_, _>>()?;
-    let euclid = |a: (f64, f64), b: (f64, f64)| ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt();
     let distance = Matrix::from_fn(n, |i, j| euclid(coords[i], coords[j]).round() as i64);
     let clients: Vec<Client> = demands[1..]
         .iter()
@@ -340,7 +344,6 @@ pub fn parse_solomon(path: &str, stem: &str, text: &str) -> Result<Instance, For
         ));
     }
     let coords: Vec<(f64, f64)> = rows.iter().map(|r| (r[1], r[2])).collect();
-    let euclid = |a: (f64, f64), b: (f64, f64)| ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt();
     let n = rows.len();
     let distance = Matrix::from_fn(n, |i, j| {
         (euclid(coords[i], coords[j]) * SOLOMON_SCALE).round() as i64
@@ -394,8 +397,7 @@ pub fn verify(instance: &Instance, routes: &[Vec<usize>]) -> Result<f64, String>
     }
     let mut seen = vec![false; clients.len()];
     let xy = &instance.coordinates;
-    let exact =
-        |a: usize, b: usize| ((xy[a].0 - xy[b].0).powi(2) + (xy[a].1 - xy[b].1).powi(2)).sqrt();
+    let exact = |a: usize, b: usize| euclid(xy[a], xy[b]);
     let solomon = instance.scale != 1.0;
     let mut total = 0.0;
     for (k, route) in routes.iter().enumerate() {
