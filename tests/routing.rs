@@ -172,3 +172,36 @@ fn same_seed_and_budget_give_the_same_routes() {
     let b = solve(&i.problem, &quick(300));
     assert_eq!(a.routes, b.routes);
 }
+
+#[test]
+fn a_search_from_a_given_solution_improves_it_and_rejects_one_that_leaves_a_client_out() {
+    // Depot at 0 and clients at 1, 2, 3 on a line; one vehicle.
+    let xs = [0i64, 1, 2, 3];
+    let d = Matrix::from_fn(4, |i, j| (xs[i] - xs[j]).abs());
+    let p = Problem::new(
+        1,
+        vec![Client::with_demand(1); 3],
+        vec![VehicleType::new(0, 1, 10)],
+        d,
+        None,
+    )
+    .unwrap();
+    // 0 → 3 → 1 → 2 → 0 drives 8; in order it drives 6. One iteration is
+    // the local search of the start alone.
+    let one = SearchParams {
+        max_iterations: Some(1),
+        ..SearchParams::default()
+    };
+    let s = itinera::routing::solve_from(&p, &one, &[(0, vec![3, 1, 2])]).unwrap();
+    assert!(s.feasible);
+    assert_eq!(s.cost.distance, 6);
+    assert_eq!(s.iterations, 1);
+    assert!(matches!(
+        itinera::routing::solve_from(&p, &one, &[(0, vec![3, 1])]),
+        Err(itinera::routing::ProblemError::Start(_))
+    ));
+    assert!(matches!(
+        itinera::routing::solve_from(&p, &one, &[(0, vec![1]), (0, vec![2, 3])]),
+        Err(itinera::routing::ProblemError::Start(_))
+    ));
+}

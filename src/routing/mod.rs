@@ -75,7 +75,26 @@ pub struct Solution {
 
 /// Solves a problem.
 pub fn solve(problem: &Problem, params: &SearchParams) -> Solution {
-    let outcome = search::search(problem, params);
+    answer(problem, search::search(problem, params, None))
+}
+
+/// Solves a problem starting from a known solution, given as (vehicle type,
+/// clients as node indices) routes, with no more routes of a type than its
+/// vehicles and every client in exactly one route. A good start lets a
+/// short budget reach what a longer one would from scratch.
+pub fn solve_from(
+    problem: &Problem,
+    params: &SearchParams,
+    start: &[(usize, Vec<usize>)],
+) -> Result<Solution, ProblemError> {
+    let start = search::to_slots(problem, start)?;
+    Ok(answer(
+        problem,
+        search::search(problem, params, Some(start)),
+    ))
+}
+
+fn answer(problem: &Problem, outcome: search::Outcome) -> Solution {
     let (ind, feasible) = match (outcome.best, outcome.best_infeasible) {
         (Some(b), _) => (b, true),
         (None, Some(b)) => (b, false),

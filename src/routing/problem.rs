@@ -36,6 +36,9 @@ pub enum ProblemError {
     /// A vehicle type is malformed.
     #[error("vehicle type {0}: {1}")]
     Vehicle(usize, &'static str),
+    /// A starting solution does not fit the problem.
+    #[error("the starting solution {0}")]
+    Start(&'static str),
 }
 
 /// A place to deliver to.
@@ -154,7 +157,6 @@ pub struct Problem {
     time: Matrix,
     pub(crate) symmetric: bool,
     pub(crate) has_windows: bool,
-    pub(crate) has_cold_chain: bool,
 }
 
 impl Problem {
@@ -215,7 +217,6 @@ impl Problem {
                     || v.latest_return < UNLIMITED
                     || v.max_duration < UNLIMITED
             });
-        let has_cold_chain = clients.iter().any(|c| c.cold_chain);
         let symmetric = distance.is_symmetric() && time.is_symmetric();
         Ok(Problem {
             depots,
@@ -225,7 +226,6 @@ impl Problem {
             time,
             symmetric,
             has_windows,
-            has_cold_chain,
         })
     }
 
@@ -270,6 +270,25 @@ impl Problem {
     #[inline]
     pub fn time(&self, i: usize, j: usize) -> i64 {
         self.time.get(i, j)
+    }
+
+    /// The problem over some of its clients (indices into
+    /// [`Problem::clients`]), depots and vehicles kept: client `keep[k]`
+    /// becomes client `k`.
+    pub fn subset(&self, keep: &[usize]) -> Problem {
+        let map: Vec<usize> = (0..self.depots)
+            .chain(keep.iter().map(|&c| c + self.depots))
+            .collect();
+        let clients: Vec<Client> = keep.iter().map(|&c| self.clients[c].clone()).collect();
+        Problem {
+            depots: self.depots,
+            clients,
+            vehicle_types: self.vehicle_types.clone(),
+            distance: Matrix::from_fn(map.len(), |i, j| self.distance(map[i], map[j])),
+            time: Matrix::from_fn(map.len(), |i, j| self.time(map[i], map[j])),
+            symmetric: self.symmetric,
+            has_windows: self.has_windows,
+        }
     }
 
     /// Whether a client's load may ride on a vehicle type.

@@ -32,7 +32,9 @@ pub struct Route {
     pub visits: Vec<usize>,
     cum_distance: Vec<i64>,
     cum_load: Vec<Load>,
-    cum_incompatible: Vec<i64>,
+    /// Cold-chain clients up to each position: what a piece of the route
+    /// brings to a vehicle that is not refrigerated, in constant time.
+    cum_cold: Vec<i64>,
     forward: Vec<Segment>,
     backward: Vec<Segment>,
     /// Current cost.
@@ -50,7 +52,7 @@ impl Route {
             visits: vec![depot, depot],
             cum_distance: Vec::new(),
             cum_load: Vec::new(),
-            cum_incompatible: Vec::new(),
+            cum_cold: Vec::new(),
             forward: Vec::new(),
             backward: Vec::new(),
             cost: Cost::default(),
@@ -99,11 +101,11 @@ impl Route {
         let n = self.visits.len();
         self.cum_distance.clear();
         self.cum_load.clear();
-        self.cum_incompatible.clear();
+        self.cum_cold.clear();
         self.forward.clear();
         self.cum_distance.push(0);
         self.cum_load.push([0; DIMS]);
-        self.cum_incompatible.push(0);
+        self.cum_cold.push(0);
         self.forward.push(Segment::node(v.depot, 0, v.start_window));
         for p in 1..n - 1 {
             let (prev, c) = (self.visits[p - 1], self.visits[p]);
@@ -113,8 +115,8 @@ impl Route {
             let mut load = self.cum_load[p - 1];
             add_load(&mut load, &client.demand);
             self.cum_load.push(load);
-            self.cum_incompatible
-                .push(self.cum_incompatible[p - 1] + i64::from(!problem.compatible(c, self.vt)));
+            self.cum_cold
+                .push(self.cum_cold[p - 1] + i64::from(client.cold_chain));
             let seg = self.forward[p - 1].then(
                 &Segment::node(c, client.service, client.window),
                 problem.time(prev, c),
@@ -146,10 +148,20 @@ impl Route {
                 self.cum_distance[last] + problem.distance(self.visits[last], v.depot),
                 self.cum_load[last],
                 &seg,
-                self.cum_incompatible[last],
+                incompatible(problem, self.vt, self.cum_cold[last]),
             )
         };
         self.penalized = self.cost.penalized(penalties);
+    }
+}
+
+/// Loads that may not ride vehicle type `vt`, of `cold` cold-chain ones.
+#[inline]
+fn incompatible(problem: &Problem, vt: usize, cold: i64) -> i64 {
+    if problem.vehicle_types()[vt].refrigerated {
+        0
+    } else {
+        cold
     }
 }
 
@@ -249,7 +261,7 @@ pub fn pieces_cost(problem: &Problem, routes: &[Route], vt: usize, pieces: &[Pie
                 seg = route.forward[p];
                 distance = route.cum_distance[p];
                 load = route.cum_load[p];
-                incompatible = route.cum_incompatible[p];
+                incompatible = self::incompatible(problem, vt, route.cum_cold[p]);
                 last = route.visits[p];
             }
             Piece::Range(r, a, _) | Piece::Suffix(r, a) => {
@@ -266,11 +278,8 @@ pub fn pieces_cost(problem: &Problem, routes: &[Route], vt: usize, pieces: &[Pie
                 for (d, l) in load.iter_mut().enumerate() {
                     *l += route.cum_load[b][d] - route.cum_load[a - 1][d];
                 }
-                if problem.has_cold_chain {
-                    incompatible += (a..=b)
-                        .filter(|&p| !problem.compatible(route.visits[p], vt))
-                        .count() as i64;
-                }
+                incompatible +=
+                    self::incompatible(problem, vt, route.cum_cold[b] - route.cum_cold[a - 1]);
                 if b == route.len() {
                     seg = seg.then(&route.backward[a], problem.time(last, route.visits[a]));
                     last = route.visits[b];

@@ -12,7 +12,7 @@ use rand_pcg::Pcg64Mcg;
 use super::cost::Penalties;
 use super::local_search::{LocalSearch, slots};
 use super::population::{Individual, Population, PopulationParams};
-use super::problem::{DIMS, Problem};
+use super::problem::{DIMS, Problem, ProblemError};
 use super::split::split;
 
 /// When the search stops and how it is shaped.
@@ -248,11 +248,10 @@ impl Search<'_> {
         improved
     }
 
-    /// Random giant tours, split and educated, until the population holds
-    /// four times its minimum size.
-    fn fill(&mut self) {
+    /// `count` random giant tours, split and educated.
+    fn fill(&mut self, count: usize) {
         let mut giant: Vec<usize> = (self.problem.depots()..self.problem.nodes()).collect();
-        for _ in 0..4 * self.params.population.mu {
+        for _ in 0..count {
             if self.out_of_budget() {
                 break;
             }
@@ -304,8 +303,9 @@ impl Search<'_> {
     }
 }
 
-/// Runs the hybrid genetic search.
-pub fn search(problem: &Problem, params: &SearchParams) -> Outcome {
+/// Runs the hybrid genetic search, from random solutions and `start` (clients
+/// per route slot) when given.
+pub fn search(problem: &Problem, params: &SearchParams, start: Option<Vec<Vec<usize>>>) -> Outcome {
     let neighbours = neighbours(problem, params.granular);
     let slots = slots(problem);
     let started = Instant::now();
@@ -339,7 +339,16 @@ pub fn search(problem: &Problem, params: &SearchParams) -> Outcome {
         },
         iterations: 0,
     };
-    s.fill();
+    // From scratch the population starts at four times its minimum size;
+    // a good start needs only the minimum around it for diversity.
+    let first_fill = match start {
+        Some(routes) => {
+            s.educate(routes);
+            params.population.mu
+        }
+        None => 4 * params.population.mu,
+    };
+    s.fill(first_fill);
     let mut stalled = 0u64;
     let endless = params.time_limit.is_some() || params.max_iterations.is_some();
     while !s.out_of_budget() && !s.population.is_empty() {
@@ -358,7 +367,7 @@ pub fn search(problem: &Problem, params: &SearchParams) -> Outcome {
         if endless && stalled >= params.stall {
             s.population.restart();
             stalled = 0;
-            s.fill();
+            s.fill(4 * params.population.mu);
         }
     }
     if s.population.best.is_none()
@@ -373,4 +382,37 @@ pub fn search(problem: &Problem, params: &SearchParams) -> Outcome {
         iterations: s.iterations,
         elapsed: s.started.elapsed(),
     }
+}
+
+/// A solution given as (vehicle type, nodes) routes, as clients per route
+/// slot; every client must be in exactly one route.
+pub fn to_slots(
+    problem: &Problem,
+    routes: &[(usize, Vec<usize>)],
+) -> Result<Vec<Vec<usize>>, ProblemError> {
+    let slots = slots(problem);
+    let mut solution = vec![Vec::new(); slots.len()];
+    let mut taken = vec![false; slots.len()];
+    let mut seen = vec![false; problem.nodes()];
+    for (vt, nodes) in routes {
+        let k = (0..slots.len())
+            .find(|&k| slots[k] == *vt && !taken[k])
+            .ok_or(ProblemError::Start(
+                "has more routes of a vehicle type than vehicles",
+            ))?;
+        taken[k] = true;
+        for &c in nodes {
+            if c < problem.depots() || c >= problem.nodes() || seen[c] {
+                return Err(ProblemError::Start(
+                    "visits a depot, an unknown client or a client twice",
+                ));
+            }
+            seen[c] = true;
+        }
+        solution[k] = nodes.clone();
+    }
+    if seen[problem.depots()..].iter().any(|&s| !s) {
+        return Err(ProblemError::Start("leaves a client out"));
+    }
+    Ok(solution)
 }
