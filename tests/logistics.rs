@@ -154,3 +154,42 @@ fn an_unknown_depot_is_an_input_error() {
         "{d:?}"
     );
 }
+
+#[test]
+fn kits_of_specialists_leaving_from_the_depot_travel_with_them_and_save_km() {
+    let trucks = "  vehicles:\n    - { id: truck, depot: central, capacity_kg: 2000, runs: [mon, tue, wed, thu, fri], max_days: 2 }\n    - { id: van, depot: central, capacity_kg: 500, refrigerated: true, runs: [mon, tue, wed, thu, fri], max_days: 2 }\n";
+    let (s, net, p) = plan_for(&format!(
+        "{trucks}  kit_with_specialist: {{ max_kg: 100, cold_chain: true }}\n"
+    ));
+    let supply = p.supply.as_ref().unwrap();
+    // Every tiny specialist is based at alfa, the depot: all kits that fit go
+    // with them, only the routine delivery rides a truck.
+    let carried: Vec<_> = supply
+        .deliveries
+        .iter()
+        .filter(|d| d.status == "carried")
+        .collect();
+    assert!(!carried.is_empty());
+    for d in &carried {
+        assert!(d.route.is_none(), "{}", d.id);
+        assert!(
+            p.routes
+                .iter()
+                .all(|r| r.stops.iter().all(|s| !s.deliveries.contains(&d.id))),
+            "{} is carried and on a truck",
+            d.id
+        );
+    }
+    assert!(
+        supply.metrics.km_saved_by_carrying > 0.0,
+        "{:?}",
+        supply.metrics
+    );
+    assert!(supply_violations(&s, &net, &p).is_empty());
+    // Without carrying, the same kits ride the trucks.
+    let (_, _, without) = plan_for(trucks);
+    let w = without.supply.as_ref().unwrap();
+    assert_eq!(w.metrics.carried, 0);
+    assert_eq!(w.metrics.km_saved_by_carrying, 0.0);
+    assert!(w.metrics.routed > supply.metrics.routed);
+}

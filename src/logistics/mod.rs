@@ -5,7 +5,9 @@
 //! always gets the same routes. A delivery that cannot be made is reported
 //! with its reason, never dropped silently.
 
+mod carried;
 mod deliveries;
+mod feasibility;
 mod month;
 
 use crate::model::Scenario;
@@ -13,6 +15,7 @@ use crate::network::RoadNetwork;
 use crate::plan::format::Visit;
 use crate::plan::supply::{Delivery, Supply, SupplyMetrics, SupplyRoute};
 use chrono::{Days, NaiveDate};
+use month::Start;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -31,10 +34,14 @@ pub fn plan_supply<'a>(
     let l = s.logistics.as_ref()?;
     let visits: Vec<&Visit> = visits.into_iter().collect();
     let mut all = deliveries::build(s, l, &visits);
-    let mut by_month: BTreeMap<NaiveDate, Vec<usize>> = BTreeMap::new();
+    // Per month: the deliveries to route and the kits carried.
+    let mut by_month: BTreeMap<NaiveDate, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
     for (i, d) in all.iter().enumerate() {
-        if d.status == "routed" {
-            by_month.entry(month_of(d.earliest)).or_default().push(i);
+        let month = by_month.entry(month_of(d.earliest)).or_default();
+        match d.status.as_str() {
+            "routed" => month.0.push(i),
+            "carried" => month.1.push(i),
+            _ => {}
         }
     }
     let largest = |cold: bool| -> f64 {
@@ -45,46 +52,37 @@ pub fn plan_supply<'a>(
             .fold(0.0, f64::max)
             / 2.0
     };
-    let carried_by_month: BTreeMap<NaiveDate, Vec<usize>> = all
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| d.status == "carried")
-        .fold(BTreeMap::new(), |mut m, (i, d)| {
-            m.entry(month_of(d.earliest))
-                .or_insert_with(Vec::new)
-                .push(i);
-            m
-        });
     let months: Vec<Month> = by_month
         .iter()
-        .map(|(&m, members)| {
-            let groups = deliveries::stops(&all, members, largest);
+        .map(|(&m, (routed, carried))| {
             // The same month with the carried kits on the trucks too.
-            let without_carrying = carried_by_month.get(&m).map(|carried| {
-                let mut both = members.clone();
+            let both = (!carried.is_empty()).then(|| {
+                let mut both = routed.clone();
                 both.extend(carried);
                 deliveries::stops(&all, &both, largest)
             });
-            (m, groups, without_carrying)
+            (m, deliveries::stops(&all, routed, largest), both)
         })
         .collect();
-    let solved: Vec<(month::MonthPlan, Option<f64>)> = months
+    let solved: Vec<(month::MonthPlan, f64)> = months
         .par_iter()
         .enumerate()
-        .map(|(k, (m, groups, without))| {
+        .map(|(k, (m, groups, both))| {
             let travel = net.with_closed(closed_during(net, *m));
             let seed = k as u64 + 1;
-            let plan = month::plan(s, l, &travel, *m, &all, groups, seed);
-            let extra = without
-                .as_ref()
-                .map(|g| month::plan(s, l, &travel, *m, &all, g, seed).km - plan.km);
+            let plan = month::plan(s, l, &travel, *m, &all, groups, (seed, Start::Fresh));
+            let extra = both.as_ref().map_or(0.0, |both| {
+                let start = Start::From(&plan.made);
+                let with = month::plan(s, l, &travel, *m, &all, both, (seed, start));
+                (with.km - plan.km).max(0.0)
+            });
             (plan, extra)
         })
         .collect();
     let mut routes = Vec::new();
     let mut km_saved = 0.0;
     for ((_, groups, _), (plan, extra)) in months.iter().zip(solved) {
-        km_saved += extra.unwrap_or(0.0);
+        km_saved += extra;
         let offset = routes.len();
         for (g, outcome) in groups.iter().zip(&plan.outcome) {
             for &i in g {

@@ -5,23 +5,35 @@
 //! route slot, which must be back before the vehicle's next departure.
 
 use super::deliveries::month_end;
+use super::feasibility::{self, CUT_OFF_M, Why};
 use crate::model::{Logistics, Scenario};
 use crate::network::TravelMatrix;
 use crate::plan::supply::{Delivery, SupplyRoute, SupplyStop};
-use crate::routing::{self, Client, Cost, Matrix, Problem, SearchParams, UNLIMITED, VehicleType};
+use crate::routing::{self, Client, Matrix, Problem, SearchParams, UNLIMITED, VehicleType};
 use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, TimeDelta};
-
-/// Far enough that no route goes there (a locality cut off by closed roads).
-const CUT_OFF_M: i64 = 1_000_000_000;
 
 /// The outcome of one month.
 pub struct MonthPlan {
     /// Routes, without ids.
     pub routes: Vec<SupplyRoute>,
     /// Per stop group: the route index, or why it is not made.
-    pub outcome: Vec<Result<usize, (String, String)>>,
+    pub outcome: Vec<Result<usize, Why>>,
     /// Km of the routes.
     pub km: f64,
+    /// The routes as (vehicle type, deliveries in order), to start another
+    /// search from.
+    pub made: Vec<(usize, Vec<usize>)>,
+}
+
+/// How to search a month: from scratch, or from the routes of an earlier
+/// plan of the same month (deliveries it did not have are inserted, see
+/// [`super::carried`]), on a shorter budget.
+#[derive(Clone, Copy)]
+pub enum Start<'a> {
+    /// Random solutions only.
+    Fresh,
+    /// Routes as (vehicle type, delivery indices) of an earlier plan.
+    From(&'a [(usize, Vec<usize>)]),
 }
 
 /// A vehicle departure: vehicle index and day of the month (0-based).
@@ -40,7 +52,7 @@ pub fn plan(
     month: NaiveDate,
     all: &[Delivery],
     groups: &[Vec<usize>],
-    seed: u64,
+    (seed, start): (u64, Start),
 ) -> MonthPlan {
     let days = (month_end(month) - month).num_days() + 1;
     let day_len = (l.driving_hours_per_day * 60.0).round().max(1.0) as i64;
@@ -112,7 +124,7 @@ pub fn plan(
             });
         }
     }
-    let mut outcome: Vec<Result<usize, (String, String)>> =
+    let mut outcome: Vec<Result<usize, Why>> =
         vec![Err((String::new(), String::new())); groups.len()];
     if slots.is_empty() {
         for o in &mut outcome {
@@ -125,6 +137,7 @@ pub fn plan(
             routes: Vec::new(),
             outcome,
             km: 0.0,
+            made: Vec::new(),
         };
     }
     let types: Vec<VehicleType> = slots
@@ -157,45 +170,57 @@ pub fn plan(
     // Each stop alone: which ones no departure can make, and why.
     let mut routable = Vec::new();
     for (c, o) in outcome.iter_mut().enumerate() {
-        match alone(&problem, depots + c) {
+        match feasibility::alone(&problem, depots + c) {
             Ok(()) => routable.push(c),
             Err(why) => *o = Err(why),
         }
     }
-    let sub = restrict(&problem, &routable);
-    let solution = routing::solve(
-        &sub,
-        &SearchParams {
-            seed,
-            max_iterations: Some(l.search_iterations),
-            stall: (l.search_iterations / 4).max(100),
-            stop_on_stall: true,
-            // A small population: months are small and the budget short.
-            population: routing::PopulationParams {
-                mu: 10,
-                lambda: 20,
-                elite: 3,
-                close: 3,
-            },
-            ..SearchParams::default()
-        },
-    );
+    let sub = problem.subset(&routable);
+    let solution = if routable.is_empty() {
+        Vec::new()
+    } else {
+        match start {
+            Start::Fresh => routing::solve(&sub, &search_params(l, seed)).routes,
+            Start::From(earlier) => {
+                // The node of each delivery in `sub`.
+                let mut node_of = vec![None; all.len()];
+                for (k, &c) in routable.iter().enumerate() {
+                    for &i in &groups[c] {
+                        node_of[i] = Some(depots + k);
+                    }
+                }
+                let start = super::carried::start(&sub, &node_of, earlier);
+                let full = search_params(l, seed);
+                let short = SearchParams {
+                    max_iterations: Some((l.search_iterations / 3).max(1)),
+                    stall: full.stall / 2,
+                    ..full
+                };
+                routing::solve_from(&sub, &short, &start)
+                    .expect("the start visits every client once")
+                    .routes
+            }
+        }
+    };
     let mut routes = Vec::new();
     let mut km = 0.0;
-    for r in &solution.routes {
+    let mut made: Vec<(usize, Vec<usize>)> = Vec::new();
+    for r in &solution {
         let mut nodes: Vec<usize> = r.clients.iter().map(|&c| c + depots).collect();
-        for dropped in make_feasible(&sub, r.vehicle_type, &mut nodes) {
-            let why = violation_reason(&route_cost_of(&sub, r.vehicle_type, &[dropped]));
-            outcome[routable[dropped - depots]] = Err(why.unwrap_or_else(|| {
-                (
-                    "fleet".into(),
-                    "the vehicles that month cannot make it with the other deliveries".into(),
-                )
-            }));
+        for dropped in feasibility::make_feasible(&sub, r.vehicle_type, &mut nodes) {
+            outcome[routable[dropped - depots]] =
+                Err(feasibility::dropped(&sub, r.vehicle_type, dropped));
         }
         if nodes.is_empty() {
             continue;
         }
+        made.push((
+            r.vehicle_type,
+            nodes
+                .iter()
+                .flat_map(|&c| groups[routable[c - depots]].iter().copied())
+                .collect(),
+        ));
         let timed = routing::schedule(&sub, r.vehicle_type, &nodes);
         let slot = &slots[r.vehicle_type];
         let v = &l.vehicles[slot.vehicle];
@@ -246,6 +271,7 @@ pub fn plan(
         routes,
         outcome,
         km,
+        made,
     }
 }
 
@@ -271,124 +297,20 @@ fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
-fn route_cost_of(p: &Problem, vt: usize, nodes: &[usize]) -> Cost {
-    routing::route_cost(p, vt, nodes)
-}
-
-/// The first violation of a cost, as a reason code and words.
-fn violation_reason(c: &Cost) -> Option<(String, String)> {
-    if c.incompatible > 0 {
-        Some((
-            "no_vehicle".into(),
-            "it needs the cold chain and no refrigerated vehicle can take it".into(),
-        ))
-    } else if c.excess_load.iter().any(|&e| e > 0) {
-        Some((
-            "capacity".into(),
-            "it is heavier or bulkier than the vehicle that could make it".into(),
-        ))
-    } else if c.excess_distance > 0 {
-        Some((
-            "distance".into(),
-            "it is farther than the vehicles' daily km allow".into(),
-        ))
-    } else if c.warp > 0 {
-        Some((
-            "time_window".into(),
-            "no departure reaches it between its earliest and latest day".into(),
-        ))
-    } else {
-        None
+/// The search budget of a month: deterministic, from the scenario.
+fn search_params(l: &Logistics, seed: u64) -> SearchParams {
+    SearchParams {
+        seed,
+        max_iterations: Some(l.search_iterations),
+        stall: (l.search_iterations / 4).max(100),
+        stop_on_stall: true,
+        // A small population: months are small and the budget short.
+        population: routing::PopulationParams {
+            mu: 10,
+            lambda: 20,
+            elite: 3,
+            close: 3,
+        },
+        ..SearchParams::default()
     }
-}
-
-/// Whether some departure can make this stop on its own, and if not why.
-fn alone(p: &Problem, node: usize) -> Result<(), (String, String)> {
-    let client = p.client_at(node);
-    let types = p.vehicle_types();
-    let compatible: Vec<usize> = (0..types.len())
-        .filter(|&k| !client.cold_chain || types[k].refrigerated)
-        .collect();
-    if compatible.is_empty() {
-        return Err((
-            "no_vehicle".into(),
-            "it needs the cold chain and no refrigerated vehicle runs that month".into(),
-        ));
-    }
-    if compatible
-        .iter()
-        .all(|&k| p.distance(types[k].depot, node) >= CUT_OFF_M)
-    {
-        return Err((
-            "unreachable".into(),
-            "no open road reaches it from a depot with a suitable vehicle".into(),
-        ));
-    }
-    let fits = |k: &usize| (0..2).all(|d| client.demand[d] <= types[*k].capacity[d]);
-    if !compatible.iter().any(fits) {
-        return Err((
-            "capacity".into(),
-            "it is heavier or bulkier than any suitable vehicle".into(),
-        ));
-    }
-    let costs: Vec<Cost> = compatible
-        .iter()
-        .filter(|k| fits(k))
-        .map(|&k| routing::route_cost(p, k, &[node]))
-        .collect();
-    if costs.iter().any(|c| c.feasible()) {
-        return Ok(());
-    }
-    if costs.iter().any(|c| c.warp == 0) {
-        return Err((
-            "distance".into(),
-            "it is farther than the vehicles' daily km allow".into(),
-        ));
-    }
-    Err((
-        "time_window".into(),
-        "no departure reaches it between its earliest and latest day".into(),
-    ))
-}
-
-/// The problem over a subset of its clients (depots kept).
-fn restrict(p: &Problem, keep: &[usize]) -> Problem {
-    let depots = p.depots();
-    let map: Vec<usize> = (0..depots)
-        .chain(keep.iter().map(|&c| c + depots))
-        .collect();
-    let clients = keep.iter().map(|&c| p.clients()[c].clone()).collect();
-    Problem::new(
-        depots,
-        clients,
-        p.vehicle_types().to_vec(),
-        Matrix::from_fn(map.len(), |i, j| p.distance(map[i], map[j])),
-        Some(Matrix::from_fn(map.len(), |i, j| p.time(map[i], map[j]))),
-    )
-    .expect("a subset of a valid problem is valid")
-}
-
-/// Removes stops from an infeasible route until it holds, each time the
-/// one whose removal leaves the least violation; returns the removed nodes.
-fn make_feasible(p: &Problem, vt: usize, nodes: &mut Vec<usize>) -> Vec<usize> {
-    let heavy = routing::Penalties {
-        load: [1e12; 2],
-        warp: 1e12,
-        distance: 1e12,
-        incompatible: 1e15,
-    };
-    let mut removed = Vec::new();
-    while !nodes.is_empty() && !routing::route_cost(p, vt, nodes).feasible() {
-        let worst = (0..nodes.len())
-            .map(|k| {
-                let mut rest = nodes.clone();
-                rest.remove(k);
-                (routing::route_cost(p, vt, &rest).penalized(&heavy), k)
-            })
-            .min_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|x| x.1)
-            .expect("a non-empty route");
-        removed.push(nodes.remove(worst));
-    }
-    removed
 }

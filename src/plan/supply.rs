@@ -119,6 +119,7 @@ pub struct SupplyMetrics {
     pub km: f64,
     /// Cost of those km.
     pub cost: f64,
-    /// Km the vehicles would drive more if specialists carried no kit.
+    /// Km the vehicles would drive more if specialists carried no kit: the
+    /// month planned again with the kits on board, from its routes.
     pub km_saved_by_carrying: f64,
 }
