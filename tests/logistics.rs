@@ -193,3 +193,62 @@ fn kits_of_specialists_leaving_from_the_depot_travel_with_them_and_save_km() {
     assert_eq!(w.metrics.km_saved_by_carrying, 0.0);
     assert!(w.metrics.routed > supply.metrics.routed);
 }
+
+#[test]
+fn the_map_draws_each_trip_along_roads() {
+    let (s, _, p) = plan_for(
+        "  vehicles:\n    - { id: truck, depot: central, capacity_kg: 2000, runs: [mon, tue, wed, thu, fri], max_days: 2 }\n    - { id: van, depot: central, capacity_kg: 500, refrigerated: true, runs: [mon, tue, wed, thu, fri], max_days: 2 }\n",
+    );
+    assert!(!p.routes.is_empty());
+    let opts = itinera::export::ExportOptions {
+        lang: itinera::export::Lang::En,
+        published_at: chrono::Utc::now(),
+    };
+    let publication = itinera::export::publish(&s, &p, None, &opts).unwrap();
+    let map = publication
+        .files
+        .iter()
+        .find(|f| f.path.to_str() == Some("map/routes.geojson"))
+        .expect("routes map published");
+    let fc: geojson::FeatureCollection = serde_json::from_slice(&map.bytes).unwrap();
+    assert_eq!(fc.features.len(), p.routes.len());
+    let at = |l: itinera::model::LocalityId| {
+        let l = &s.localities[l.index()];
+        (l.lon, l.lat)
+    };
+    let road = |a: (f64, f64), b: (f64, f64)| {
+        a == b
+            || s.roads
+                .iter()
+                .any(|r| (at(r.a), at(r.b)) == (a, b) || (at(r.b), at(r.a)) == (a, b))
+    };
+    let mut through = 0;
+    for (f, r) in fc.features.iter().zip(&p.routes) {
+        let Some(geojson::GeometryValue::LineString { coordinates: line }) =
+            f.geometry.as_ref().map(|g| &g.value)
+        else {
+            panic!("{}: not a line", r.id);
+        };
+        for leg in line.windows(2) {
+            let (a, b) = ((leg[0][0], leg[0][1]), (leg[1][0], leg[1][1]));
+            assert!(road(a, b), "{}: {a:?} to {b:?} is no road", r.id);
+        }
+        // Towns passed through without a stop.
+        let stops: Vec<(f64, f64)> = r
+            .stops
+            .iter()
+            .map(|x| {
+                let l = s.localities.iter().find(|l| l.code == x.locality).unwrap();
+                (l.lon, l.lat)
+            })
+            .collect();
+        through += line[1..line.len() - 1]
+            .iter()
+            .filter(|q| !stops.contains(&(q[0], q[1])))
+            .count();
+    }
+    assert!(
+        through > 0,
+        "some trip passes through a town it does not stop at"
+    );
+}

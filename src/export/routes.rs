@@ -1,12 +1,16 @@
 //! Supply routes for drivers and maps: one CSV route sheet per vehicle
 //! (`routes/<vehicle>.csv`, every trip stop by stop) and
-//! `map/routes.geojson` (a line per trip through its stops).
+//! `map/routes.geojson` (a line per trip along the roads to its stops).
 
 use super::lookup::Names;
 use super::text::Lang;
 use super::{ExportError, OutFile};
+use crate::logistics::{closed_during, month_of};
+use crate::model::LocalityId;
+use crate::network::RoadNetwork;
 use crate::plan::format::Plan;
 use crate::plan::supply::Delivery;
+use chrono::NaiveDate;
 use geojson::{Feature, FeatureCollection, Geometry, JsonObject};
 use std::collections::{BTreeMap, HashMap};
 
@@ -113,31 +117,56 @@ pub fn sheets(names: &Names, plan: &Plan, lang: Lang) -> Result<Vec<OutFile>, Ex
     Ok(files)
 }
 
-/// `map/routes.geojson`: a line per trip, depot to stops and back, drawn
-/// straight between localities.
+/// `map/routes.geojson`: a line per trip, depot to stops and back, along
+/// the roads it drives (the shortest by km with the roads closed that month,
+/// as the routes were planned).
 pub fn geojson(names: &Names, plan: &Plan) -> Result<Option<OutFile>, ExportError> {
     if plan.supply.is_none() {
         return Ok(None);
     }
     let s = names.scenario();
+    let net = RoadNetwork::new(s);
+    let mut closed: BTreeMap<NaiveDate, Vec<u32>> = BTreeMap::new();
     let depot_locality = |code: &str| {
         s.logistics
             .as_ref()
             .and_then(|l| l.depots.iter().find(|d| d.code == code))
-            .map(|d| &s.localities[d.locality.index()])
+            .map(|d| d.locality)
     };
+    let id_of: HashMap<&str, LocalityId> = s
+        .localities
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.code.as_str(), LocalityId::from_index(i)))
+        .collect();
     let mut features = Vec::new();
     for r in &plan.routes {
         let Some(depot) = depot_locality(&r.depot) else {
             continue;
         };
-        let mut line = vec![vec![depot.lon, depot.lat]];
-        for stop in &r.stops {
-            if let Some(l) = names.locality(&stop.locality) {
-                line.push(vec![l.lon, l.lat]);
-            }
+        let month = month_of(r.depart.date());
+        let closed = closed
+            .entry(month)
+            .or_insert_with(|| closed_during(&net, month));
+        let mut places = vec![depot];
+        places.extend(
+            r.stops
+                .iter()
+                .filter_map(|stop| id_of.get(stop.locality.as_str()).copied()),
+        );
+        places.push(depot);
+        let at = |id: LocalityId| {
+            let l = &s.localities[id.index()];
+            vec![l.lon, l.lat]
+        };
+        let mut line = vec![at(depot)];
+        for leg in places.windows(2) {
+            // A leg no open road joins (never in a checked plan) is drawn straight.
+            let path = net
+                .path(leg[0], leg[1], closed)
+                .unwrap_or_else(|| leg.to_vec());
+            line.extend(path[1..].iter().map(|&id| at(id)));
         }
-        line.push(vec![depot.lon, depot.lat]);
         let mut p = JsonObject::new();
         p.insert("route".into(), r.id.clone().into());
         p.insert("vehicle".into(), r.vehicle.clone().into());

@@ -14,7 +14,7 @@ use crate::model::Scenario;
 use crate::network::RoadNetwork;
 use crate::plan::format::Visit;
 use crate::plan::supply::{Delivery, Supply, SupplyMetrics, SupplyRoute};
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use month::Start;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -130,15 +130,10 @@ fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-/// Roads closed on any day of the month starting on `m`.
-fn closed_during(net: &RoadNetwork, m: NaiveDate) -> Vec<u32> {
-    let mut closed = BTreeSet::new();
-    let mut d = m;
-    while d <= month_end(m) {
-        closed.extend(net.closed_on(d));
-        d = d + Days::new(1);
-    }
-    closed.into_iter().collect()
+/// Roads closed on any day of the month starting on `m`: a month is one
+/// routing problem, on one road state.
+pub fn closed_during(net: &RoadNetwork, m: NaiveDate) -> Vec<u32> {
+    net.closed_between(m, month_end(m))
 }
 
 /// Deliveries by id, for the checker and the exports.

@@ -7,7 +7,7 @@
 
 use crate::model::{LocalityId, RoadId, Scenario};
 use chrono::NaiveDate;
-use petgraph::algo::dijkstra;
+use petgraph::algo::{astar, dijkstra};
 use petgraph::graph::{NodeIndex, UnGraph};
 use petgraph::visit::EdgeFiltered;
 use std::collections::HashMap;
@@ -94,6 +94,36 @@ impl RoadNetwork {
         (0..self.closures.len() as u32)
             .filter(|i| self.closures[*i as usize].iter().any(|r| r.contains(date)))
             .collect()
+    }
+
+    /// Roads closed on any day from `first` to `last`, as sorted ids.
+    pub fn closed_between(&self, first: NaiveDate, last: NaiveDate) -> Vec<u32> {
+        (0..self.closures.len() as u32)
+            .filter(|i| {
+                self.closures[*i as usize]
+                    .iter()
+                    .any(|r| r.from <= last && first <= r.to)
+            })
+            .collect()
+    }
+
+    /// The localities along the shortest road (in km) from `a` to `b` with
+    /// the given roads (sorted ids) closed, both ends included; `None` when
+    /// no open road joins them. Maps draw trips along what they drive.
+    pub fn path(&self, a: LocalityId, b: LocalityId, closed: &[u32]) -> Option<Vec<LocalityId>> {
+        let open = |e: petgraph::graph::EdgeReference<'_, RoadId>| {
+            closed.binary_search(&e.weight().0).is_err()
+        };
+        let filtered = EdgeFiltered::from_fn(&self.graph, open);
+        let goal = self.nodes[b.index()];
+        astar(
+            &filtered,
+            self.nodes[a.index()],
+            |n| n == goal,
+            |e| self.road_km[e.weight().index()],
+            |_| 0.0,
+        )
+        .map(|(_, nodes)| nodes.into_iter().map(|n| self.graph[n]).collect())
     }
 
     /// The distinct closure states of the horizon's weeks (roads closed on
