@@ -187,25 +187,28 @@ fn swap_star(ls: &mut LocalSearch<'_>, r: usize, s: usize) -> bool {
             }
         }
     }
-    // Plain relocations of one client to its best place in the other route.
-    for pu in 1..=lr {
-        let u = ls.routes[r].visits[pu];
-        let du = p.client(u).demand;
-        let cost = (ur * rem_r[pu - 1] + us * into_s[pu - 1].cost[0]) as f64
-            + load_pen(r, [-du[0], -du[1]])
-            + load_pen(s, du);
+    // Plain relocations of one client to its best place in the other route:
+    // (cost, position in `from`, where it goes in `to`).
+    let relocations = |from: usize, to: usize, rem: &[i64], into: &[Best3]| {
+        let (unit_from, unit_to) = (unit(from), unit(to));
+        (1..=ls.routes[from].len())
+            .map(|k| {
+                let d = p.client(ls.routes[from].visits[k]).demand;
+                let cost = (unit_from * rem[k - 1] + unit_to * into[k - 1].cost[0]) as f64
+                    + load_pen(from, [-d[0], -d[1]])
+                    + load_pen(to, d);
+                (cost, k, into[k - 1].after[0])
+            })
+            .collect::<Vec<_>>()
+    };
+    for (cost, pu, at_s) in relocations(r, s, &rem_r, &into_s) {
         if best.is_none_or(|b| cost < b.0) {
-            best = Some((cost, pu, into_s[pu - 1].after[0], 0, 0));
+            best = Some((cost, pu, at_s, 0, 0));
         }
     }
-    for pv in 1..=ls_len {
-        let v = ls.routes[s].visits[pv];
-        let dv = p.client(v).demand;
-        let cost = (us * rem_s[pv - 1] + ur * into_r[pv - 1].cost[0]) as f64
-            + load_pen(s, [-dv[0], -dv[1]])
-            + load_pen(r, dv);
+    for (cost, pv, at_r) in relocations(s, r, &rem_s, &into_r) {
         if best.is_none_or(|b| cost < b.0) {
-            best = Some((cost, 0, 0, pv, into_r[pv - 1].after[0]));
+            best = Some((cost, 0, 0, pv, at_r));
         }
     }
     let Some((cost, pu, at_s, pv, at_r)) = best else {
