@@ -312,3 +312,21 @@ fn export_of_an_unreadable_plan_exits_2() {
         .code(2)
         .stderr(predicate::str::contains("E1601"));
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_output_quietly() {
+    // More than a pipe holds (88 kB of JSON), read by nobody: the write
+    // fails, and the command must end without a panic.
+    let bin = assert_cmd::cargo::cargo_bin("itinera");
+    let mut child = std::process::Command::new(bin)
+        .args(["conflicts", "scenarios/santa-cruz", "--json"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
