@@ -166,7 +166,7 @@ pub fn evaluate(
     let mut gaps = Vec::new();
     for (d, o) in s.demand.iter().zip(&outcomes) {
         let sp = s.specialty(d.specialty);
-        total += d.waiting + d.weekly_referrals * weeks as f64;
+        total += d.waiting + d.referrals_by_week(&s.horizon).iter().sum::<f64>();
         let row = &mut by_spec[d.specialty.index()];
         row.served += o.served;
         row.patient_weeks += o.patient_weeks;

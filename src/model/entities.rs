@@ -164,8 +164,44 @@ pub struct Demand {
     pub specialty: SpecialtyId,
     /// Patients waiting at the start of the horizon.
     pub waiting: f64,
-    /// New referrals per week.
+    /// New referrals per week, as in the demand file.
     pub weekly_referrals: f64,
+    /// Changes to the referrals over some dates (an outbreak, a campaign),
+    /// from what-if overlays; empty for the scenario as read.
+    pub referral_changes: Vec<ReferralChange>,
+}
+
+/// Referrals multiplied by `factor`, then `extra_per_week` added, on `dates`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReferralChange {
+    /// When the change holds.
+    pub dates: crate::model::DateRange,
+    /// Multiplier of the base referrals.
+    pub factor: f64,
+    /// Referrals added per week.
+    pub extra_per_week: f64,
+}
+
+impl Demand {
+    /// Referrals in week `w` of the horizon: the base rate, changed on the
+    /// days of the week that a [`ReferralChange`] covers, pro rata.
+    pub fn referrals(&self, h: &crate::model::Horizon, w: u32) -> f64 {
+        let monday = h.week_start(w);
+        let mut r = self.weekly_referrals;
+        for c in &self.referral_changes {
+            let covered = (0..7)
+                .filter(|&k| c.dates.contains(monday + chrono::Days::new(k)))
+                .count() as f64
+                / 7.0;
+            r += covered * (self.weekly_referrals * (c.factor - 1.0) + c.extra_per_week);
+        }
+        r.max(0.0)
+    }
+
+    /// [`Demand::referrals`] for every week of the horizon.
+    pub fn referrals_by_week(&self, h: &crate::model::Horizon) -> Vec<f64> {
+        (0..h.weeks).map(|w| self.referrals(h, w)).collect()
+    }
 }
 
 /// Whether a calendar entry is a firm commitment.

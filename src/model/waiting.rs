@@ -32,7 +32,8 @@ pub struct ListOutcome {
 }
 
 /// Run the waiting-list dynamics of one list.
-pub fn simulate(waiting: f64, weekly_referrals: f64, capacity: &[f64]) -> ListOutcome {
+/// `referrals[w]` arrive in week `w` (one entry per capacity entry).
+pub fn simulate(waiting: f64, referrals: &[f64], capacity: &[f64]) -> ListOutcome {
     let mut backlog = waiting;
     let mut out = ListOutcome {
         served: 0.0,
@@ -41,8 +42,8 @@ pub fn simulate(waiting: f64, weekly_referrals: f64, capacity: &[f64]) -> ListOu
         backlog: Vec::with_capacity(capacity.len()),
         idle_capacity: 0.0,
     };
-    for cap in capacity {
-        let queue = backlog + weekly_referrals;
+    for (cap, r) in capacity.iter().zip(referrals) {
+        let queue = backlog + r;
         let served = cap.min(queue);
         out.idle_capacity += cap - served;
         backlog = queue - served;
@@ -62,7 +63,7 @@ pub fn simulate_all(s: &Scenario, capacity: &WeeklyCapacity) -> Vec<ListOutcome>
         .iter()
         .map(|d| {
             let cap = capacity.get(&(d.locality, d.specialty)).unwrap_or(&none);
-            simulate(d.waiting, d.weekly_referrals, cap)
+            simulate(d.waiting, &d.referrals_by_week(&s.horizon), cap)
         })
         .collect()
 }
@@ -99,7 +100,7 @@ mod tests {
     #[test]
     fn backlog_follows_referrals_and_service() {
         // 10 waiting, 2 referrals a week, a visit of 8 patients in week 1.
-        let o = simulate(10.0, 2.0, &[0.0, 8.0, 0.0]);
+        let o = simulate(10.0, &[2.0; 3], &[0.0, 8.0, 0.0]);
         assert_eq!(o.backlog, vec![12.0, 6.0, 8.0]);
         assert_eq!(o.served, 8.0);
         assert_eq!(o.patient_weeks, 26.0);
@@ -109,7 +110,7 @@ mod tests {
 
     #[test]
     fn capacity_beyond_the_queue_is_idle() {
-        let o = simulate(3.0, 1.0, &[10.0]);
+        let o = simulate(3.0, &[1.0], &[10.0]);
         assert_eq!(o.served, 4.0);
         assert_eq!(o.idle_capacity, 6.0);
         assert_eq!(o.unmet_at_end, 0.0);

@@ -34,7 +34,8 @@ pub fn add(
         let sp = s.specialty(d.specialty);
         let ppd = f64::from(sp.patients_per_day);
         let weight = s.weights.patient_week * sp.waiting_weight;
-        let total = d.waiting + d.weekly_referrals * n as f64;
+        let referrals = d.referrals_by_week(&s.horizon);
+        let total = d.waiting + referrals.iter().sum::<f64>();
         let lv = lists.get(&(d.locality, d.specialty));
         let mut prev = Expression::from(d.waiting);
         let mut backlog = Vec::with_capacity(n);
@@ -44,30 +45,33 @@ pub fn add(
             // b_w = b_{w-1} + referrals - served_w
             p.row(
                 Group::Backlog,
-                (prev.clone() + d.weekly_referrals).eq(Expression::from(b) + served),
+                (prev.clone() + referrals[w]).eq(Expression::from(b) + served),
             );
             let days = lv.map(|lv| lv.days[w].clone()).unwrap_or_default();
             p.row(Group::Backlog, Expression::from(served).leq(ppd * days));
             p.objective.add_mul(weight, b);
             // Referrals of week k (and, from week 0, the initial list) are
             // served only by a visit in k..=w, so without one they all wait:
-            // b_w ≥ Σ_{k=w−m+1..w} r·(1 − Σ_{j=k..w} x_j) (+ B0·(1 − Σ_{j≤w} x_j)
+            // b_w ≥ Σ_{k=w−m+1..w} r_k·(1 − Σ_{j=k..w} x_j) (+ B0·(1 − Σ_{j≤w} x_j)
             // when the window starts at week 0), for m = 1..=STRENGTHEN_WEEKS.
             // Valid for any plan; it stops the relaxation from spreading
             // fractional visits thinly. Optional: the rows slow the root LP.
             if let Some(lv) = lv.filter(|_| strengthen) {
-                let r = d.weekly_referrals;
                 for m in 1..=(w + 1).min(STRENGTHEN_WEEKS) {
                     let first = w + 1 - m;
                     let b0 = if first == 0 { d.waiting } else { 0.0 };
-                    if r * m as f64 + b0 <= 0.0 {
+                    let arrived: f64 = referrals[first..=w].iter().sum();
+                    if arrived + b0 <= 0.0 {
                         continue;
                     }
+                    // A visit in week j serves what arrived in first..=j.
                     let mut e = Expression::from(b);
-                    for (i, v) in lv.visits[first..=w].iter().enumerate() {
-                        e += (b0 + r * (i + 1) as f64) * v.clone();
+                    let mut upto = b0;
+                    for (j, v) in lv.visits[first..=w].iter().enumerate() {
+                        upto += referrals[first + j];
+                        e += upto * v.clone();
                     }
-                    p.row(Group::Backlog, e.geq(b0 + r * m as f64));
+                    p.row(Group::Backlog, e.geq(b0 + arrived));
                 }
             }
             backlog.push((bcol, scol));

@@ -93,7 +93,7 @@ fn greedy(ctx: &Context<'_>, by_week: &[Vec<Options<'_>>]) -> Vec<Pick> {
             .demand
             .iter()
             .enumerate()
-            .map(|(i, d)| backlog[i] + d.weekly_referrals)
+            .map(|(i, d)| backlog[i] + d.referrals(&s.horizon, w as u32))
             .collect();
         let mut left = queue.clone();
         let mut busy: BTreeSet<PersonId> = BTreeSet::new();
@@ -293,7 +293,7 @@ pub(super) fn columns(ctx: &Context<'_>, b: &Built, picks: &[Pick]) -> Vec<f64> 
         let d = &s.demand[*i];
         let mut prev = d.waiting;
         for (w, (bcol, scol)) in cols.iter().enumerate() {
-            let queue = prev + d.weekly_referrals;
+            let queue = prev + d.referrals(&s.horizon, w as u32);
             let served = capacity[*i][w].min(queue);
             x[*scol] = served;
             x[*bcol] = queue - served;

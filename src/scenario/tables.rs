@@ -510,6 +510,7 @@ pub fn demand(t: &Table, ids: &Ids, d: &mut Diagnostics) -> Vec<(Demand, Positio
                     specialty,
                     waiting,
                     weekly_referrals,
+                    referral_changes: Vec::new(),
                 },
                 row.pos("locality"),
             ));
