@@ -330,3 +330,59 @@ fn a_reader_that_stops_early_ends_the_output_quietly() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn a_what_if_plan_is_labelled_and_checked_under_its_overlays() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = common::repo("tests/fixtures/what-if/leave.yaml");
+    itinera()
+        .args([
+            "plan",
+            "scenarios/tiny",
+            "--no-export",
+            "--quiet",
+            "--time-limit",
+            "30",
+            "-o",
+        ])
+        .arg(dir.path())
+        .arg("--what-if")
+        .arg(&overlay)
+        .current_dir(common::repo(""))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Tiny (what-if: leave-card-m): plan ",
+        ));
+    let plan = dir.path().join("plan.json");
+    let text = std::fs::read_to_string(&plan).unwrap();
+    assert!(text.contains("\"what_if\""), "{text}");
+    itinera()
+        .args(["check", "scenarios/tiny"])
+        .arg(&plan)
+        .arg("--what-if")
+        .arg(&overlay)
+        .current_dir(common::repo(""))
+        .assert()
+        .success();
+    itinera()
+        .args(["check", "scenarios/tiny"])
+        .arg(&plan)
+        .current_dir(common::repo(""))
+        .assert()
+        .code(6)
+        .stdout(predicate::str::contains("what_if_mismatch"));
+    // A broken overlay is an input error with file and line, and no plan.
+    let broken = common::repo("tests/broken/what-if/E1205-unknown-record.yaml");
+    let out = tempfile::tempdir().unwrap();
+    itinera()
+        .args(["plan", "scenarios/tiny", "--no-export", "--quiet", "-o"])
+        .arg(out.path())
+        .arg("--what-if")
+        .arg(&broken)
+        .current_dir(common::repo(""))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("E1205-unknown-record.yaml:4"));
+    assert!(!out.path().join("plan.json").exists());
+}

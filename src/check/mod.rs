@@ -27,6 +27,21 @@ pub struct Violation {
 /// Check `plan` against `scenario`; an empty list means every rule holds.
 pub fn check(s: &Scenario, net: &RoadNetwork, plan: &Plan) -> Vec<Violation> {
     let mut out = Vec::new();
+    // A plan is checked against the scenario it was made for: the same
+    // what-if overlays, in the same order.
+    let planned: Vec<&str> = plan.what_if.iter().map(|w| w.name.as_str()).collect();
+    let given: Vec<&str> = s.what_if.iter().map(|w| w.name.as_str()).collect();
+    if planned != given {
+        out.push(Violation {
+            rule: "what_if_mismatch",
+            items: Vec::new(),
+            message: format!(
+                "the plan was made under what-if [{}] but is checked under [{}]: pass the same --what-if files",
+                planned.join(", "),
+                given.join(", ")
+            ),
+        });
+    }
     let ctx = rules::Ctx::new(s, net, plan, &mut out);
     ctx.visits(&mut out);
     ctx.trips(&mut out);

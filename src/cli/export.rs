@@ -3,7 +3,7 @@
 //! atomically.
 
 use super::plan::write_atomically;
-use super::{Failure, load, read_plan};
+use super::{Failure, read_plan};
 use anyhow::Context as _;
 use clap::Args;
 use itinera::calendar::status_quo::StatusQuo;
@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 
 #[derive(Args)]
 pub struct ExportArgs {
-    /// Scenario folder (or its scenario.yaml).
-    scenario: PathBuf,
+    #[command(flatten)]
+    scenario: super::Source,
     /// The plan.json to publish.
     plan: PathBuf,
     /// Output folder (default: the plan's folder). Publishing again into the
@@ -30,7 +30,7 @@ pub struct ExportArgs {
 }
 
 pub fn run(a: &ExportArgs) -> Result<(), Failure> {
-    let s = load(&a.scenario)?;
+    let s = a.scenario.load()?;
     let plan = read_plan(&a.plan)?;
     let dir = a
         .output

@@ -41,13 +41,13 @@ struct Cli {
 enum Command {
     /// Check a scenario and print a one-line summary of what it holds.
     Validate {
-        /// Scenario folder (or its scenario.yaml).
-        scenario: PathBuf,
+        #[command(flatten)]
+        scenario: Source,
     },
     /// Merge both institutions' calendars and list where they collide.
     Conflicts {
-        /// Scenario folder (or its scenario.yaml).
-        scenario: PathBuf,
+        #[command(flatten)]
+        scenario: Source,
         /// Print JSON (schema itinera.conflicts/1) instead of a table.
         #[arg(long)]
         json: bool,
@@ -56,8 +56,8 @@ enum Command {
     Plan(plan::PlanArgs),
     /// Verify a plan against every rule, independently of the optimizer.
     Check {
-        /// Scenario folder (or its scenario.yaml).
-        scenario: PathBuf,
+        #[command(flatten)]
+        scenario: Source,
         /// The plan.json to verify.
         plan: PathBuf,
         /// Print JSON instead of a table.
@@ -72,13 +72,13 @@ enum Command {
     Route(route::RouteArgs),
     /// Summarise the candidate trips the optimizer chooses from.
     Trips {
-        /// Scenario folder (or its scenario.yaml).
-        scenario: PathBuf,
+        #[command(flatten)]
+        scenario: Source,
     },
     /// Score the existing calendars as they stand (the status quo).
     Evaluate {
-        /// Scenario folder (or its scenario.yaml).
-        scenario: PathBuf,
+        #[command(flatten)]
+        scenario: Source,
         /// Print JSON (schema itinera.status-quo/1) instead of tables.
         #[arg(long)]
         json: bool,
@@ -87,6 +87,28 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         as_plan: Option<PathBuf>,
     },
+}
+
+/// The scenario a command works on: a folder, and the what-if overlays
+/// that patch it, in order.
+#[derive(clap::Args)]
+pub(crate) struct Source {
+    /// Scenario folder (or its scenario.yaml).
+    pub scenario: PathBuf,
+    /// What-if files that patch the scenario, applied in order
+    /// (docs/what-if.md).
+    #[arg(long = "what-if", value_name = "FILE", num_args = 1..)]
+    pub what_if: Vec<PathBuf>,
+}
+
+impl Source {
+    /// The scenario with its overlays applied.
+    pub fn load(&self) -> Result<Scenario, Failure> {
+        let s = load(&self.scenario)?;
+        scenario::apply_what_ifs(s, &self.what_if).map_err(|e| match e {
+            ScenarioError::Invalid(d) => Failure::Invalid(d),
+        })
+    }
 }
 
 /// Why a command stopped.
@@ -151,11 +173,11 @@ pub(crate) fn load(path: &Path) -> Result<Scenario, Failure> {
     })
 }
 
-fn validate(path: &Path) -> Result<(), Failure> {
-    let s = load(path)?;
+fn validate(source: &Source) -> Result<(), Failure> {
+    let s = source.load()?;
     println!(
         "{}: ok — {} weeks from {}, {} institutions, {} specialties, {} localities, {} roads, {} facilities, {} persons ({} records), {} waiting lists, {} existing visits",
-        s.name,
+        s.label(),
         s.horizon.weeks,
         s.horizon.start,
         s.institutions.len(),
@@ -171,8 +193,8 @@ fn validate(path: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
-fn show_conflicts(path: &Path, json: bool) -> Result<(), Failure> {
-    let s = load(path)?;
+fn show_conflicts(source: &Source, json: bool) -> Result<(), Failure> {
+    let s = source.load()?;
     let net = RoadNetwork::new(&s);
     let visits = calendar::merge(&s);
     let found = conflicts::find(&s, &net, &visits);
@@ -188,8 +210,8 @@ fn show_conflicts(path: &Path, json: bool) -> Result<(), Failure> {
     Ok(())
 }
 
-fn evaluate(path: &Path, json: bool, as_plan: Option<&Path>) -> Result<(), Failure> {
-    let s = load(path)?;
+fn evaluate(source: &Source, json: bool, as_plan: Option<&Path>) -> Result<(), Failure> {
+    let s = source.load()?;
     let net = RoadNetwork::new(&s);
     let visits = calendar::merge(&s);
     let found = conflicts::find(&s, &net, &visits);
@@ -221,16 +243,16 @@ fn evaluate(path: &Path, json: bool, as_plan: Option<&Path>) -> Result<(), Failu
     Ok(())
 }
 
-fn trips(path: &Path) -> Result<(), Failure> {
-    let s = load(path)?;
+fn trips(source: &Source) -> Result<(), Failure> {
+    let s = source.load()?;
     let net = RoadNetwork::new(&s);
     let catalog = itinera::trips::TripCatalog::build(&s, &net);
     print!("{}", render::trips_table(&s, &catalog));
     Ok(())
 }
 
-fn check(scenario: &Path, plan_path: &Path, json: bool) -> Result<(), Failure> {
-    let s = load(scenario)?;
+fn check(source: &Source, plan_path: &Path, json: bool) -> Result<(), Failure> {
+    let s = source.load()?;
     let plan = read_plan(plan_path)?;
     let net = RoadNetwork::new(&s);
     let found = itinera::check::check(&s, &net, &plan);

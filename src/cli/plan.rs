@@ -1,6 +1,6 @@
 //! `itinera plan`: optimize, write plan.json atomically, summarise.
 
-use super::{Failure, load, render};
+use super::{Failure, render};
 use anyhow::Context as _;
 use clap::Args;
 use itinera::calendar::{self, conflicts, status_quo};
@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 
 #[derive(Args)]
 pub struct PlanArgs {
-    /// Scenario folder (or its scenario.yaml).
-    scenario: PathBuf,
+    #[command(flatten)]
+    scenario: super::Source,
     /// Output folder (created if missing).
     #[arg(short, long, default_value = "out")]
     output: PathBuf,
@@ -46,7 +46,7 @@ pub struct PlanArgs {
 }
 
 pub fn run(a: &PlanArgs) -> Result<(), Failure> {
-    let s = load(&a.scenario)?;
+    let s = a.scenario.load()?;
     let net = RoadNetwork::new(&s);
     let opts = Options {
         time_limit: a.time_limit,

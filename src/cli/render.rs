@@ -289,7 +289,7 @@ pub fn plan_summary(
     let pct = |x: Option<f64>| x.map_or("-".to_string(), |g| format!("{:.2}%", g * 100.0));
     let mut out = format!(
         "{}: plan {} — objective {} {}, bound {}, gap {} ({:.1}s build, {:.1}s solve)\n",
-        s.name,
+        s.label(),
         p.solver.status,
         num(p.solver.objective.unwrap_or(m.objective)),
         s.costs.currency,
@@ -398,7 +398,7 @@ pub fn violations(p: &itinera::plan::format::Plan, found: &[itinera::check::Viol
     if found.is_empty() {
         return format!(
             "{}: plan ok — {} visits, {} trips: every rule holds and the metrics match\n",
-            p.scenario,
+            p.label(),
             p.metrics.visits,
             p.trips.len()
         );
@@ -409,7 +409,7 @@ pub fn violations(p: &itinera::plan::format::Plan, found: &[itinera::check::Viol
         .collect();
     format!(
         "{}: {} violation(s)\n\n{}",
-        p.scenario,
+        p.label(),
         found.len(),
         table(&["rule", "visits/trips", "detail"], &rows)
     )

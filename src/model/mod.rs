@@ -69,9 +69,36 @@ pub struct Scenario {
     pub publishing: Publishing,
     /// Supply logistics, when the scenario plans deliveries.
     pub logistics: Option<Logistics>,
+    /// What-if overlays applied to the scenario as read, in order.
+    pub what_if: Vec<WhatIf>,
+}
+
+/// A scenario name followed by the what-if overlays applied to it, so that a
+/// what-if is never mistaken for the base in a title or summary.
+pub fn label<'a>(name: &str, what_if: impl IntoIterator<Item = &'a str>) -> String {
+    let names: Vec<&str> = what_if.into_iter().collect();
+    if names.is_empty() {
+        name.to_string()
+    } else {
+        format!("{name} (what-if: {})", names.join(" + "))
+    }
+}
+
+/// A what-if overlay applied to a scenario: its name labels plans and reports.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WhatIf {
+    /// Short name, e.g. `winter-rn40`.
+    pub name: String,
+    /// What it changes, in the planner's words.
+    pub description: String,
 }
 
 impl Scenario {
+    /// The name with the what-if overlays applied, e.g.
+    /// `Santa Cruz 2027-28 (what-if: winter-rn40)`.
+    pub fn label(&self) -> String {
+        label(&self.name, self.what_if.iter().map(|w| w.name.as_str()))
+    }
     /// Specialty record by id.
     pub fn specialty(&self, id: SpecialtyId) -> &Specialty {
         &self.specialties[id.index()]

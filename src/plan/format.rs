@@ -16,6 +16,10 @@ pub struct Plan {
     pub schema: String,
     /// Scenario name.
     pub scenario: String,
+    /// What-if overlays the scenario was planned under, in order (absent
+    /// for the scenario as read).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub what_if: Vec<WhatIfRecord>,
     /// itinera version that wrote the plan.
     pub generator: String,
     /// Solver outcome.
@@ -217,4 +221,35 @@ pub struct Resolution {
     pub message: String,
     /// What the plan did, e.g. `m1 kept; c1 dropped`.
     pub resolution: String,
+}
+
+/// A what-if overlay a plan was made under.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WhatIfRecord {
+    /// Its name.
+    pub name: String,
+    /// What it changes.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+}
+
+/// The what-if overlays of a scenario, as plan.json records them.
+pub fn what_if_records(s: &crate::model::Scenario) -> Vec<WhatIfRecord> {
+    s.what_if
+        .iter()
+        .map(|w| WhatIfRecord {
+            name: w.name.clone(),
+            description: w.description.clone(),
+        })
+        .collect()
+}
+
+impl Plan {
+    /// The scenario name with the what-if overlays the plan was made under,
+    /// e.g. `Santa Cruz 2027-28 (what-if: winter-rn40)`: every title and
+    /// summary uses it, so a what-if plan is never mistaken for the base.
+    pub fn label(&self) -> String {
+        crate::model::label(&self.scenario, self.what_if.iter().map(|w| w.name.as_str()))
+    }
 }

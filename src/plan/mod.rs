@@ -253,6 +253,7 @@ pub fn assemble(
     Ok(Plan {
         schema: SCHEMA.to_string(),
         scenario: s.name.clone(),
+        what_if: format::what_if_records(s),
         generator: format!("itinera {}", env!("CARGO_PKG_VERSION")),
         solver: SolverReport {
             status,

@@ -70,6 +70,7 @@ pub fn as_plan(s: &Scenario, net: &RoadNetwork) -> Plan {
     Plan {
         schema: SCHEMA.to_string(),
         scenario: s.name.clone(),
+        what_if: super::format::what_if_records(s),
         generator: format!("itinera {}", env!("CARGO_PKG_VERSION")),
         solver: SolverReport {
             status: "status_quo".to_string(),

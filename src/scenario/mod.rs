@@ -11,9 +11,11 @@ mod reach;
 mod settings;
 mod table;
 mod tables;
+mod whatif;
 mod yaml;
 
 pub use diagnostic::{Code, Diagnostic};
+pub use whatif::{apply as apply_what_if, apply_all as apply_what_ifs};
 
 use crate::model::{InstitutionId, Scenario};
 use diagnostic::{Diagnostics, Position};
@@ -188,6 +190,7 @@ pub fn load(dir: &Path) -> Result<Scenario, ScenarioError> {
             weights: s.weights,
             publishing: s.publishing,
             logistics,
+            what_if: Vec::new(),
         }),
         _ => Err(ScenarioError::Invalid(d.into_sorted())),
     }

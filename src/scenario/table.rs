@@ -270,25 +270,15 @@ impl Row<'_> {
         let v = self.raw(column);
         let mut out = Vec::new();
         for part in v.split(';').map(str::trim).filter(|p| !p.is_empty()) {
-            let (from, to) = part.split_once("..").unwrap_or((part, part));
-            let parse = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
-            match (parse(from), parse(to)) {
-                (Some(from), Some(to)) if from <= to => out.push(DateRange { from, to }),
-                (Some(from), Some(to)) => diags.push(
+            match parse_range(part) {
+                Ok(r) => out.push(r),
+                Err((message, fix)) => diags.push(
                     Code::BadDateRange,
                     &self.table.path,
                     &self.pos(column),
                     column,
-                    format!("range `{part}` ends ({to}) before it starts ({from})"),
-                    "write the earlier date first: FROM..TO",
-                ),
-                _ => diags.push(
-                    Code::BadDateRange,
-                    &self.table.path,
-                    &self.pos(column),
-                    column,
-                    format!("`{part}` is not a date range"),
-                    "write ranges as YYYY-MM-DD..YYYY-MM-DD, several separated by `;`",
+                    message,
+                    fix,
                 ),
             }
         }
@@ -303,5 +293,23 @@ impl Row<'_> {
             .filter(|s| !s.is_empty())
             .map(str::to_string)
             .collect()
+    }
+}
+
+/// A date range `FROM..TO` or a single date, or what is wrong with it and
+/// how to fix it.
+pub fn parse_range(part: &str) -> Result<DateRange, (String, &'static str)> {
+    let (from, to) = part.split_once("..").unwrap_or((part, part));
+    let parse = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+    match (parse(from), parse(to)) {
+        (Some(from), Some(to)) if from <= to => Ok(DateRange { from, to }),
+        (Some(from), Some(to)) => Err((
+            format!("range `{part}` ends ({to}) before it starts ({from})"),
+            "write the earlier date first: FROM..TO",
+        )),
+        _ => Err((
+            format!("`{part}` is not a date range"),
+            "write ranges as YYYY-MM-DD..YYYY-MM-DD (several separated by `;` in a CSV cell)",
+        )),
     }
 }

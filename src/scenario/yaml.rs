@@ -237,6 +237,20 @@ pub struct RawCalendarFile {
 /// Parse `scenario.yaml`. Syntax, type and unknown-field errors become
 /// diagnostics with the line and column the parser reports.
 pub fn read(path: &Path, diags: &mut Diagnostics) -> Option<RawScenario> {
+    parse(
+        path,
+        "a scenario is a folder with a scenario.yaml file (see docs/scenario.md)",
+        diags,
+    )
+}
+
+/// Any YAML file of the formats in docs/ into its raw structs; problems are
+/// recorded with their position, `unreadable` is the fix for a missing file.
+pub fn parse<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    unreadable: &str,
+    diags: &mut Diagnostics,
+) -> Option<T> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
@@ -246,12 +260,12 @@ pub fn read(path: &Path, diags: &mut Diagnostics) -> Option<RawScenario> {
                 &Position::default(),
                 "",
                 format!("cannot read file: {e}"),
-                "a scenario is a folder with a scenario.yaml file (see docs/scenario.md)",
+                unreadable,
             );
             return None;
         }
     };
-    match serde_saphyr::from_str::<RawScenario>(&text) {
+    match serde_saphyr::from_str::<T>(&text) {
         Ok(raw) => Some(raw),
         Err(err) => {
             let position = err

@@ -47,7 +47,7 @@ pub fn html(s: &Scenario, plan: &Plan, sq: &StatusQuo, lang: Lang) -> Result<Str
             "Plan unificado de especialistas itinerantes",
             "Unified plan of itinerant specialists"
         ),
-        s.name
+        plan.label()
     );
     let mut body = String::new();
     body += &format!("<h1>{}</h1>\n", esc(&title));

@@ -1,0 +1,564 @@
+//! What-if overlays: a YAML file that patches a validated scenario (a
+//! specialist on leave, a road closed by snow, an outbreak that doubles
+//! referrals, a new hire, other weights). Overlays apply in order, each
+//! checked against the scenario as the previous ones left it, with the same
+//! diagnostics as the scenario files (file, line, field, code, fix).
+//! The format is documented in docs/what-if.md.
+
+use super::ScenarioError;
+use super::diagnostic::{Code, Diagnostics, Position};
+use super::table::parse_range;
+use super::yaml::{S, parse, pos};
+use crate::model::*;
+use serde::Deserialize;
+use std::path::Path;
+
+/// Top level of a what-if file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWhatIf {
+    name: String,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    specialists: Vec<S<RawRecordChange>>,
+    #[serde(default)]
+    new_specialists: Vec<S<RawNewRecord>>,
+    #[serde(default)]
+    roads: Vec<S<RawRoadChange>>,
+    #[serde(default)]
+    demand: Vec<S<RawDemandChange>>,
+    #[serde(default)]
+    specialties: Vec<S<RawSpecialtyChange>>,
+    #[serde(default)]
+    weights: Option<S<RawWeights>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRecordChange {
+    record: String,
+    #[serde(default)]
+    unavailable: Option<String>,
+    #[serde(default)]
+    remove: bool,
+    #[serde(default)]
+    max_trips_per_month: Option<u32>,
+    #[serde(default)]
+    max_days_away_per_month: Option<u32>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNewRecord {
+    record: String,
+    person: String,
+    name: String,
+    institution: String,
+    specialty: String,
+    base: String,
+    #[serde(default)]
+    unavailable: Option<String>,
+    max_trips_per_month: u32,
+    max_days_away_per_month: u32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRoadChange {
+    from: String,
+    to: String,
+    #[serde(default)]
+    closed: Option<String>,
+    #[serde(default)]
+    open: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDemandChange {
+    #[serde(default)]
+    locality: Option<String>,
+    #[serde(default)]
+    zone: Option<String>,
+    #[serde(default)]
+    specialty: Option<String>,
+    #[serde(default)]
+    dates: Option<String>,
+    #[serde(default)]
+    factor: Option<f64>,
+    #[serde(default)]
+    extra_per_week: Option<f64>,
+    #[serde(default)]
+    add_waiting: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSpecialtyChange {
+    specialty: String,
+    #[serde(default)]
+    min_spacing_weeks: Option<u32>,
+    #[serde(default)]
+    max_gap_weeks: Option<u32>,
+    #[serde(default)]
+    waiting_weight: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWeights {
+    #[serde(default)]
+    patient_week: Option<f64>,
+    #[serde(default)]
+    change_confirmed: Option<f64>,
+    #[serde(default)]
+    coverage_gap_week: Option<f64>,
+}
+
+/// The scenario `base` patched by the what-if files, in order.
+pub fn apply_all(base: Scenario, files: &[impl AsRef<Path>]) -> Result<Scenario, ScenarioError> {
+    files.iter().try_fold(base, |s, f| apply(s, f.as_ref()))
+}
+
+/// The scenario `s` patched by the what-if file at `path`.
+pub fn apply(mut s: Scenario, path: &Path) -> Result<Scenario, ScenarioError> {
+    let mut d = Diagnostics::default();
+    let Some(raw) = parse::<RawWhatIf>(
+        path,
+        "a what-if is a YAML file (see docs/what-if.md)",
+        &mut d,
+    ) else {
+        return Err(ScenarioError::Invalid(d.into_sorted()));
+    };
+    let mut c = Ctx {
+        s: &mut s,
+        path,
+        d: &mut d,
+    };
+    if raw.name.trim().is_empty() {
+        c.err(
+            Code::EmptyId,
+            &Position::default(),
+            "name",
+            "the what-if has no name".into(),
+            "give it a short name: it labels the plan and the report",
+        );
+    }
+    for (i, x) in raw.new_specialists.iter().enumerate() {
+        c.new_record(&format!("new_specialists[{i}]"), x);
+    }
+    for (i, x) in raw.specialists.iter().enumerate() {
+        c.record(&format!("specialists[{i}]"), x);
+    }
+    for (i, x) in raw.roads.iter().enumerate() {
+        c.road(&format!("roads[{i}]"), x);
+    }
+    for (i, x) in raw.demand.iter().enumerate() {
+        c.demand(&format!("demand[{i}]"), x);
+    }
+    for (i, x) in raw.specialties.iter().enumerate() {
+        c.specialty(&format!("specialties[{i}]"), x);
+    }
+    if let Some(w) = &raw.weights {
+        c.weights(w);
+    }
+    if !d.is_empty() {
+        return Err(ScenarioError::Invalid(d.into_sorted()));
+    }
+    s.what_if.push(WhatIf {
+        name: raw.name,
+        description: raw.description.unwrap_or_default(),
+    });
+    Ok(s)
+}
+
+/// The scenario being patched and where problems go.
+struct Ctx<'a> {
+    s: &'a mut Scenario,
+    path: &'a Path,
+    d: &'a mut Diagnostics,
+}
+
+impl Ctx<'_> {
+    fn err(&mut self, code: Code, p: &Position, field: &str, message: String, fix: &str) {
+        self.d.push(code, self.path, p, field, message, fix);
+    }
+
+    fn range(&mut self, text: &str, p: &Position, field: &str) -> Option<DateRange> {
+        match parse_range(text) {
+            Ok(r) if self.s.horizon.contains(r.from) || self.s.horizon.contains(r.to) => Some(r),
+            Ok(r) => {
+                self.err(
+                    Code::DateOutsideHorizon,
+                    p,
+                    field,
+                    format!(
+                        "{}..{} is outside the horizon ({}..{})",
+                        r.from,
+                        r.to,
+                        self.s.horizon.start,
+                        self.s.horizon.end()
+                    ),
+                    "use dates of the planned period",
+                );
+                None
+            }
+            Err((message, fix)) => {
+                self.err(Code::BadDateRange, p, field, message, fix);
+                None
+            }
+        }
+    }
+
+    fn unknown(&mut self, code: Code, field: &str, p: &Position, what: &str, id: &str) {
+        self.err(
+            code,
+            p,
+            field,
+            format!("unknown {what} `{id}`"),
+            "use an id of the base scenario or of an earlier new entry",
+        );
+    }
+
+    fn locality(&mut self, id: &str, field: &str, p: &Position) -> Option<usize> {
+        let k = self.s.localities.iter().position(|l| l.code == id);
+        if k.is_none() {
+            self.unknown(Code::UnknownLocality, field, p, "locality", id);
+        }
+        k
+    }
+
+    fn specialty_index(&mut self, id: &str, field: &str, p: &Position) -> Option<usize> {
+        let k = self.s.specialties.iter().position(|l| l.code == id);
+        if k.is_none() {
+            self.unknown(Code::UnknownSpecialty, field, p, "specialty", id);
+        }
+        k
+    }
+
+    fn record(&mut self, at: &str, x: &S<RawRecordChange>) {
+        let p = pos(x);
+        let x = &x.value;
+        let field = format!("{at}.record");
+        let Some(k) = self.s.specialists.iter().position(|r| r.code == x.record) else {
+            return self.unknown(
+                Code::UnknownSpecialist,
+                &field,
+                &p,
+                "specialist record",
+                &x.record,
+            );
+        };
+        let whole = DateRange {
+            from: self.s.horizon.start,
+            to: self.s.horizon.end(),
+        };
+        if x.remove {
+            // The record stays (its existing visits refer to it) but can no
+            // longer be booked: the plan must do without it.
+            self.s.specialists[k].unavailable = vec![whole];
+        }
+        if let Some(text) = &x.unavailable
+            && let Some(r) = self.range(text, &p, &format!("{at}.unavailable"))
+        {
+            self.s.specialists[k].unavailable.push(r);
+        }
+        let rec = &mut self.s.specialists[k];
+        if let Some(m) = x.max_trips_per_month {
+            rec.max_trips_per_month = m;
+        }
+        if let Some(m) = x.max_days_away_per_month {
+            rec.max_days_away_per_month = m;
+        }
+    }
+
+    fn new_record(&mut self, at: &str, x: &S<RawNewRecord>) {
+        let p = pos(x);
+        let x = &x.value;
+        if self.s.specialists.iter().any(|r| r.code == x.record) {
+            self.err(
+                Code::DuplicateId,
+                &p,
+                &format!("{at}.record"),
+                format!("specialist record `{}` already exists", x.record),
+                "give the new record an id of its own",
+            );
+            return;
+        }
+        let institution = self
+            .s
+            .institutions
+            .iter()
+            .position(|i| i.code == x.institution);
+        if institution.is_none() {
+            self.unknown(
+                Code::UnknownInstitution,
+                &format!("{at}.institution"),
+                &p,
+                "institution",
+                &x.institution,
+            );
+        }
+        let specialty = self.specialty_index(&x.specialty, &format!("{at}.specialty"), &p);
+        let base = self.locality(&x.base, &format!("{at}.base"), &p);
+        let unavailable = match &x.unavailable {
+            Some(t) => match self.range(t, &p, &format!("{at}.unavailable")) {
+                Some(r) => vec![r],
+                None => return,
+            },
+            None => Vec::new(),
+        };
+        let (Some(institution), Some(specialty), Some(base)) = (institution, specialty, base)
+        else {
+            return;
+        };
+        let institution = InstitutionId::from_index(institution);
+        let id = SpecialistId::from_index(self.s.specialists.len());
+        let person = match self.s.persons.iter().position(|q| q.code == x.person) {
+            Some(k) => {
+                let q = &self.s.persons[k];
+                if q.name != x.name {
+                    self.err(
+                        Code::PersonNameMismatch,
+                        &p,
+                        &format!("{at}.name"),
+                        format!("person `{}` is `{}` in the base scenario", x.person, q.name),
+                        "use the same name for every record of a person",
+                    );
+                    return;
+                }
+                if q.records
+                    .iter()
+                    .any(|r| self.s.specialists[r.index()].institution == institution)
+                {
+                    self.err(
+                        Code::PersonDuplicateInstitution,
+                        &p,
+                        &format!("{at}.institution"),
+                        format!(
+                            "person `{}` already has a record in `{}`",
+                            x.person, x.institution
+                        ),
+                        "a person holds at most one record per institution",
+                    );
+                    return;
+                }
+                self.s.persons[k].records.push(id);
+                PersonId::from_index(k)
+            }
+            None => {
+                self.s.persons.push(Person {
+                    code: x.person.clone(),
+                    name: x.name.clone(),
+                    records: vec![id],
+                });
+                PersonId::from_index(self.s.persons.len() - 1)
+            }
+        };
+        if x.max_trips_per_month == 0 || x.max_days_away_per_month == 0 {
+            self.err(
+                Code::NotPositive,
+                &p,
+                &format!("{at}.max_trips_per_month"),
+                "a new record needs at least one trip and one day away a month".into(),
+                "set both limits to 1 or more",
+            );
+            return;
+        }
+        self.s.specialists.push(Specialist {
+            code: x.record.clone(),
+            person,
+            institution,
+            specialty: SpecialtyId::from_index(specialty),
+            base: LocalityId::from_index(base),
+            unavailable,
+            max_trips_per_month: x.max_trips_per_month,
+            max_days_away_per_month: x.max_days_away_per_month,
+        });
+    }
+
+    fn road(&mut self, at: &str, x: &S<RawRoadChange>) {
+        let p = pos(x);
+        let x = &x.value;
+        let a = self.locality(&x.from, &format!("{at}.from"), &p);
+        let b = self.locality(&x.to, &format!("{at}.to"), &p);
+        let (Some(a), Some(b)) = (a, b) else { return };
+        let joins =
+            |r: &Road| (r.a.index(), r.b.index()) == (a, b) || (r.a.index(), r.b.index()) == (b, a);
+        let roads: Vec<usize> = (0..self.s.roads.len())
+            .filter(|&k| joins(&self.s.roads[k]))
+            .collect();
+        if roads.is_empty() {
+            self.err(
+                Code::UnknownLocality,
+                &p,
+                at,
+                format!("no road joins `{}` and `{}`", x.from, x.to),
+                "name the two ends of a road of roads.csv",
+            );
+            return;
+        }
+        if x.open == x.closed.is_some() {
+            self.err(
+                Code::MissingField,
+                &p,
+                at,
+                "a road change needs either `closed: FROM..TO` or `open: true`".into(),
+                "close it for dates, or open it for the whole horizon",
+            );
+            return;
+        }
+        let closed = match &x.closed {
+            Some(t) => match self.range(t, &p, &format!("{at}.closed")) {
+                Some(r) => Some(r),
+                None => return,
+            },
+            None => None,
+        };
+        for k in roads {
+            match closed {
+                Some(r) => self.s.roads[k].closed.push(r),
+                None => self.s.roads[k].closed.clear(),
+            }
+        }
+    }
+
+    fn demand(&mut self, at: &str, x: &S<RawDemandChange>) {
+        let p = pos(x);
+        let x = &x.value;
+        let locality = match &x.locality {
+            Some(code) => match self.locality(code, &format!("{at}.locality"), &p) {
+                Some(k) => Some(k),
+                None => return,
+            },
+            None => None,
+        };
+        if let Some(z) = &x.zone
+            && !self.s.localities.iter().any(|l| &l.zone == z)
+        {
+            self.err(
+                Code::UnknownLocality,
+                &p,
+                &format!("{at}.zone"),
+                format!("no locality is in zone `{z}`"),
+                "use a zone of localities.csv",
+            );
+            return;
+        }
+        let specialty = match &x.specialty {
+            Some(code) => match self.specialty_index(code, &format!("{at}.specialty"), &p) {
+                Some(k) => Some(k),
+                None => return,
+            },
+            None => None,
+        };
+        let factor = x.factor.unwrap_or(1.0);
+        let extra = x.extra_per_week.unwrap_or(0.0);
+        if factor < 0.0 || x.add_waiting.is_some_and(|w| w < 0.0) {
+            self.err(
+                Code::NotPositive,
+                &p,
+                at,
+                "factors and added patients cannot be negative".into(),
+                "use a factor ≥ 0 (0.5 halves, 2 doubles) and add_waiting ≥ 0",
+            );
+            return;
+        }
+        if x.factor.is_none() && x.extra_per_week.is_none() && x.add_waiting.is_none() {
+            self.err(
+                Code::MissingField,
+                &p,
+                at,
+                "the change says neither `factor`, `extra_per_week` nor `add_waiting`".into(),
+                "say how the demand changes",
+            );
+            return;
+        }
+        let dates = match &x.dates {
+            Some(t) => match self.range(t, &p, &format!("{at}.dates")) {
+                Some(r) => r,
+                None => return,
+            },
+            None => DateRange {
+                from: self.s.horizon.start,
+                to: self.s.horizon.end(),
+            },
+        };
+        let zones: Vec<String> = self.s.localities.iter().map(|l| l.zone.clone()).collect();
+        let matches = |d: &Demand| {
+            locality.is_none_or(|k| d.locality.index() == k)
+                && x.zone
+                    .as_ref()
+                    .is_none_or(|z| &zones[d.locality.index()] == z)
+                && specialty.is_none_or(|k| d.specialty.index() == k)
+        };
+        let mut touched = 0;
+        for d in self.s.demand.iter_mut().filter(|d| matches(d)) {
+            touched += 1;
+            if factor != 1.0 || extra != 0.0 {
+                d.referral_changes.push(ReferralChange {
+                    dates,
+                    factor,
+                    extra_per_week: extra,
+                });
+            }
+            d.waiting += x.add_waiting.unwrap_or(0.0);
+        }
+        if touched == 0 {
+            self.err(
+                Code::DemandWithoutSpecialist,
+                &p,
+                at,
+                "no waiting list matches this change".into(),
+                "check locality, zone and specialty against demand.csv",
+            );
+        }
+    }
+
+    fn specialty(&mut self, at: &str, x: &S<RawSpecialtyChange>) {
+        let p = pos(x);
+        let x = &x.value;
+        let Some(k) = self.specialty_index(&x.specialty, &format!("{at}.specialty"), &p) else {
+            return;
+        };
+        let sp = &mut self.s.specialties[k];
+        if let Some(v) = x.min_spacing_weeks {
+            sp.min_spacing_weeks = v;
+        }
+        if let Some(v) = x.max_gap_weeks {
+            sp.max_gap_weeks = v;
+        }
+        if let Some(v) = x.waiting_weight {
+            sp.waiting_weight = v;
+        }
+        let (spacing, gap) = (sp.min_spacing_weeks, sp.max_gap_weeks);
+        if spacing > gap {
+            self.err(Code::SpacingAboveGap, &p, at, format!("min_spacing_weeks {spacing} is above max_gap_weeks {gap}"), "a specialty cannot need to wait longer between visits than its coverage rule allows");
+        }
+    }
+
+    fn weights(&mut self, w: &S<RawWeights>) {
+        let p = pos(w);
+        let w = &w.value;
+        for (name, v) in [
+            ("weights.patient_week", w.patient_week),
+            ("weights.change_confirmed", w.change_confirmed),
+            ("weights.coverage_gap_week", w.coverage_gap_week),
+        ] {
+            if v.is_some_and(|v| v < 0.0) {
+                self.err(
+                    Code::NotPositive,
+                    &p,
+                    name,
+                    "a weight cannot be negative".into(),
+                    "use 0 to ignore a term",
+                );
+            }
+        }
+        let ws = &mut self.s.weights;
+        ws.patient_week = w.patient_week.unwrap_or(ws.patient_week);
+        ws.change_confirmed = w.change_confirmed.unwrap_or(ws.change_confirmed);
+        ws.coverage_gap_week = w.coverage_gap_week.unwrap_or(ws.coverage_gap_week);
+    }
+}
