@@ -386,3 +386,78 @@ fn a_what_if_plan_is_labelled_and_checked_under_its_overlays() {
         .stderr(predicate::str::contains("E1205-unknown-record.yaml:4"));
     assert!(!out.path().join("plan.json").exists());
 }
+
+#[test]
+fn a_sweep_solves_each_variant_as_plan_would_alone_and_compares_them() {
+    let out = tempfile::tempdir().unwrap();
+    let overlays =
+        ["leave", "closure"].map(|n| common::repo(&format!("tests/fixtures/what-if/{n}.yaml")));
+    itinera()
+        .args(["sweep", "scenarios/tiny", "--gap", "0", "--jobs", "2", "-o"])
+        .arg(out.path())
+        .arg("--what-if")
+        .args(&overlays)
+        .current_dir(common::repo(""))
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("leave-card-m").and(predicate::str::contains("closure-r1")),
+        );
+    for f in ["base", "status-quo", "leave-card-m", "closure-r1"] {
+        assert!(out.path().join(f).join("plan.json").exists(), "{f}");
+    }
+    let html = std::fs::read_to_string(out.path().join("compare.html")).unwrap();
+    assert!(html.contains("closure-r1") && html.contains("<svg"));
+    let csv = std::fs::read_to_string(out.path().join("compare.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 5, "a header and four plans:\n{csv}");
+    // Each variant equals the same what-if planned on its own.
+    let read = |p: &std::path::Path| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+    };
+    for (overlay, folder) in overlays.iter().zip(["leave-card-m", "closure-r1"]) {
+        let alone = tempfile::tempdir().unwrap();
+        itinera()
+            .args([
+                "plan",
+                "scenarios/tiny",
+                "--gap",
+                "0",
+                "--threads",
+                "1",
+                "--no-export",
+                "--quiet",
+                "-o",
+            ])
+            .arg(alone.path())
+            .arg("--what-if")
+            .arg(overlay)
+            .current_dir(common::repo(""))
+            .assert()
+            .success();
+        let (a, b) = (
+            read(&alone.path().join("plan.json")),
+            read(&out.path().join(folder).join("plan.json")),
+        );
+        for key in ["what_if", "visits", "trips", "metrics", "routes"] {
+            assert_eq!(a[key], b[key], "{folder}: {key}");
+        }
+    }
+}
+
+#[test]
+fn a_sweep_with_a_broken_what_if_solves_nothing() {
+    let out = tempfile::tempdir().unwrap();
+    itinera()
+        .args(["sweep", "scenarios/tiny", "-o"])
+        .arg(out.path())
+        .arg("--what-if")
+        .arg(common::repo("tests/fixtures/what-if/leave.yaml"))
+        .arg(common::repo(
+            "tests/broken/what-if/E1303-range-ends-before-it-starts.yaml",
+        ))
+        .current_dir(common::repo(""))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("E1303"));
+    assert!(!out.path().join("base").exists());
+}

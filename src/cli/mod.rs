@@ -11,6 +11,7 @@ mod compare;
 mod export;
 mod plan;
 mod route;
+mod sweep;
 
 mod render;
 
@@ -68,6 +69,9 @@ enum Command {
     Export(export::ExportArgs),
     /// Compare plans side by side (table, CSV, JSON, HTML).
     Compare(compare::CompareArgs),
+    /// Solve the base and one variant per what-if file in parallel, and
+    /// compare them all with the base plan and the status quo.
+    Sweep(sweep::SweepArgs),
     /// Solve a vehicle-routing benchmark instance (CVRPLIB .vrp, Solomon .txt).
     Route(route::RouteArgs),
     /// Summarise the candidate trips the optimizer chooses from.
@@ -140,6 +144,7 @@ pub fn run() -> ExitCode {
         Command::Plan(args) => plan::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Compare(args) => compare::run(&args),
+        Command::Sweep(args) => sweep::run(&args),
         Command::Route(args) => route::run(&args),
         Command::Check {
             scenario,

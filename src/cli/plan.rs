@@ -84,42 +84,7 @@ pub fn run(a: &PlanArgs) -> Result<(), Failure> {
     if show {
         eprintln!();
     }
-    if !sol.status.has_plan() {
-        eprintln!("no plan: {}", render::status_label(sol.status));
-        eprintln!(
-            "program: {} rows, {} columns ({} binary, {} integer), built in {:.1}s, solved for {:.1}s",
-            sol.size.rows,
-            sol.size.columns,
-            sol.size.binaries,
-            sol.size.integers,
-            sol.build_seconds,
-            sol.solve_seconds
-        );
-        if sol.status == Status::Infeasible {
-            for g in &sol.conflicting_groups {
-                eprintln!(
-                    "  relaxing this rule group makes the rules feasible: {}",
-                    g.describe()
-                );
-            }
-            return Err(Failure::Answer(5));
-        }
-        return Err(Failure::Answer(4));
-    }
-    let mut options = BTreeMap::new();
-    options.insert("time_limit".to_string(), a.time_limit.into());
-    options.insert("gap".to_string(), a.gap.into());
-    options.insert("threads".to_string(), a.threads.into());
-    options.insert("pin_confirmed".to_string(), a.pin_confirmed.into());
-    options.insert("strengthen".to_string(), a.strengthen.into());
-    let mut p = plan::assemble(&s, &net, &sol, options).map_err(|e| Failure::Other(e.into()))?;
-    if show && s.logistics.is_some() {
-        eprintln!("routing supply deliveries…");
-    }
-    if let Some((routes, supply)) = itinera::logistics::plan_supply(&s, &net, p.made_visits()) {
-        p.routes = routes;
-        p.supply = Some(supply);
-    }
+    let p = finish(&s, &net, &sol, &opts, |line| eprintln!("{line}"))?;
     let path = a.output.join("plan.json");
     let json = serde_json::to_string_pretty(&p).context("encoding plan.json")?;
     write_atomically(&path, json.as_bytes())
@@ -139,6 +104,52 @@ pub fn run(a: &PlanArgs) -> Result<(), Failure> {
         return Err(Failure::Answer(3));
     }
     Ok(())
+}
+
+/// The plan of a solved program, with its supply routes; when there is no
+/// plan, `say` gets the reasons and the answer is the exit code (4 no plan
+/// in time, 5 infeasible rules).
+pub fn finish(
+    s: &itinera::model::Scenario,
+    net: &RoadNetwork,
+    sol: &itinera::optimize::Solution,
+    opts: &Options,
+    say: impl Fn(String),
+) -> Result<itinera::plan::format::Plan, Failure> {
+    if !sol.status.has_plan() {
+        say(format!("no plan: {}", render::status_label(sol.status)));
+        say(format!(
+            "program: {} rows, {} columns ({} binary, {} integer), built in {:.1}s, solved for {:.1}s",
+            sol.size.rows,
+            sol.size.columns,
+            sol.size.binaries,
+            sol.size.integers,
+            sol.build_seconds,
+            sol.solve_seconds
+        ));
+        if sol.status == Status::Infeasible {
+            for g in &sol.conflicting_groups {
+                say(format!(
+                    "  relaxing this rule group makes the rules feasible: {}",
+                    g.describe()
+                ));
+            }
+            return Err(Failure::Answer(5));
+        }
+        return Err(Failure::Answer(4));
+    }
+    let mut options = BTreeMap::new();
+    options.insert("time_limit".to_string(), opts.time_limit.into());
+    options.insert("gap".to_string(), opts.gap.into());
+    options.insert("threads".to_string(), opts.threads.into());
+    options.insert("pin_confirmed".to_string(), opts.pin_confirmed.into());
+    options.insert("strengthen".to_string(), opts.strengthen.into());
+    let mut p = plan::assemble(s, net, sol, options).map_err(|e| Failure::Other(e.into()))?;
+    if let Some((routes, supply)) = itinera::logistics::plan_supply(s, net, p.made_visits()) {
+        p.routes = routes;
+        p.supply = Some(supply);
+    }
+    Ok(p)
 }
 
 /// Write to a temporary file beside `path`, then rename: a failed run never
