@@ -5,116 +5,15 @@
 //! diagnostics as the scenario files (file, line, field, code, fix).
 //! The format is documented in docs/what-if.md.
 
+mod raw;
+
 use super::ScenarioError;
 use super::diagnostic::{Code, Diagnostics, Position};
 use super::table::parse_range;
 use super::yaml::{S, parse, pos};
 use crate::model::*;
-use serde::Deserialize;
+use raw::*;
 use std::path::Path;
-
-/// Top level of a what-if file.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawWhatIf {
-    name: String,
-    #[serde(default)]
-    description: Option<String>,
-    #[serde(default)]
-    specialists: Vec<S<RawRecordChange>>,
-    #[serde(default)]
-    new_specialists: Vec<S<RawNewRecord>>,
-    #[serde(default)]
-    roads: Vec<S<RawRoadChange>>,
-    #[serde(default)]
-    demand: Vec<S<RawDemandChange>>,
-    #[serde(default)]
-    specialties: Vec<S<RawSpecialtyChange>>,
-    #[serde(default)]
-    weights: Option<S<RawWeights>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRecordChange {
-    record: String,
-    #[serde(default)]
-    unavailable: Option<String>,
-    #[serde(default)]
-    remove: bool,
-    #[serde(default)]
-    max_trips_per_month: Option<u32>,
-    #[serde(default)]
-    max_days_away_per_month: Option<u32>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawNewRecord {
-    record: String,
-    person: String,
-    name: String,
-    institution: String,
-    specialty: String,
-    base: String,
-    #[serde(default)]
-    unavailable: Option<String>,
-    max_trips_per_month: u32,
-    max_days_away_per_month: u32,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRoadChange {
-    from: String,
-    to: String,
-    #[serde(default)]
-    closed: Option<String>,
-    #[serde(default)]
-    open: bool,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawDemandChange {
-    #[serde(default)]
-    locality: Option<String>,
-    #[serde(default)]
-    zone: Option<String>,
-    #[serde(default)]
-    specialty: Option<String>,
-    #[serde(default)]
-    dates: Option<String>,
-    #[serde(default)]
-    factor: Option<f64>,
-    #[serde(default)]
-    extra_per_week: Option<f64>,
-    #[serde(default)]
-    add_waiting: Option<f64>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSpecialtyChange {
-    specialty: String,
-    #[serde(default)]
-    min_spacing_weeks: Option<u32>,
-    #[serde(default)]
-    max_gap_weeks: Option<u32>,
-    #[serde(default)]
-    waiting_weight: Option<f64>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawWeights {
-    #[serde(default)]
-    patient_week: Option<f64>,
-    #[serde(default)]
-    change_confirmed: Option<f64>,
-    #[serde(default)]
-    coverage_gap_week: Option<f64>,
-}
 
 /// The scenario `base` patched by the what-if files, in order.
 pub fn apply_all(base: Scenario, files: &[impl AsRef<Path>]) -> Result<Scenario, ScenarioError> {
