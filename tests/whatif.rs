@@ -174,3 +174,34 @@ fn broken_overlays_name_their_line_and_code() {
     }
     assert!(seen >= 6);
 }
+
+#[test]
+fn care_days_add_rooms_on_their_dates_for_the_checker_and_the_conflicts() {
+    let s = with(&["jornada"]);
+    let beta = s.facilities.iter().find(|f| f.code == "beta-hosp").unwrap();
+    assert_eq!(beta.rooms_on(day(3, 2)), 3);
+    assert_eq!(beta.rooms_on(day(3, 3)), 3);
+    assert_eq!(beta.rooms_on(day(3, 4)), 1);
+    // The status quo books three visits at Hospital Beta on 2 March, which
+    // has one room: a conflict and a broken rule, unless the jornada opens
+    // two more that day.
+    let rooms = |s: &Scenario| {
+        let net = RoadNetwork::new(s);
+        let visits = itinera::calendar::merge(s);
+        let conflicts = itinera::calendar::conflicts::find(s, &net, &visits)
+            .into_iter()
+            .filter(|c| c.kind == itinera::calendar::conflicts::ConflictKind::RoomCapacity)
+            .count();
+        let mut p = itinera::plan::status_quo::as_plan(s, &net);
+        p.what_if = itinera::plan::format::what_if_records(s);
+        let broken = check::check(s, &net, &p)
+            .into_iter()
+            .filter(|v| v.rule == "rooms")
+            .count();
+        (conflicts, broken)
+    };
+    assert_eq!(rooms(&tiny()), (1, 1));
+    assert_eq!(rooms(&s), (0, 0));
+    // And the optimizer may use them: the plan under the jornada passes.
+    solve(&s);
+}

@@ -264,7 +264,7 @@ fn room_capacity(s: &Scenario, visits: &[BookedVisit], out: &mut Vec<Conflict>) 
     let mut seen: BTreeSet<(FacilityId, Vec<VisitId>)> = BTreeSet::new();
     for ((f, date), vs) in use_ {
         let fac = s.facility(f);
-        if vs.len() as u32 > fac.rooms_per_day {
+        if vs.len() as u32 > fac.rooms_on(date) {
             let key = (f, vs.iter().map(|v| v.id).collect());
             if seen.insert(key) {
                 out.push(conflict(
@@ -276,7 +276,7 @@ fn room_capacity(s: &Scenario, visits: &[BookedVisit], out: &mut Vec<Conflict>) 
                         "{} visits at {} on {date} but it has {} consulting room(s) for itinerants",
                         vs.len(),
                         fac.name,
-                        fac.rooms_per_day
+                        fac.rooms_on(date)
                     ),
                 ));
             }

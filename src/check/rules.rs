@@ -451,7 +451,7 @@ impl<'a> Ctx<'a> {
         }
         for ((f, d), ids) in used {
             if let Some(fac) = self.s.facilities.iter().find(|x| x.code == f)
-                && ids.len() as u32 > fac.rooms_per_day
+                && ids.len() as u32 > fac.rooms_on(d)
             {
                 out.push(v(
                     "rooms",
@@ -459,7 +459,7 @@ impl<'a> Ctx<'a> {
                     format!(
                         "{} visits at {f} on {d}, {} room(s)",
                         ids.len(),
-                        fac.rooms_per_day
+                        fac.rooms_on(d)
                     ),
                 ));
             }

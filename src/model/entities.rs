@@ -105,6 +105,9 @@ pub struct Facility {
     pub kind: String,
     /// Consulting rooms available to itinerant specialists per day.
     pub rooms_per_day: u32,
+    /// Extraordinary care days ("jornadas"): rooms added on these dates,
+    /// from what-if overlays; empty for the scenario as read.
+    pub extra_rooms: std::collections::BTreeMap<chrono::NaiveDate, u32>,
     /// Specialties it can host; empty means any.
     pub specialties: Vec<SpecialtyId>,
 }
@@ -113,6 +116,20 @@ impl Facility {
     /// Whether a visit of `specialty` can take place here.
     pub fn hosts(&self, specialty: SpecialtyId) -> bool {
         self.specialties.is_empty() || self.specialties.contains(&specialty)
+    }
+
+    /// Consulting rooms for itinerants on `date`, extra care days included.
+    pub fn rooms_on(&self, date: chrono::NaiveDate) -> u32 {
+        self.rooms_per_day + self.extra_rooms.get(&date).copied().unwrap_or(0)
+    }
+
+    /// Room-days over `dates`: how many consultation days the facility can
+    /// host in them.
+    pub fn room_days<'a>(&self, dates: impl IntoIterator<Item = &'a chrono::NaiveDate>) -> f64 {
+        dates
+            .into_iter()
+            .map(|d| f64::from(self.rooms_on(*d)))
+            .sum()
     }
 }
 

@@ -158,8 +158,7 @@ fn greedy(ctx: &Context<'_>, by_week: &[Vec<Options<'_>>]) -> Vec<Pick> {
                         continue;
                     }
                     let rooms_ok = route.stops.iter().zip(&days).all(|((_, f), d)| {
-                        let full = f64::from(s.facility(*f).rooms_per_day)
-                            * ctx.free_dates[w].len() as f64;
+                        let full = s.facility(*f).room_days(&ctx.free_dates[w]);
                         room_used.get(&(*f, w as u32)).copied().unwrap_or(0.0) + f64::from(*d)
                             <= full
                     });

@@ -554,9 +554,9 @@ fn share_rooms(ctx: &Context<'_>, scopes: &mut [Scope], picks: &[greedy::Pick]) 
             if comps.len() < 2 {
                 continue;
             }
-            let rooms = s.facility(*f).rooms_per_day;
             let mut week_share: BTreeMap<usize, u32> = BTreeMap::new();
             for (k, date) in work.iter().enumerate() {
+                let rooms = s.facility(*f).rooms_on(*date);
                 let mine = used.get(&(*f, *date));
                 let mut allot: BTreeMap<usize, u32> = comps
                     .iter()

@@ -26,7 +26,7 @@ pub fn add(ctx: &Context<'_>, weeks: &[WeekVars], scope: &Scope, p: &mut Parts) 
         }
     }
     for ((f, w), e) in load {
-        let full = f64::from(s.facility(f).rooms_per_day) * ctx.free_dates[w as usize].len() as f64;
+        let full = s.facility(f).room_days(&ctx.free_dates[w as usize]);
         // The bound counts every room; the plans of separately solved
         // components fit together when each keeps to its share.
         if let Some(share) = scope.room_quota.get(&(f, w)).filter(|q| **q < full) {

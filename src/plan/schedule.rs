@@ -47,14 +47,12 @@ fn most_contested(s: &Scenario, week: u32, trips: &[&Trip]) -> FacilityId {
             *load.entry(stop.facility).or_default() += stop.days;
         }
     }
-    let free = working_dates(s, week)
-        .iter()
-        .filter(|d| !s.horizon.is_holiday(**d))
-        .count()
-        .max(1) as f64;
-    let ratio = |f: FacilityId, days: u32| {
-        f64::from(days) / (f64::from(s.facility(f).rooms_per_day) * free)
-    };
+    let free: Vec<_> = working_dates(s, week)
+        .into_iter()
+        .filter(|d| !s.horizon.is_holiday(*d))
+        .collect();
+    let ratio =
+        |f: FacilityId, days: u32| f64::from(days) / s.facility(f).room_days(&free).max(1.0);
     load.iter()
         .max_by(|a, b| ratio(*a.0, *a.1).total_cmp(&ratio(*b.0, *b.1)))
         .map_or(FacilityId(0), |(f, _)| *f)

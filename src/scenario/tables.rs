@@ -320,6 +320,7 @@ pub fn facilities(t: &Table, ids: &mut Ids, d: &mut Diagnostics) -> Vec<Facility
                 institution,
                 kind,
                 rooms_per_day: rooms,
+                extra_rooms: Default::default(),
                 specialties,
             });
         }

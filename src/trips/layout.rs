@@ -102,7 +102,7 @@ impl Search<'_> {
             *self.budget -= 1;
             let u = consultations(self.trips[*i], &self.work[o..]);
             let fits = u.iter().all(|(f, d)| {
-                self.used.get(&(*f, *d)).copied().unwrap_or(0) < self.s.facility(*f).rooms_per_day
+                self.used.get(&(*f, *d)).copied().unwrap_or(0) < self.s.facility(*f).rooms_on(*d)
             });
             if !fits {
                 continue;

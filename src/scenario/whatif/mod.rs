@@ -59,6 +59,9 @@ pub fn apply(mut s: Scenario, path: &Path) -> Result<Scenario, ScenarioError> {
     for (i, x) in raw.specialties.iter().enumerate() {
         c.specialty(&format!("specialties[{i}]"), x);
     }
+    for (i, x) in raw.care_days.iter().enumerate() {
+        c.care_days(&format!("care_days[{i}]"), x);
+    }
     if let Some(w) = &raw.weights {
         c.weights(w);
     }
@@ -434,6 +437,67 @@ impl Ctx<'_> {
         let (spacing, gap) = (sp.min_spacing_weeks, sp.max_gap_weeks);
         if spacing > gap {
             self.err(Code::SpacingAboveGap, &p, at, format!("min_spacing_weeks {spacing} is above max_gap_weeks {gap}"), "a specialty cannot need to wait longer between visits than its coverage rule allows");
+        }
+    }
+
+    fn care_days(&mut self, at: &str, x: &S<RawCareDays>) {
+        let p = pos(x);
+        let x = &x.value;
+        let Some(k) = self.s.facilities.iter().position(|f| f.code == x.facility) else {
+            return self.unknown(
+                Code::UnknownFacility,
+                &format!("{at}.facility"),
+                &p,
+                "facility",
+                &x.facility,
+            );
+        };
+        if x.extra_rooms == 0 {
+            self.err(
+                Code::NotPositive,
+                &p,
+                &format!("{at}.extra_rooms"),
+                "a care day adds at least one consulting room".into(),
+                "set extra_rooms to the rooms opened for itinerants on those days",
+            );
+            return;
+        }
+        let Some(r) = self.range(&x.dates, &p, &format!("{at}.dates")) else {
+            return;
+        };
+        let h = &self.s.horizon;
+        let mut d = r.from;
+        let mut days = Vec::new();
+        let mut closed = Vec::new();
+        while d <= r.to {
+            if !h.contains(d) {
+                // Dates beyond the horizon are not planned; `range` made sure
+                // some are inside.
+            } else if h.is_working_weekday(d) && !h.is_holiday(d) {
+                days.push(d);
+            } else {
+                closed.push(d);
+            }
+            d = d
+                .succ_opt()
+                .expect("a date inside the horizon has a successor");
+        }
+        if !closed.is_empty() {
+            let list: Vec<String> = closed
+                .iter()
+                .map(|d| format!("{d} ({})", d.format("%a")))
+                .collect();
+            self.err(
+                Code::StartOnNonWorkingDay,
+                &p,
+                &format!("{at}.dates"),
+                format!("care days on days without consultations: {}", list.join(", ")),
+                "itinera plans consultations on horizon.working_days that are not holidays: list those dates only (or add the weekday to working_days in the scenario)",
+            );
+            return;
+        }
+        for d in days {
+            *self.s.facilities[k].extra_rooms.entry(d).or_default() += x.extra_rooms;
         }
     }
 

@@ -22,7 +22,17 @@ pub(super) struct RawWhatIf {
     #[serde(default)]
     pub(super) specialties: Vec<S<RawSpecialtyChange>>,
     #[serde(default)]
+    pub(super) care_days: Vec<S<RawCareDays>>,
+    #[serde(default)]
     pub(super) weights: Option<S<RawWeights>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawCareDays {
+    pub(super) facility: String,
+    pub(super) dates: String,
+    pub(super) extra_rooms: u32,
 }
 
 #[derive(Debug, Deserialize)]
