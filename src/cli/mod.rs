@@ -8,6 +8,7 @@
 //! rule violations in the plan.
 
 mod compare;
+mod diff;
 mod export;
 mod plan;
 mod route;
@@ -69,6 +70,9 @@ enum Command {
     Export(export::ExportArgs),
     /// Compare plans side by side (table, CSV, JSON, HTML).
     Compare(compare::CompareArgs),
+    /// What changes from one plan to another: kept, moved, reassigned,
+    /// cancelled and new visits per facility.
+    Diff(diff::DiffArgs),
     /// Solve the base and one variant per what-if file in parallel, and
     /// compare them all with the base plan and the status quo.
     Sweep(sweep::SweepArgs),
@@ -145,6 +149,7 @@ pub fn run() -> ExitCode {
         Command::Export(args) => export::run(&args),
         Command::Compare(args) => compare::run(&args),
         Command::Sweep(args) => sweep::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Route(args) => route::run(&args),
         Command::Check {
             scenario,

@@ -268,3 +268,63 @@ pub fn html(
         body
     ))
 }
+
+/// CSV of a plan diff: one row per visit of either plan, with what became
+/// of it (kind, old and new id, facility, specialty, people and dates).
+pub fn diff_csv(changes: &[crate::plan::diff::Change]) -> Result<Vec<u8>, ExportError> {
+    let fail = |e: csv::Error| ExportError::Encoding {
+        what: "diff CSV".to_string(),
+        message: e.to_string(),
+    };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "change",
+        "facility",
+        "specialty",
+        "locality",
+        "old_visit",
+        "old_specialist",
+        "old_dates",
+        "new_visit",
+        "new_specialist",
+        "new_dates",
+    ])
+    .map_err(fail)?;
+    let dates = |d: &[chrono::NaiveDate]| {
+        d.iter()
+            .map(|x| x.to_string())
+            .collect::<Vec<_>>()
+            .join(";")
+    };
+    for c in changes {
+        let any = c.old.as_ref().or(c.new.as_ref());
+        let field = |f: fn(&crate::plan::diff::VisitRef) -> String| any.map(f).unwrap_or_default();
+        let side = |v: &Option<crate::plan::diff::VisitRef>| match v {
+            Some(v) => [v.id.clone(), v.specialist.clone(), dates(&v.dates)],
+            None => Default::default(),
+        };
+        let [oi, os, od] = side(&c.old);
+        let [ni, ns, nd] = side(&c.new);
+        let kind = serde_json::to_value(c.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        w.write_record([
+            kind,
+            c.facility().to_string(),
+            field(|v| v.specialty.clone()),
+            field(|v| v.locality.clone()),
+            oi,
+            os,
+            od,
+            ni,
+            ns,
+            nd,
+        ])
+        .map_err(fail)?;
+    }
+    w.into_inner().map_err(|e| ExportError::Encoding {
+        what: "diff CSV".to_string(),
+        message: e.to_string(),
+    })
+}

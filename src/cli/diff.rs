@@ -1,0 +1,82 @@
+//! `itinera diff`: what changes from one plan to another, per facility.
+
+use super::plan::write_atomically;
+use super::{Failure, read_plan, render};
+use anyhow::Context as _;
+use clap::Args;
+use itinera::export::compare::diff_csv;
+use itinera::plan::diff::{ChangeKind, by_facility, diff};
+use std::path::PathBuf;
+
+#[derive(Args)]
+pub struct DiffArgs {
+    /// The plan in force (e.g. the one published).
+    old: PathBuf,
+    /// The plan that would replace it.
+    new: PathBuf,
+    /// Also write one row per visit and what became of it as CSV.
+    #[arg(long, value_name = "FILE")]
+    csv: Option<PathBuf>,
+    /// Print JSON (schema itinera.diff/1) instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(a: &DiffArgs) -> Result<(), Failure> {
+    let old = read_plan(&a.old)?;
+    let new = read_plan(&a.new)?;
+    let changes = diff(&old, &new);
+    let counts = by_facility(&changes);
+    if a.json {
+        let doc = serde_json::json!({
+            "schema": "itinera.diff/1",
+            "old": a.old,
+            "new": a.new,
+            "by_facility": counts,
+            "changes": changes,
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&doc).context("encoding JSON")?
+        );
+    } else {
+        let kinds = ChangeKind::ALL;
+        let mut totals = [0usize; 5];
+        let mut rows: Vec<Vec<String>> = counts
+            .iter()
+            .map(|(facility, c)| {
+                let mut row = vec![facility.clone()];
+                for (k, kind) in kinds.iter().enumerate() {
+                    let n = c.get(kind).copied().unwrap_or(0);
+                    totals[k] += n;
+                    row.push(n.to_string());
+                }
+                row
+            })
+            .collect();
+        let mut total = vec!["total".to_string()];
+        total.extend(totals.iter().map(|n| n.to_string()));
+        rows.push(total);
+        print!(
+            "{} → {}\n\n{}",
+            old.label(),
+            new.label(),
+            render::table(
+                &[
+                    "facility",
+                    "kept",
+                    "moved",
+                    "reassigned",
+                    "cancelled",
+                    "new"
+                ],
+                &rows
+            )
+        );
+    }
+    if let Some(path) = &a.csv {
+        let bytes = diff_csv(&changes).map_err(|e| Failure::Other(e.into()))?;
+        write_atomically(path, &bytes).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
