@@ -406,6 +406,11 @@ fn a_sweep_solves_each_variant_as_plan_would_alone_and_compares_them() {
     for f in ["base", "status-quo", "leave-card-m", "closure-r1"] {
         assert!(out.path().join(f).join("plan.json").exists(), "{f}");
     }
+    for f in ["leave-card-m", "closure-r1"] {
+        let diff = std::fs::read_to_string(out.path().join(f).join("diff.csv")).unwrap();
+        assert!(diff.starts_with("change,facility"), "{f}: {diff}");
+        assert!(diff.lines().count() > 1);
+    }
     let html = std::fs::read_to_string(out.path().join("compare.html")).unwrap();
     assert!(html.contains("closure-r1") && html.contains("<svg"));
     let csv = std::fs::read_to_string(out.path().join("compare.csv")).unwrap();

@@ -25,7 +25,8 @@ pub struct SweepArgs {
     #[arg(long = "what-if", value_name = "FILE", num_args = 1.., required = true)]
     what_if: Vec<PathBuf>,
     /// Output folder: status-quo/, base/ and one folder per variant, each
-    /// with its plan.json, then compare.html and compare.csv.
+    /// with its plan.json (and, for a variant, diff.csv against the base
+    /// plan), then compare.html and compare.csv.
     #[arg(short, long)]
     output: PathBuf,
     /// Seconds the solver may spend on each variant.
@@ -124,6 +125,19 @@ pub fn run(a: &SweepArgs) -> Result<(), Failure> {
             // The status quo right after the base plan, the reference.
             curves.push(("status-quo".to_string(), backlog(&base, &sq)));
             columns.push(("status-quo".to_string(), sq.clone()));
+        }
+    }
+    // What each variant changes against the base plan, visit by visit.
+    if let Some((_, base_plan)) = columns.iter().find(|(l, _)| l == "base") {
+        for (label, p) in columns
+            .iter()
+            .filter(|(l, _)| l != "base" && l != "status-quo")
+        {
+            let changes = itinera::plan::diff::diff(base_plan, p);
+            let bytes = compare::diff_csv(&changes).map_err(|e| Failure::Other(e.into()))?;
+            let path = a.output.join(label).join("diff.csv");
+            write_atomically(&path, &bytes)
+                .with_context(|| format!("writing {}", path.display()))?;
         }
     }
     let cols = compare::compare(&columns);
