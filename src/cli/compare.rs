@@ -5,7 +5,7 @@ use super::{Failure, load, read_plan};
 use anyhow::Context as _;
 use clap::Args;
 use itinera::export::{Lang, compare};
-use itinera::plan::metrics::backlog_by_specialty;
+use itinera::plan::metrics::backlog_total;
 use std::path::{Path, PathBuf};
 
 #[derive(Args)]
@@ -75,13 +75,7 @@ pub fn run(a: &CompareArgs) -> Result<(), Failure> {
                 Some(
                     plans
                         .iter()
-                        .map(|(label, p)| {
-                            let per = backlog_by_specialty(&s, &p.visits);
-                            let total = (0..s.horizon.weeks as usize)
-                                .map(|w| per.iter().map(|x| x[w]).sum())
-                                .collect();
-                            (label.clone(), total)
-                        })
+                        .map(|(label, p)| (label.clone(), backlog_total(&s, &p.visits)))
                         .collect::<Vec<_>>(),
                 )
             }

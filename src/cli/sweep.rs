@@ -11,7 +11,7 @@ use itinera::model::Scenario;
 use itinera::network::RoadNetwork;
 use itinera::optimize::Options;
 use itinera::plan::format::Plan;
-use itinera::plan::metrics::backlog_by_specialty;
+use itinera::plan::metrics::backlog_total;
 use itinera::scenario::{self, ScenarioError};
 use rayon::prelude::*;
 use std::path::PathBuf;
@@ -115,7 +115,7 @@ pub fn run(a: &SweepArgs) -> Result<(), Failure> {
                 if p.solver.status == "time_limit" {
                     worst = worst.max(3);
                 }
-                curves.push((v.folder.clone(), backlog(&v.scenario, &p)));
+                curves.push((v.folder.clone(), backlog_total(&v.scenario, &p.visits)));
                 columns.push((v.folder.clone(), p));
             }
             Err(Failure::Answer(code)) => worst = worst.max(code),
@@ -123,7 +123,7 @@ pub fn run(a: &SweepArgs) -> Result<(), Failure> {
         }
         if v.folder == "base" {
             // The status quo right after the base plan, the reference.
-            curves.push(("status-quo".to_string(), backlog(&base, &sq)));
+            curves.push(("status-quo".to_string(), backlog_total(&base, &sq.visits)));
             columns.push(("status-quo".to_string(), sq.clone()));
         }
     }
@@ -197,14 +197,6 @@ fn variants(base: &Scenario, files: &[PathBuf]) -> Result<Vec<Variant>, Failure>
     } else {
         Err(Failure::Invalid(problems))
     }
-}
-
-/// Patients waiting week by week, all specialties.
-fn backlog(s: &Scenario, p: &Plan) -> Vec<f64> {
-    let per = backlog_by_specialty(s, &p.visits);
-    (0..s.horizon.weeks as usize)
-        .map(|w| per.iter().map(|x| x[w]).sum())
-        .collect()
 }
 
 fn write_plan(a: &SweepArgs, folder: &str, p: &Plan) -> Result<(), Failure> {

@@ -49,6 +49,15 @@ pub fn delivered(
     (capacity, visit_weeks)
 }
 
+/// Patients waiting at the end of each week, all specialties together: the
+/// backlog curve that comparisons draw for each plan.
+pub fn backlog_total(s: &Scenario, visits: &[Visit]) -> Vec<f64> {
+    let per = backlog_by_specialty(s, visits);
+    (0..s.horizon.weeks as usize)
+        .map(|w| per.iter().map(|x| x[w]).sum())
+        .collect()
+}
+
 /// Patients waiting at the end of each week, summed per specialty (in
 /// scenario order), for the plan's visits: the backlog curves of the report.
 pub fn backlog_by_specialty(s: &Scenario, visits: &[Visit]) -> Vec<Vec<f64>> {
