@@ -466,3 +466,64 @@ fn a_sweep_with_a_broken_what_if_solves_nothing() {
         .stderr(predicate::str::contains("E1303"));
     assert!(!out.path().join("base").exists());
 }
+
+#[test]
+fn a_replan_after_a_leave_writes_the_plan_its_diff_and_updates_the_calendars() {
+    let base = plan_tiny();
+    let current = base.path().join("plan.json");
+    let overlay = common::repo("tests/fixtures/what-if/leave.yaml");
+    let out = tempfile::tempdir().unwrap();
+    itinera()
+        .args(["replan", "scenarios/tiny", "--gap", "0", "--quiet"])
+        .arg("--current")
+        .arg(&current)
+        .args(["--from", "2027-03-15", "-o"])
+        .arg(out.path())
+        .arg("--what-if")
+        .arg(&overlay)
+        .current_dir(common::repo(""))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "replanned from 2027-03-15 (asked: 2027-03-15)",
+        ))
+        .stdout(predicate::str::contains("facility    kept  moved"))
+        // Events continue the base publication: updates and cancellations,
+        // not a second set of events.
+        .stdout(
+            predicate::str::is_match(
+                r"calendar events: \d+ new, [1-9]\d* updated, \d+ unchanged, [1-9]\d* cancelled",
+            )
+            .unwrap(),
+        );
+    let plan = out.path().join("plan.json");
+    let diff = std::fs::read_to_string(out.path().join("diff.csv")).unwrap();
+    assert!(diff.starts_with("change,facility"), "{diff}");
+    assert!(
+        diff.lines()
+            .any(|l| l.starts_with("cancelled,") || l.starts_with("moved,"))
+    );
+    let report = std::fs::read_to_string(out.path().join("report.html")).unwrap();
+    assert!(report.contains("Cambios respecto del plan publicado"));
+    itinera()
+        .args(["check", "scenarios/tiny"])
+        .arg(&plan)
+        .arg("--what-if")
+        .arg(&overlay)
+        .current_dir(common::repo(""))
+        .assert()
+        .success();
+    // A date after the horizon is an input error, and writes nothing.
+    let late = tempfile::tempdir().unwrap();
+    itinera()
+        .args(["replan", "scenarios/tiny", "--quiet", "--current"])
+        .arg(&current)
+        .args(["--from", "2027-06-01", "-o"])
+        .arg(late.path())
+        .current_dir(common::repo(""))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("E1602"))
+        .stderr(predicate::str::contains("--from 2027-06-01"));
+    assert!(!late.path().join("plan.json").exists());
+}

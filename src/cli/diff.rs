@@ -5,7 +5,7 @@ use super::{Failure, read_plan, render};
 use anyhow::Context as _;
 use clap::Args;
 use itinera::export::compare::diff_csv;
-use itinera::plan::diff::{ChangeKind, by_facility, diff};
+use itinera::plan::diff::{by_facility, diff};
 use std::path::PathBuf;
 
 #[derive(Args)]
@@ -40,38 +40,11 @@ pub fn run(a: &DiffArgs) -> Result<(), Failure> {
             serde_json::to_string_pretty(&doc).context("encoding JSON")?
         );
     } else {
-        let kinds = ChangeKind::ALL;
-        let mut totals = [0usize; 5];
-        let mut rows: Vec<Vec<String>> = counts
-            .iter()
-            .map(|(facility, c)| {
-                let mut row = vec![facility.clone()];
-                for (k, kind) in kinds.iter().enumerate() {
-                    let n = c.get(kind).copied().unwrap_or(0);
-                    totals[k] += n;
-                    row.push(n.to_string());
-                }
-                row
-            })
-            .collect();
-        let mut total = vec!["total".to_string()];
-        total.extend(totals.iter().map(|n| n.to_string()));
-        rows.push(total);
         print!(
             "{} → {}\n\n{}",
             old.label(),
             new.label(),
-            render::table(
-                &[
-                    "facility",
-                    "kept",
-                    "moved",
-                    "reassigned",
-                    "cancelled",
-                    "new"
-                ],
-                &rows
-            )
+            render::diff_table(&counts)
         );
     }
     if let Some(path) = &a.csv {

@@ -54,7 +54,27 @@ pub fn publish(
     dir: &Path,
     lang: Lang,
 ) -> Result<String, Failure> {
-    let manifest_path = dir.join(export::MANIFEST_PATH);
+    publish_after(s, plan, sq, dir, lang, None)
+}
+
+/// [`publish`], continuing the publication in folder `earlier` when `dir`
+/// has none yet: a replan written to a new folder still updates the events
+/// its published plan put in calendars.
+pub fn publish_after(
+    s: &Scenario,
+    plan: &Plan,
+    sq: &StatusQuo,
+    dir: &Path,
+    lang: Lang,
+    earlier: Option<&Path>,
+) -> Result<String, Failure> {
+    let mut manifest_path = dir.join(export::MANIFEST_PATH);
+    if let Some(e) = earlier.map(|e| e.join(export::MANIFEST_PATH))
+        && !manifest_path.exists()
+        && e.exists()
+    {
+        manifest_path = e;
+    }
     let previous: Option<Manifest> = match std::fs::read_to_string(&manifest_path) {
         Ok(text) => Some(serde_json::from_str(&text).with_context(|| {
             format!(

@@ -11,6 +11,7 @@ mod compare;
 mod diff;
 mod export;
 mod plan;
+mod replan;
 mod route;
 mod sweep;
 
@@ -76,6 +77,10 @@ enum Command {
     /// Solve the base and one variant per what-if file in parallel, and
     /// compare them all with the base plan and the status quo.
     Sweep(sweep::SweepArgs),
+    /// Repair a published plan from a date on under new conditions (a
+    /// leave, a closure), changing as few published visits as pays; write
+    /// the new plan, its diff and an updated publication.
+    Replan(replan::ReplanArgs),
     /// Solve a vehicle-routing benchmark instance (CVRPLIB .vrp, Solomon .txt).
     Route(route::RouteArgs),
     /// Summarise the candidate trips the optimizer chooses from.
@@ -150,6 +155,7 @@ pub fn run() -> ExitCode {
         Command::Compare(args) => compare::run(&args),
         Command::Sweep(args) => sweep::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Replan(args) => replan::run(&args),
         Command::Route(args) => route::run(&args),
         Command::Check {
             scenario,

@@ -414,3 +414,69 @@ pub fn violations(p: &itinera::plan::format::Plan, found: &[itinera::check::Viol
         table(&["rule", "visits/trips", "detail"], &rows)
     )
 }
+
+/// Visits kept, moved, reassigned, cancelled and new per facility, with a
+/// total row (`itinera diff` and `itinera replan`).
+pub fn diff_table(
+    counts: &BTreeMap<String, BTreeMap<itinera::plan::diff::ChangeKind, usize>>,
+) -> String {
+    let kinds = itinera::plan::diff::ChangeKind::ALL;
+    let mut totals = [0usize; 5];
+    let mut rows: Vec<Vec<String>> = counts
+        .iter()
+        .map(|(facility, c)| {
+            let mut row = vec![facility.clone()];
+            for (k, kind) in kinds.iter().enumerate() {
+                let n = c.get(kind).copied().unwrap_or(0);
+                totals[k] += n;
+                row.push(n.to_string());
+            }
+            row
+        })
+        .collect();
+    let mut total = vec!["total".to_string()];
+    total.extend(totals.iter().map(|n| n.to_string()));
+    rows.push(total);
+    table(
+        &[
+            "facility",
+            "kept",
+            "moved",
+            "reassigned",
+            "cancelled",
+            "new",
+        ],
+        &rows,
+    )
+}
+
+/// What a replan kept of the published plan, in a planner's words.
+pub fn replan_summary(p: &itinera::plan::format::Plan, currency: &str) -> String {
+    let Some(r) = &p.replan else {
+        return String::new();
+    };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "replanned from {} (asked: {}); {} visits before it kept as published",
+        r.replanned_from, r.from, r.fixed_visits
+    );
+    if !r.impossible.is_empty() {
+        let _ = writeln!(
+            out,
+            "cancelled before {}: {} visit(s) the new conditions make impossible: {}",
+            r.replanned_from,
+            r.impossible.len(),
+            r.impossible.join(", ")
+        );
+    }
+    let _ = writeln!(
+        out,
+        "published visits from then on: {}, changed {} (penalty {} {currency} at {} each)",
+        r.published_visits,
+        r.changed,
+        num(r.penalty),
+        num(r.change_published)
+    );
+    out
+}

@@ -124,18 +124,23 @@ pub fn slug(text: &str) -> String {
     out.trim_end_matches('-').to_string()
 }
 
-/// The identity of each visit of the plan (by index): the existing visit's
-/// id when it has one, else record, locality, specialty and its ordinal
-/// among that record's new visits there.
-fn identities(plan: &Plan) -> Vec<String> {
+/// The identity of each visit of the plan (by index): the one a replan
+/// carried over (`event`), else the existing visit's id when it has one,
+/// else record, locality, specialty and its ordinal among that record's
+/// new visits there.
+pub fn identities(plan: &Plan) -> Vec<String> {
     let mut order: Vec<usize> = (0..plan.visits.len()).collect();
-    order.sort_by_key(|&i| (plan.visits[i].start, plan.visits[i].id.clone()));
+    // Carried-over identities claim theirs first.
+    order.sort_by_key(|&i| {
+        let v = &plan.visits[i];
+        (v.event.is_none(), v.start, v.id.clone())
+    });
     let mut seen: HashMap<(String, String, String), u32> = HashMap::new();
     let mut used: HashMap<String, u32> = HashMap::new();
     let mut out = vec![String::new(); plan.visits.len()];
     for i in order {
         let v = &plan.visits[i];
-        let mut id = match &v.existing {
+        let mut id = match v.event.as_ref().or(v.existing.as_ref()) {
             Some(e) => e.clone(),
             None => {
                 let k = seen

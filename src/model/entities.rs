@@ -299,6 +299,10 @@ pub struct Weights {
     pub patient_week: f64,
     /// Penalty for moving or dropping one confirmed visit.
     pub change_confirmed: f64,
+    /// Penalty for changing one visit of a published plan when replanning
+    /// (moved, reassigned or cancelled): patients and hospitals already hold
+    /// its dates.
+    pub change_published: f64,
     /// Penalty per week beyond a specialty's max gap at a locality.
     pub coverage_gap_week: f64,
 }

@@ -16,6 +16,10 @@ pub struct Context<'a> {
     week_state: Vec<usize>,
     /// Working, non-holiday dates of each week.
     pub free_dates: Vec<Vec<NaiveDate>>,
+    /// The published plan being repaired, if replanning.
+    published: Option<super::Published>,
+    /// The route of each fixed trip of a published plan, by record and week.
+    fixed: std::collections::BTreeMap<(SpecialistId, u32), Route>,
 }
 
 impl<'a> Context<'a> {
@@ -46,11 +50,48 @@ impl<'a> Context<'a> {
             routes,
             week_state,
             free_dates,
+            published: None,
+            fixed: std::collections::BTreeMap::new(),
         }
     }
 
-    /// Candidate routes of a record in a week (roads closed that week left out).
+    /// Repair a published plan: the weeks before `p.first_week` offer each
+    /// record only its published trip (none if it made none), and the
+    /// `published` constraint family fixes them. A fixed trip whose route is
+    /// not a candidate any more is left out: the caller should have
+    /// cancelled it.
+    pub fn with_published(mut self, p: super::Published) -> Self {
+        for f in &p.fixed {
+            let route = self
+                .candidates(f.record, f.week)
+                .iter()
+                .find(|r| r.stops.iter().map(|(l, _)| *l).eq(f.stops.iter().copied()));
+            if let Some(route) = route {
+                self.fixed.insert((f.record, f.week), route.clone());
+            }
+        }
+        self.published = Some(p);
+        self
+    }
+
+    /// The published plan being repaired, if replanning.
+    pub fn published(&self) -> Option<&super::Published> {
+        self.published.as_ref()
+    }
+
+    /// Candidate routes of a record in a week (roads closed that week left
+    /// out; only the published trip in the fixed weeks of a replan).
     pub fn routes(&self, r: SpecialistId, week: u32) -> &[Route] {
+        match &self.published {
+            Some(p) if week < p.first_week => {
+                self.fixed.get(&(r, week)).map_or(&[], std::slice::from_ref)
+            }
+            _ => self.candidates(r, week),
+        }
+    }
+
+    /// Every candidate route of a record in a week, fixed weeks or not.
+    pub fn candidates(&self, r: SpecialistId, week: u32) -> &[Route] {
         &self.routes[self.week_state[week as usize]][r.index()]
     }
 

@@ -9,12 +9,17 @@ use crate::model::*;
 use crate::trips::Route;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// A trip of the greedy plan: record, week, route (by its stops) and days per stop.
+/// A trip by record, week, route (by its stops) and days per stop: what the
+/// greedy plan is made of, and how a published plan is given to a replan.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pick {
+    /// Who travels.
     pub record: SpecialistId,
+    /// Week (0-based).
     pub week: u32,
+    /// Localities in visiting order.
     pub stops: Vec<LocalityId>,
+    /// Consultation days at each stop.
     pub days: Vec<u32>,
 }
 
@@ -330,6 +335,21 @@ pub(super) fn columns(ctx: &Context<'_>, b: &Built, picks: &[Pick]) -> Vec<f64> 
         let key = (r.person, r.specialty, v.locality, w);
         if made.contains(&key) && used.insert(key) {
             x[*col] = 1.0;
+        }
+    }
+    // Likewise for the visits of a published plan, by record.
+    let by_record: BTreeSet<(SpecialistId, LocalityId, u32)> = picks
+        .iter()
+        .flat_map(|p| p.stops.iter().map(move |l| (p.record, *l, p.week)))
+        .collect();
+    let mut used: BTreeMap<(SpecialistId, LocalityId, u32), usize> = BTreeMap::new();
+    for (key, _, col) in &b.published {
+        if by_record.contains(key) {
+            let n = used.entry(*key).or_default();
+            if *n == 0 {
+                x[*col] = 1.0;
+            }
+            *n += 1;
         }
     }
     x

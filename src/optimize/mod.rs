@@ -15,6 +15,7 @@ mod greedy;
 mod lns;
 mod parts;
 mod person;
+mod published;
 mod rooms;
 mod solver;
 mod spacing;
@@ -24,6 +25,7 @@ mod visits;
 
 pub use context::Context;
 pub use parts::{Group, Scope};
+pub use published::{Pick, Published, VisitKey};
 pub use solver::{Progress, SolverError, Status, relative_gap};
 
 use crate::model::{Scenario, SpecialistId, SpecialtyId};
@@ -101,6 +103,9 @@ pub struct ChosenTrip {
     pub week: u32,
     /// The trip (route and consultation days).
     pub trip: Trip,
+    /// The day it should leave when it can: a published trip kept by a
+    /// replan keeps its dates.
+    pub depart: Option<chrono::NaiveDate>,
 }
 
 /// The program's answer.
@@ -150,6 +155,7 @@ struct Built {
     /// Visit column per (locality, specialty) and week.
     visit_cols: BTreeMap<(crate::model::LocalityId, SpecialtyId), Vec<Option<usize>>>,
     kept: commitments::Kept,
+    published: published::Kept,
 }
 
 fn build(
@@ -175,6 +181,7 @@ fn build(
         .map(|(k, lv)| (*k, lv.visit_cols.clone()))
         .collect();
     let kept = commitments::add(s, &weeks, scope, opts.pin_confirmed, &mut book, &mut p);
+    let published = published::add(ctx, &weeks, scope, &mut book, &mut p);
     for cut in cuts {
         let mut e = Expression::default();
         let mut n = 0.0;
@@ -214,6 +221,7 @@ fn build(
         backlogs,
         gaps,
         kept,
+        published,
         visit_cols,
     }
 }
@@ -403,8 +411,12 @@ pub fn optimize(
             ..Scope::default()
         })
         .collect();
-    // The greedy start may not keep every pinned visit: pinned programs start cold.
-    let start = (!opts.pin_confirmed).then(|| greedy::plan(ctx));
+    // A replan starts from the published plan. The greedy start may not
+    // keep every pinned visit: pinned programs start cold.
+    let start = match ctx.published() {
+        Some(p) => Some(p.start.clone()),
+        None => (!opts.pin_confirmed).then(|| greedy::plan(ctx)),
+    };
     let mut scopes = scopes;
     // Room shares serve only the neighbourhood search, which needs time.
     if scopes.len() > 1
@@ -492,6 +504,7 @@ pub fn optimize(
                 Some(ChosenTrip {
                     week: p.week,
                     trip: p.trip(ctx)?,
+                    depart: None,
                 })
             })
             .collect();
@@ -708,6 +721,7 @@ fn extract<'w>(
             out.push(ChosenTrip {
                 week: wv.week,
                 trip: rv.route.trip(s, &days),
+                depart: None,
             });
         }
     }
@@ -790,7 +804,9 @@ fn clash(
 fn week_columns(ctx: &Context<'_>, weeks: &[vars::WeekVars]) -> Vec<lns::WeekColumns> {
     let s = ctx.scenario;
     let mut out = vec![lns::WeekColumns::default(); s.horizon.weeks as usize];
-    for wv in weeks {
+    // The fixed weeks of a replan have nothing to search.
+    let first = ctx.published().map_or(0, |p| p.first_week);
+    for wv in weeks.iter().filter(|wv| wv.week >= first) {
         let max_days = f64::from(s.specialty(s.specialist(wv.record).specialty).max_days);
         let cols = &mut out[wv.week as usize].cols;
         cols.extend(wv.routes.iter().map(|rv| (rv.col, 0.0, 1.0)));

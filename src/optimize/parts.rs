@@ -21,11 +21,14 @@ pub enum Group {
     Backlog,
     /// Confirmed visits kept (hard only when pinned).
     Commitments,
+    /// A published plan being repaired: its past weeks fixed, its later
+    /// visits kept where possible.
+    Published,
 }
 
 impl Group {
     /// Every group, in a stable order.
-    pub const ALL: [Group; 7] = [
+    pub const ALL: [Group; 8] = [
         Group::TripShape,
         Group::Person,
         Group::Spacing,
@@ -33,6 +36,7 @@ impl Group {
         Group::Rooms,
         Group::Backlog,
         Group::Commitments,
+        Group::Published,
     ];
 
     /// What the group means, for explanations.
@@ -45,6 +49,7 @@ impl Group {
             Group::Rooms => "consulting rooms per facility",
             Group::Backlog => "waiting-list dynamics",
             Group::Commitments => "confirmed visits pinned to their week",
+            Group::Published => "the published plan's trips before the replanning date",
         }
     }
 }

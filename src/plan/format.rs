@@ -38,6 +38,55 @@ pub struct Plan {
     /// Supply deliveries and their totals (absent without `logistics`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supply: Option<super::supply::Supply>,
+    /// How the plan repairs a published one (absent unless made by `itinera replan`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replan: Option<ReplanRecord>,
+}
+
+/// What a replan kept of the published plan it repairs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReplanRecord {
+    /// The published plan repaired, by its label.
+    pub current: String,
+    /// The date asked for: nothing before it changes.
+    pub from: NaiveDate,
+    /// First day of the first week replanned (the first Monday on or after `from`).
+    pub replanned_from: NaiveDate,
+    /// Visits of the published plan before `replanned_from`, kept as they were.
+    pub fixed_visits: usize,
+    /// Visits before `replanned_from` the new conditions make impossible
+    /// (a leave, a closed road), cancelled: their ids in the published plan.
+    pub impossible: Vec<String>,
+    /// Visits of the published plan from `replanned_from` on.
+    pub published_visits: usize,
+    /// Of those, how many the plan does not keep (same record, locality and week).
+    pub changed: usize,
+    /// `weights.change_published` the plan was made with.
+    pub change_published: f64,
+    /// `changed × change_published`: the solver's objective is the plan's
+    /// metrics objective plus this.
+    pub penalty: f64,
+    /// Visits kept, moved, reassigned, cancelled and new, per facility.
+    pub changes: Vec<FacilityChanges>,
+}
+
+/// The diff of a replan at one facility.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FacilityChanges {
+    /// Facility id.
+    pub facility: String,
+    /// Same person, facility and dates.
+    pub kept: usize,
+    /// Same person and place, other dates or facility.
+    pub moved: usize,
+    /// Same place, another person.
+    pub reassigned: usize,
+    /// No longer made.
+    pub cancelled: usize,
+    /// Not in the published plan.
+    pub new: usize,
 }
 
 /// How the solve went.
@@ -116,6 +165,11 @@ pub struct Visit {
     pub origin: Origin,
     /// Id of the existing visit it keeps, moves or drops.
     pub existing: Option<String>,
+    /// Identity of its published calendar events, when a replan carries it
+    /// over from the plan it repairs (see `export::events`); absent, the
+    /// identity follows from `existing` or the visit's place and order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
 }
 
 impl Visit {

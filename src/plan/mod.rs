@@ -5,6 +5,7 @@
 pub mod diff;
 pub mod format;
 pub mod metrics;
+pub mod replan;
 pub mod schedule;
 pub mod status_quo;
 pub mod supply;
@@ -48,16 +49,30 @@ pub fn solve(
     opts: &Options,
     progress: Option<&(dyn Fn(Progress) + Sync)>,
 ) -> Result<Solution, PlanError> {
-    let ctx = Context::new(s, net);
+    solve_in(&Context::new(s, net), net, opts, progress)
+}
+
+/// [`solve`] in a prepared context (a replan's, which fixes the past and
+/// prices changes to the published plan). Trips of the published plan that
+/// are kept leave on their published day when the week allows.
+pub fn solve_in(
+    ctx: &Context<'_>,
+    net: &RoadNetwork,
+    opts: &Options,
+    progress: Option<&(dyn Fn(Progress) + Sync)>,
+) -> Result<Solution, PlanError> {
+    let s = ctx.scenario;
     let started = std::time::Instant::now();
     let mut cuts: Vec<NoGood> = Vec::new();
     let mut sol = loop {
         let mut round = opts.clone();
         round.time_limit = (opts.time_limit - started.elapsed().as_secs_f64()).max(1.0);
-        let sol = optimize::optimize(&ctx, &round, &cuts, progress)?;
+        let mut sol = optimize::optimize(ctx, &round, &cuts, progress)?;
         if !sol.status.has_plan() {
             return Ok(sol);
         }
+        prefer_published(ctx, &mut sol.trips);
+        prefer_published(ctx, &mut sol.greedy);
         let trips = sort_trips(s, sol.trips.clone());
         match schedule::lay_out(s, &trips) {
             Err(e) if sol.whole && cuts.len() < MAX_LAYOUT_ROUNDS => cuts.push(NoGood {
@@ -81,14 +96,19 @@ pub fn solve(
     sol.dropped_for_rooms = dropped;
     sol.replanned = dropped > 0;
     // A decomposed program counts rooms per component: when its merged plan
-    // needed repairs, the greedy plan (rooms shared by all) may be better.
+    // needed repairs, the greedy plan (rooms shared by all; a replan's
+    // published plan) may be better, changes to a published plan counted.
     if dropped > 0 && !sol.greedy.is_empty() {
         let (greedy, greedy_dropped) = repair(s, std::mem::take(&mut sol.greedy))?;
         let score = |trips: &[ChosenTrip]| -> Result<f64, PlanError> {
             let mut trial = sol.clone();
             trial.trips = trips.to_vec();
             trial.replanned = true;
-            Ok(assemble(s, net, &trial, BTreeMap::new())?.metrics.objective)
+            let p = assemble(s, net, &trial, BTreeMap::new())?;
+            let penalty = ctx.published().map_or(0.0, |publ| {
+                (publ.visits.len() - replan::kept(s, publ, &p)) as f64 * s.weights.change_published
+            });
+            Ok(p.metrics.objective + penalty)
         };
         if score(&greedy)? < score(&sol.trips)? {
             sol.trips = greedy;
@@ -96,6 +116,15 @@ pub fn solve(
         }
     }
     Ok(sol)
+}
+
+/// Give the trips a published plan made their published departure day.
+fn prefer_published(ctx: &Context<'_>, trips: &mut [ChosenTrip]) {
+    let Some(p) = ctx.published() else { return };
+    for t in trips {
+        let stops: Vec<LocalityId> = t.trip.stops.iter().map(|x| x.locality).collect();
+        t.depart = p.departures.get(&(t.trip.record, t.week, stops)).copied();
+    }
 }
 
 /// Lay out the days, dropping the trip with the fewest consultation days at
@@ -235,11 +264,9 @@ pub fn assemble(
         (sol.objective, sol.gap)
     };
     // Dropping trips widened the gap: the status follows the new gap.
-    let status = match (sol.replanned, gap) {
-        (false, _) => sol.status,
-        (_, Some(g)) if g <= 1e-9 => Status::Optimal,
-        (_, Some(g)) if g <= sol.target_gap => Status::FeasibleWithGap,
-        _ => Status::TimeLimit,
+    let status = match sol.replanned {
+        false => sol.status,
+        true => status_of_gap(gap, sol.target_gap),
     };
     let status = label(status);
     let mut model = BTreeMap::new();
@@ -279,7 +306,18 @@ pub fn assemble(
         conflicts,
         routes: Vec::new(),
         supply: None,
+        replan: None,
     })
+}
+
+/// The status a plan's gap gives it against the gap asked for, when the
+/// plan is no longer the solver's own.
+pub(crate) fn status_of_gap(gap: Option<f64>, target: f64) -> Status {
+    match gap {
+        Some(g) if g <= 1e-9 => Status::Optimal,
+        Some(g) if g <= target => Status::FeasibleWithGap,
+        _ => Status::TimeLimit,
+    }
 }
 
 /// Mark planned visits kept or moved against the existing calendars; return
@@ -338,7 +376,7 @@ pub fn writable(status: Status) -> bool {
 }
 
 /// The snake_case name an enum serializes to (conflict kinds, statuses, groups).
-fn label<T: serde::Serialize>(x: T) -> String {
+pub(crate) fn label<T: serde::Serialize>(x: T) -> String {
     serde_json::to_value(x)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
@@ -373,5 +411,6 @@ fn visit(
         dates,
         origin: Origin::New,
         existing: None,
+        event: None,
     }
 }

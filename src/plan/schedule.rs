@@ -3,7 +3,7 @@
 
 use crate::model::{FacilityId, Scenario};
 use crate::optimize::ChosenTrip;
-use crate::trips::{Trip, lay_out_week, working_dates};
+use crate::trips::{Trip, lay_out_week_preferring, working_dates};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
@@ -17,7 +17,8 @@ pub struct NoLayout {
     pub facility: FacilityId,
 }
 
-/// Dates of each day of each trip, in the order of `trips`.
+/// Dates of each day of each trip, in the order of `trips`; a trip with a
+/// preferred departure leaves then if the week allows.
 pub fn lay_out(s: &Scenario, trips: &[ChosenTrip]) -> Result<Vec<Vec<NaiveDate>>, NoLayout> {
     let mut out = vec![Vec::new(); trips.len()];
     let mut by_week: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
@@ -26,7 +27,9 @@ pub fn lay_out(s: &Scenario, trips: &[ChosenTrip]) -> Result<Vec<Vec<NaiveDate>>
     }
     for (week, idx) in by_week {
         let week_trips: Vec<&Trip> = idx.iter().map(|&i| &trips[i].trip).collect();
-        let Some(dates) = lay_out_week(s, week, &week_trips) else {
+        let prefer: Vec<_> = idx.iter().map(|&i| trips[i].depart).collect();
+        let Some(dates) = lay_out_week_preferring(s, week, &week_trips, &prefer, &BTreeMap::new())
+        else {
             return Err(NoLayout {
                 week,
                 facility: most_contested(s, week, &week_trips),

@@ -54,6 +54,7 @@ pub fn as_plan(s: &Scenario, net: &RoadNetwork) -> Plan {
             capacity: v.dates.len() as u32 * sp.patients_per_day,
             origin: Origin::Kept,
             existing: Some(existing.code.clone()),
+            event: None,
         });
     }
     let m = metrics::compute(s, &visits, &trips);
@@ -91,5 +92,6 @@ pub fn as_plan(s: &Scenario, net: &RoadNetwork) -> Plan {
         conflicts,
         routes: Vec::new(),
         supply: None,
+        replan: None,
     }
 }

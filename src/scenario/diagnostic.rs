@@ -87,11 +87,13 @@ pub enum Code {
     UnknownDepot,
     /// E1601: a plan file that cannot be read as `itinera.plan/1`.
     PlanUnreadable,
+    /// E1602: a plan that does not fit the scenario or date it is replanned with.
+    PlanMismatch,
 }
 
 impl Code {
     /// All codes, in index order (for docs and tests).
-    pub const ALL: [Code; 37] = [
+    pub const ALL: [Code; 38] = [
         Code::FileUnreadable,
         Code::YamlSyntax,
         Code::UnknownField,
@@ -128,6 +130,7 @@ impl Code {
         Code::DemandWithoutSpecialist,
         Code::DemandWithoutFacility,
         Code::PlanUnreadable,
+        Code::PlanMismatch,
         Code::UnknownDepot,
     ];
 
@@ -170,6 +173,7 @@ impl Code {
             Code::DemandWithoutSpecialist => "E1502",
             Code::DemandWithoutFacility => "E1503",
             Code::PlanUnreadable => "E1601",
+            Code::PlanMismatch => "E1602",
             Code::UnknownDepot => "E1701",
         }
     }

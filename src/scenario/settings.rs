@@ -46,6 +46,16 @@ pub fn validate(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> Settings
                 file,
                 d,
             ),
+            change_published: non_negative(
+                raw.weights
+                    .value
+                    .change_published
+                    .as_ref()
+                    .unwrap_or(&raw.weights.value.change_confirmed),
+                "weights.change_published",
+                file,
+                d,
+            ),
             coverage_gap_week: non_negative(
                 &raw.weights.value.coverage_gap_week,
                 "weights.coverage_gap_week",

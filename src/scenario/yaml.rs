@@ -212,6 +212,9 @@ pub struct RawCosts {
 pub struct RawWeights {
     pub patient_week: S<f64>,
     pub change_confirmed: S<f64>,
+    /// Absent: the same as `change_confirmed`.
+    #[serde(default)]
+    pub change_published: Option<S<f64>>,
     pub coverage_gap_week: S<f64>,
 }
 

@@ -34,12 +34,35 @@ pub fn lay_out_week_within(
     trips: &[&Trip],
     taken: &BTreeMap<(FacilityId, NaiveDate), u32>,
 ) -> Option<Vec<Vec<NaiveDate>>> {
+    lay_out_week_preferring(s, week, trips, &[], taken)
+}
+
+/// As [`lay_out_week_within`], trying first for each trip the departure
+/// date `prefer` gives it (by position; missing or `None`: no preference).
+/// When every preferred date fits, the layout is exactly those dates: a
+/// replan keeps the days of the trips it keeps.
+pub fn lay_out_week_preferring(
+    s: &Scenario,
+    week: u32,
+    trips: &[&Trip],
+    prefer: &[Option<NaiveDate>],
+    taken: &BTreeMap<(FacilityId, NaiveDate), u32>,
+) -> Option<Vec<Vec<NaiveDate>>> {
     let work = working_dates(s, week);
-    // Start offsets where each trip fits its person's free days; most constrained first.
+    // Start offsets where each trip fits its person's free days, the
+    // preferred one first; most constrained trips first.
     let mut options: Vec<(usize, Vec<usize>)> = trips
         .iter()
         .enumerate()
-        .map(|(i, t)| (i, starts(s, t.record, &work, t.shape.pattern.len())))
+        .map(|(i, t)| {
+            let mut offsets = starts(s, t.record, &work, t.shape.pattern.len());
+            let wanted = prefer.get(i).copied().flatten();
+            if let Some(k) = offsets.iter().position(|&o| Some(work[o]) == wanted) {
+                let o = offsets.remove(k);
+                offsets.insert(0, o);
+            }
+            (i, offsets)
+        })
         .collect();
     options.sort_by_key(|(i, starts)| (starts.len(), *i));
     let mut used: BTreeMap<(FacilityId, NaiveDate), u32> = taken.clone();

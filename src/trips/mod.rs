@@ -21,7 +21,9 @@ mod layout;
 mod placement;
 mod shape;
 
-pub use layout::{consultations, lay_out_week, lay_out_week_within, working_dates};
+pub use layout::{
+    consultations, lay_out_week, lay_out_week_preferring, lay_out_week_within, working_dates,
+};
 pub use placement::{Placement, consult_dates, place, starts};
 pub use shape::{DayUse, Shape};
 

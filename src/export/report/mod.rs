@@ -52,6 +52,7 @@ pub fn html(s: &Scenario, plan: &Plan, sq: &StatusQuo, lang: Lang) -> Result<Str
     let mut body = String::new();
     body += &format!("<h1>{}</h1>\n", esc(&title));
     body += &sections::header(s, plan, lang);
+    body += &sections::replan(&names, plan, lang);
     body += &sections::summary(s, plan, sq, lang);
     body += &sections::gantt(s, plan, lang)?;
     body += &sections::backlog(s, plan, sq, lang)?;

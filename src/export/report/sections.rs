@@ -567,3 +567,92 @@ pub fn conflicts(plan: &Plan, lang: Lang) -> String {
     }
     out + "</table></section>\n"
 }
+
+/// What a replan changed of the published plan, per facility (only for
+/// plans made by `itinera replan`): hospitals read first what moves.
+pub fn replan(names: &Names, plan: &Plan, lang: Lang) -> String {
+    let Some(r) = &plan.replan else {
+        return String::new();
+    };
+    let mut out = format!(
+        "<section><h2>{}</h2>\n<p>{} <b>{}</b>. {} {} ({} {}); {} {} {}.",
+        lang.pick(
+            "Cambios respecto del plan publicado",
+            "Changes from the published plan"
+        ),
+        lang.pick("Plan publicado:", "Published plan:"),
+        esc(&r.current),
+        lang.pick("Replanificado desde el", "Replanned from"),
+        lang.date(r.replanned_from),
+        lang.pick("pedido:", "asked:"),
+        lang.date(r.from),
+        r.fixed_visits,
+        lang.pick(
+            "visitas anteriores quedan como se publicaron",
+            "earlier visits stay as published"
+        ),
+        if r.impossible.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "{} {}: {}",
+                lang.pick(
+                    ", salvo las que las nuevas condiciones impiden",
+                    ", except those the new conditions make impossible"
+                ),
+                r.impossible.len(),
+                esc(&r.impossible.join(", "))
+            )
+        },
+    );
+    out += &format!(
+        " {} {} {} {}.</p>\n",
+        r.changed,
+        lang.pick("de", "of"),
+        r.published_visits,
+        lang.pick(
+            "visitas publicadas desde entonces cambian (otra semana, otro especialista o canceladas)",
+            "published visits from then on change (another week, another specialist, or cancelled)"
+        ),
+    );
+    out += &format!(
+        "<table><tr><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr>\n",
+        lang.pick("Establecimiento", "Facility"),
+        lang.pick("Igual", "Kept"),
+        lang.pick("Movidas", "Moved"),
+        lang.pick("Otro especialista", "Reassigned"),
+        lang.pick("Canceladas", "Cancelled"),
+        lang.pick("Nuevas", "New"),
+    );
+    for f in r
+        .changes
+        .iter()
+        .filter(|f| f.moved + f.reassigned + f.cancelled + f.new > 0)
+    {
+        let name = names
+            .facility(&f.facility)
+            .map_or(f.facility.clone(), |x| x.name.clone());
+        out += &format!(
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
+            esc(&name),
+            f.kept,
+            f.moved,
+            f.reassigned,
+            f.cancelled,
+            f.new
+        );
+    }
+    let unchanged = r
+        .changes
+        .iter()
+        .filter(|f| f.moved + f.reassigned + f.cancelled + f.new == 0)
+        .count();
+    out + &format!(
+        "</table><p class=\"note\">{} {}</p></section>\n",
+        unchanged,
+        lang.pick(
+            "establecimientos más sin ningún cambio.",
+            "more facilities without any change."
+        )
+    )
+}

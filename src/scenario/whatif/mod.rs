@@ -507,6 +507,7 @@ impl Ctx<'_> {
         for (name, v) in [
             ("weights.patient_week", w.patient_week),
             ("weights.change_confirmed", w.change_confirmed),
+            ("weights.change_published", w.change_published),
             ("weights.coverage_gap_week", w.coverage_gap_week),
         ] {
             if v.is_some_and(|v| v < 0.0) {
@@ -522,6 +523,7 @@ impl Ctx<'_> {
         let ws = &mut self.s.weights;
         ws.patient_week = w.patient_week.unwrap_or(ws.patient_week);
         ws.change_confirmed = w.change_confirmed.unwrap_or(ws.change_confirmed);
+        ws.change_published = w.change_published.unwrap_or(ws.change_published);
         ws.coverage_gap_week = w.coverage_gap_week.unwrap_or(ws.coverage_gap_week);
     }
 }

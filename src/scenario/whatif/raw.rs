@@ -114,5 +114,7 @@ pub(super) struct RawWeights {
     #[serde(default)]
     pub(super) change_confirmed: Option<f64>,
     #[serde(default)]
+    pub(super) change_published: Option<f64>,
+    #[serde(default)]
     pub(super) coverage_gap_week: Option<f64>,
 }

@@ -1,0 +1,138 @@
+//! `itinera replan`: repair a published plan from a date on, under new
+//! conditions, changing as few published visits as pays; write the new
+//! plan, its diff against the published one, and publish it so calendar
+//! events update in place.
+
+use super::plan::{finish, write_atomically};
+use super::{Failure, read_plan, render};
+use anyhow::Context as _;
+use chrono::NaiveDate;
+use clap::Args;
+use itinera::calendar::{self, conflicts, status_quo};
+use itinera::export::compare::diff_csv;
+use itinera::network::RoadNetwork;
+use itinera::optimize::{Context, Options, Progress};
+use itinera::plan::{self, diff::by_facility, replan};
+use itinera::scenario::{Code, Diagnostic};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+#[derive(Args)]
+pub struct ReplanArgs {
+    #[command(flatten)]
+    scenario: super::Source,
+    /// The published plan.json to repair.
+    #[arg(long, value_name = "PLAN")]
+    current: PathBuf,
+    /// Nothing before this date changes; replanning starts on the first
+    /// Monday on or after it.
+    #[arg(long, value_name = "DATE")]
+    from: NaiveDate,
+    /// Output folder for the new plan.json, diff.csv and the publication.
+    #[arg(short, long)]
+    output: PathBuf,
+    /// Seconds the solver may spend.
+    #[arg(long, default_value_t = 30.0)]
+    time_limit: f64,
+    /// Relative gap at which to stop (0.005 = 0.5 %).
+    #[arg(long, default_value_t = 0.005)]
+    gap: f64,
+    /// Solver threads.
+    #[arg(long, default_value_t = 2)]
+    threads: u32,
+    /// Write only plan.json and diff.csv (no calendars, FHIR, map or report).
+    #[arg(long)]
+    no_export: bool,
+    /// Language of calendars, CSV headers and the report: es or en.
+    #[arg(long, default_value = "es")]
+    lang: itinera::export::Lang,
+    /// No progress on stderr.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+pub fn run(a: &ReplanArgs) -> Result<(), Failure> {
+    let s = a.scenario.load()?;
+    let current = read_plan(&a.current)?;
+    let net = RoadNetwork::new(&s);
+    let ctx = Context::new(&s, &net);
+    let prepared = replan::prepare(&ctx, &current, a.from).map_err(|e| {
+        Failure::Invalid(vec![Diagnostic {
+            code: Code::PlanMismatch,
+            file: a.current.clone(),
+            line: None,
+            column: None,
+            field: match e {
+                replan::ReplanError::AfterHorizon { .. } => "--from".to_string(),
+                _ => String::new(),
+            },
+            message: e.to_string(),
+            fix: "replan a plan with the scenario and what-if files it was made from, from a date inside the horizon".to_string(),
+        }])
+    })?;
+    let ctx = ctx.with_published(prepared.published.clone());
+    let opts = Options {
+        time_limit: a.time_limit,
+        gap: a.gap,
+        threads: a.threads,
+        ..Options::default()
+    };
+    let show = !a.quiet && std::io::stderr().is_terminal();
+    let report = |p: Progress| {
+        let f = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.0}"));
+        eprint!(
+            "\rreplanning  {:>6.1}s  plan {:>16}  bound {:>16}   ",
+            p.seconds,
+            f(p.incumbent),
+            f(p.bound),
+        );
+    };
+    let sol = plan::solve_in(
+        &ctx,
+        &net,
+        &opts,
+        show.then_some(&report as &(dyn Fn(Progress) + Sync)),
+    )
+    .map_err(|e| Failure::Other(e.into()))?;
+    if show {
+        eprintln!();
+    }
+    let mut p = finish(&s, &net, &sol, &opts, |line| eprintln!("{line}"))?;
+    let changes = replan::finish(&s, &prepared, &current, &sol, &mut p);
+    let path = a.output.join("plan.json");
+    let json = serde_json::to_string_pretty(&p).context("encoding plan.json")?;
+    write_atomically(&path, json.as_bytes())
+        .with_context(|| format!("writing {}", path.display()))?;
+    let csv_path = a.output.join("diff.csv");
+    let bytes = diff_csv(&changes).map_err(|e| Failure::Other(e.into()))?;
+    write_atomically(&csv_path, &bytes)
+        .with_context(|| format!("writing {}", csv_path.display()))?;
+    let visits = calendar::merge(&s);
+    let found = conflicts::find(&s, &net, &visits);
+    let sq = status_quo::evaluate(&s, &net, &visits, &found);
+    print!("{}", render::plan_summary(&s, &p, &sq, &path));
+    print!("\n{}", render::replan_summary(&p, &s.costs.currency));
+    print!(
+        "\nchanges from {} (visits; also in {}):\n{}",
+        current.label(),
+        csv_path.display(),
+        render::diff_table(&by_facility(&changes))
+    );
+    if !a.no_export {
+        print!(
+            "\n{}",
+            super::export::publish_after(
+                &s,
+                &p,
+                &sq,
+                &a.output,
+                a.lang,
+                Some(a.current.parent().unwrap_or(Path::new("."))),
+            )?
+        );
+    }
+    if p.solver.status == "time_limit" {
+        return Err(Failure::Answer(3));
+    }
+    Ok(())
+}

@@ -1,0 +1,97 @@
+//! A published plan being repaired (`itinera replan`): the weeks before the
+//! replanning date are fixed to the trips made in them, exactly (route and
+//! days); every later visit of the published plan is a commitment whose
+//! change (moved to another week, made by another record, or dropped) costs
+//! `weights.change_published`. A kept visit is the same record at the same
+//! locality in the same week: unlike a confirmed visit of an institution's
+//! calendar, a published visit has a facility, which the record sets, so a
+//! person's other record would send patients elsewhere.
+
+use super::context::Context;
+use super::parts::{Group, Parts, Scope};
+use super::vars::{Book, WeekVars};
+use crate::model::{LocalityId, SpecialistId};
+use chrono::NaiveDate;
+use good_lp::{Expression, Variable};
+use std::collections::BTreeMap;
+
+/// A trip by its record, week, stops and consultation days per stop.
+pub use super::greedy::Pick;
+
+/// (record, locality, week) of a visit: what keeping it means.
+pub type VisitKey = (SpecialistId, LocalityId, u32);
+
+/// What the optimizer must know of the published plan. Built by
+/// `crate::plan::replan`, which has already left out what the new
+/// conditions make impossible.
+#[derive(Clone, Debug, Default)]
+pub struct Published {
+    /// First week that may change; earlier weeks are fixed.
+    pub first_week: u32,
+    /// The trips of the fixed weeks.
+    pub fixed: Vec<Pick>,
+    /// Every visit of the published plan from `first_week` on.
+    pub visits: Vec<VisitKey>,
+    /// The published trips still possible: the solver's first plan.
+    pub start: Vec<Pick>,
+    /// Departure date of each published trip, by record, week and stops, so
+    /// that a trip kept keeps its days.
+    pub departures: BTreeMap<(SpecialistId, u32, Vec<LocalityId>), NaiveDate>,
+}
+
+/// Whether each published visit is kept: its key, variable and column.
+pub type Kept = Vec<(VisitKey, Variable, usize)>;
+
+/// Fix the trips of the fixed weeks and price the later visits.
+pub fn add(
+    ctx: &Context<'_>,
+    weeks: &[WeekVars],
+    scope: &Scope,
+    book: &mut Book,
+    p: &mut Parts,
+) -> Kept {
+    let s = ctx.scenario;
+    let Some(publ) = ctx.published() else {
+        return Vec::new();
+    };
+    let fixed: BTreeMap<(SpecialistId, u32), &Pick> =
+        publ.fixed.iter().map(|f| ((f.record, f.week), f)).collect();
+    for wv in weeks.iter().filter(|wv| wv.week < publ.first_week) {
+        // The context offers a fixed week only its published route.
+        let Some(f) = fixed.get(&(wv.record, wv.week)) else {
+            continue;
+        };
+        for rv in &wv.routes {
+            p.row(Group::Published, Expression::from(rv.z).eq(1.0));
+            for (l, d) in f.stops.iter().zip(&f.days) {
+                p.row(Group::Published, wv.days_at(*l).eq(f64::from(*d)));
+            }
+        }
+    }
+    let w = s.weights.change_published;
+    let mut groups: BTreeMap<VisitKey, Vec<Variable>> = BTreeMap::new();
+    let mut out = Vec::new();
+    for key in &publ.visits {
+        if !scope.has(s.specialist(key.0).specialty) {
+            continue;
+        }
+        let (kept, col) = book.continuous(1.0);
+        p.constant += w;
+        p.objective.add_mul(-w, kept);
+        groups.entry(*key).or_default().push(kept);
+        out.push((*key, kept, col));
+    }
+    let by_record: BTreeMap<(SpecialistId, u32), &WeekVars> =
+        weeks.iter().map(|wv| ((wv.record, wv.week), wv)).collect();
+    for ((record, locality, week), kept) in groups {
+        let made = by_record
+            .get(&(record, week))
+            .map_or_else(Expression::default, |wv| wv.visits(locality));
+        let mut sum = Expression::default();
+        for k in kept {
+            sum.add_mul(1.0, k);
+        }
+        p.row(Group::Published, sum.leq(made));
+    }
+    out
+}
