@@ -331,6 +331,17 @@ fn a_reader_that_stops_early_ends_the_output_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
+/// `itinera check` of a tiny plan under one what-if file.
+fn check_under(plan: &std::path::Path, overlay: &std::path::Path) -> assert_cmd::assert::Assert {
+    itinera()
+        .args(["check", "scenarios/tiny"])
+        .arg(plan)
+        .arg("--what-if")
+        .arg(overlay)
+        .current_dir(common::repo(""))
+        .assert()
+}
+
 #[test]
 fn a_what_if_plan_is_labelled_and_checked_under_its_overlays() {
     let dir = tempfile::tempdir().unwrap();
@@ -357,14 +368,7 @@ fn a_what_if_plan_is_labelled_and_checked_under_its_overlays() {
     let plan = dir.path().join("plan.json");
     let text = std::fs::read_to_string(&plan).unwrap();
     assert!(text.contains("\"what_if\""), "{text}");
-    itinera()
-        .args(["check", "scenarios/tiny"])
-        .arg(&plan)
-        .arg("--what-if")
-        .arg(&overlay)
-        .current_dir(common::repo(""))
-        .assert()
-        .success();
+    check_under(&plan, &overlay).success();
     itinera()
         .args(["check", "scenarios/tiny"])
         .arg(&plan)
@@ -505,14 +509,7 @@ fn a_replan_after_a_leave_writes_the_plan_its_diff_and_updates_the_calendars() {
     );
     let report = std::fs::read_to_string(out.path().join("report.html")).unwrap();
     assert!(report.contains("Cambios respecto del plan publicado"));
-    itinera()
-        .args(["check", "scenarios/tiny"])
-        .arg(&plan)
-        .arg("--what-if")
-        .arg(&overlay)
-        .current_dir(common::repo(""))
-        .assert()
-        .success();
+    check_under(&plan, &overlay).success();
     // A date after the horizon is an input error, and writes nothing.
     let late = tempfile::tempdir().unwrap();
     itinera()

@@ -18,15 +18,8 @@ pub struct PlanArgs {
     /// Output folder (created if missing).
     #[arg(short, long, default_value = "out")]
     output: PathBuf,
-    /// Seconds the solver may spend.
-    #[arg(long, default_value_t = 30.0)]
-    time_limit: f64,
-    /// Relative gap at which to stop (0.005 = 0.5 %).
-    #[arg(long, default_value_t = 0.005)]
-    gap: f64,
-    /// Solver threads.
-    #[arg(long, default_value_t = 2)]
-    threads: u32,
+    #[command(flatten)]
+    solve: SolveArgs,
     /// Keep every confirmed visit exactly (instead of pricing changes).
     #[arg(long)]
     pin_confirmed: bool,
@@ -34,40 +27,71 @@ pub struct PlanArgs {
     /// has time for a larger root LP (longer time limits).
     #[arg(long)]
     strengthen: bool,
-    /// Write only plan.json (no calendars, FHIR, map or report).
+}
+
+/// How `plan` and `replan` solve and what they write besides plan.json.
+#[derive(Args)]
+pub struct SolveArgs {
+    /// Seconds the solver may spend.
+    #[arg(long, default_value_t = 30.0)]
+    pub time_limit: f64,
+    /// Relative gap at which to stop (0.005 = 0.5 %).
+    #[arg(long, default_value_t = 0.005)]
+    pub gap: f64,
+    /// Solver threads.
+    #[arg(long, default_value_t = 2)]
+    pub threads: u32,
+    /// Write only the plan (no calendars, FHIR, map or report).
     #[arg(long)]
-    no_export: bool,
+    pub no_export: bool,
     /// Language of calendars, CSV headers and the report: es or en.
     #[arg(long, default_value = "es")]
-    lang: itinera::export::Lang,
+    pub lang: itinera::export::Lang,
     /// No progress on stderr.
     #[arg(long, short)]
-    quiet: bool,
+    pub quiet: bool,
+}
+
+impl SolveArgs {
+    /// Solver options from the command line.
+    pub fn options(&self) -> Options {
+        Options {
+            time_limit: self.time_limit,
+            gap: self.gap,
+            threads: self.threads,
+            ..Options::default()
+        }
+    }
+
+    /// Whether to show progress: not asked to be quiet, and a terminal.
+    pub fn show_progress(&self) -> bool {
+        !self.quiet && std::io::stderr().is_terminal()
+    }
+}
+
+/// Progress of a solve on one stderr line, rewritten in place.
+pub fn progress_line(p: Progress) {
+    let f = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.0}"));
+    eprint!(
+        "\rsolving  {:>6.1}s  plan {:>16}  bound {:>16}  gap {:>7}   ",
+        p.seconds,
+        f(p.incumbent),
+        f(p.bound),
+        p.gap_percent
+            .map_or("-".to_string(), |g| format!("{g:.2}%"))
+    );
 }
 
 pub fn run(a: &PlanArgs) -> Result<(), Failure> {
     let s = a.scenario.load()?;
     let net = RoadNetwork::new(&s);
     let opts = Options {
-        time_limit: a.time_limit,
-        gap: a.gap,
-        threads: a.threads,
         pin_confirmed: a.pin_confirmed,
         strengthen: a.strengthen,
-        ..Options::default()
+        ..a.solve.options()
     };
-    let show = !a.quiet && std::io::stderr().is_terminal();
-    let report = |p: Progress| {
-        let f = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.0}"));
-        eprint!(
-            "\rsolving  {:>6.1}s  plan {:>16}  bound {:>16}  gap {:>7}   ",
-            p.seconds,
-            f(p.incumbent),
-            f(p.bound),
-            p.gap_percent
-                .map_or("-".to_string(), |g| format!("{g:.2}%"))
-        );
-    };
+    let show = a.solve.show_progress();
+    let report = progress_line;
     if show {
         eprintln!(
             "building the program for {} ({} weeks)…",
@@ -93,10 +117,10 @@ pub fn run(a: &PlanArgs) -> Result<(), Failure> {
     let found = conflicts::find(&s, &net, &visits);
     let sq = status_quo::evaluate(&s, &net, &visits, &found);
     print!("{}", render::plan_summary(&s, &p, &sq, &path));
-    if !a.no_export {
+    if !a.solve.no_export {
         print!(
             "\n{}",
-            super::export::publish(&s, &p, &sq, &a.output, a.lang)?
+            super::export::publish(&s, &p, &sq, &a.output, a.solve.lang)?
         );
     }
     // The plan's status, which follows the gap after any room repair.

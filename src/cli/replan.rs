@@ -3,7 +3,7 @@
 //! plan, its diff against the published one, and publish it so calendar
 //! events update in place.
 
-use super::plan::{finish, write_atomically};
+use super::plan::{SolveArgs, finish, progress_line, write_atomically};
 use super::{Failure, read_plan, render};
 use anyhow::Context as _;
 use chrono::NaiveDate;
@@ -11,10 +11,9 @@ use clap::Args;
 use itinera::calendar::{self, conflicts, status_quo};
 use itinera::export::compare::diff_csv;
 use itinera::network::RoadNetwork;
-use itinera::optimize::{Context, Options, Progress};
+use itinera::optimize::{Context, Progress};
 use itinera::plan::{self, diff::by_facility, replan};
 use itinera::scenario::{Code, Diagnostic};
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 #[derive(Args)]
@@ -31,24 +30,8 @@ pub struct ReplanArgs {
     /// Output folder for the new plan.json, diff.csv and the publication.
     #[arg(short, long)]
     output: PathBuf,
-    /// Seconds the solver may spend.
-    #[arg(long, default_value_t = 30.0)]
-    time_limit: f64,
-    /// Relative gap at which to stop (0.005 = 0.5 %).
-    #[arg(long, default_value_t = 0.005)]
-    gap: f64,
-    /// Solver threads.
-    #[arg(long, default_value_t = 2)]
-    threads: u32,
-    /// Write only plan.json and diff.csv (no calendars, FHIR, map or report).
-    #[arg(long)]
-    no_export: bool,
-    /// Language of calendars, CSV headers and the report: es or en.
-    #[arg(long, default_value = "es")]
-    lang: itinera::export::Lang,
-    /// No progress on stderr.
-    #[arg(long, short)]
-    quiet: bool,
+    #[command(flatten)]
+    solve: SolveArgs,
 }
 
 pub fn run(a: &ReplanArgs) -> Result<(), Failure> {
@@ -71,22 +54,9 @@ pub fn run(a: &ReplanArgs) -> Result<(), Failure> {
         }])
     })?;
     let ctx = ctx.with_published(prepared.published.clone());
-    let opts = Options {
-        time_limit: a.time_limit,
-        gap: a.gap,
-        threads: a.threads,
-        ..Options::default()
-    };
-    let show = !a.quiet && std::io::stderr().is_terminal();
-    let report = |p: Progress| {
-        let f = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.0}"));
-        eprint!(
-            "\rreplanning  {:>6.1}s  plan {:>16}  bound {:>16}   ",
-            p.seconds,
-            f(p.incumbent),
-            f(p.bound),
-        );
-    };
+    let opts = a.solve.options();
+    let show = a.solve.show_progress();
+    let report = progress_line;
     let sol = plan::solve_in(
         &ctx,
         &net,
@@ -118,7 +88,7 @@ pub fn run(a: &ReplanArgs) -> Result<(), Failure> {
         csv_path.display(),
         render::diff_table(&by_facility(&changes))
     );
-    if !a.no_export {
+    if !a.solve.no_export {
         print!(
             "\n{}",
             super::export::publish_after(
@@ -126,7 +96,7 @@ pub fn run(a: &ReplanArgs) -> Result<(), Failure> {
                 &p,
                 &sq,
                 &a.output,
-                a.lang,
+                a.solve.lang,
                 Some(a.current.parent().unwrap_or(Path::new("."))),
             )?
         );

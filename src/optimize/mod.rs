@@ -747,6 +747,7 @@ fn explain(
         Group::Spacing,
         Group::Rooms,
         Group::Commitments,
+        Group::Published,
     ] {
         let mut b = build(ctx, opts, Some(g), &all, &[]);
         // Feasibility is all that matters here.
