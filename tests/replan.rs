@@ -48,19 +48,8 @@ fn solve(s: &Scenario) -> Plan {
     p
 }
 
-/// Replan `current` under `s` from `from`, check the result under `s`.
 fn replan(s: &Scenario, current: &Plan, from: NaiveDate) -> (Plan, Vec<Change>) {
-    let net = RoadNetwork::new(s);
-    let ctx = Context::new(s, &net);
-    let prepared = replan::prepare(&ctx, current, from).expect("plan fits the scenario");
-    let ctx = ctx.with_published(prepared.published.clone());
-    let sol = plan::solve_in(&ctx, &net, &opts(), None).expect("solver runs");
-    assert!(sol.status.has_plan(), "{:?}", sol.status);
-    let mut p = plan::assemble(s, &net, &sol, BTreeMap::new()).expect("plan assembles");
-    let changes = replan::finish(s, &prepared, current, &sol, &mut p);
-    let found = check::check(s, &net, &p);
-    assert!(found.is_empty(), "{found:#?}");
-    (p, changes)
+    common::replan_and_check(s, current, from)
 }
 
 fn changed(changes: &[Change]) -> Vec<&Change> {
@@ -169,7 +158,9 @@ fn the_past_stays_except_what_became_impossible() {
 #[test]
 fn moved_events_keep_their_uid_and_raise_the_sequence() {
     let base = solve(&tiny());
-    let s = on_leave();
+    // Free changes: the replan moves visits wherever that serves patients.
+    let free = common::repo("tests/fixtures/what-if/free-changes.yaml");
+    let s = scenario::apply_what_if(on_leave(), &free).expect("valid what-if");
     let (p, changes) = replan(&s, &base, day(3, 15));
     let (old_events, manifest, _) = day_events(&tiny(), &base, None);
     let (events, _, c) = day_events(&s, &p, Some(&manifest));

@@ -11,8 +11,8 @@ use clap::Args;
 use itinera::calendar::{self, conflicts, status_quo};
 use itinera::export::compare::diff_csv;
 use itinera::network::RoadNetwork;
-use itinera::optimize::{Context, Progress};
-use itinera::plan::{self, diff::by_facility, replan};
+use itinera::optimize::Progress;
+use itinera::plan::{diff::by_facility, replan};
 use itinera::scenario::{Code, Diagnostic};
 use std::path::{Path, PathBuf};
 
@@ -38,9 +38,20 @@ pub fn run(a: &ReplanArgs) -> Result<(), Failure> {
     let s = a.scenario.load()?;
     let current = read_plan(&a.current)?;
     let net = RoadNetwork::new(&s);
-    let ctx = Context::new(&s, &net);
-    let prepared = replan::prepare(&ctx, &current, a.from).map_err(|e| {
-        Failure::Invalid(vec![Diagnostic {
+    let opts = a.solve.options();
+    let show = a.solve.show_progress();
+    let report = progress_line;
+    let (prepared, sol) = replan::solve(
+        &s,
+        &net,
+        &current,
+        a.from,
+        &opts,
+        show.then_some(&report as &(dyn Fn(Progress) + Sync)),
+    )
+    .map_err(|e| match e {
+        replan::ReplanError::Plan(e) => Failure::Other(e.into()),
+        e => Failure::Invalid(vec![Diagnostic {
             code: Code::PlanMismatch,
             file: a.current.clone(),
             line: None,
@@ -51,19 +62,8 @@ pub fn run(a: &ReplanArgs) -> Result<(), Failure> {
             },
             message: e.to_string(),
             fix: "replan a plan with the scenario and what-if files it was made from, from a date inside the horizon".to_string(),
-        }])
+        }]),
     })?;
-    let ctx = ctx.with_published(prepared.published.clone());
-    let opts = a.solve.options();
-    let show = a.solve.show_progress();
-    let report = progress_line;
-    let sol = plan::solve_in(
-        &ctx,
-        &net,
-        &opts,
-        show.then_some(&report as &(dyn Fn(Progress) + Sync)),
-    )
-    .map_err(|e| Failure::Other(e.into()))?;
     if show {
         eprintln!();
     }

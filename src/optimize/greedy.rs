@@ -337,19 +337,21 @@ pub(super) fn columns(ctx: &Context<'_>, b: &Built, picks: &[Pick]) -> Vec<f64> 
             x[*col] = 1.0;
         }
     }
-    // Likewise for the visits of a published plan, by record.
-    let by_record: BTreeSet<(SpecialistId, LocalityId, u32)> = picks
+    // Likewise for the visits of a published plan: the same record there
+    // that week for the same days.
+    let by_record: BTreeMap<(SpecialistId, LocalityId, u32), u32> = picks
         .iter()
-        .flat_map(|p| p.stops.iter().map(move |l| (p.record, *l, p.week)))
+        .flat_map(|p| {
+            p.stops
+                .iter()
+                .zip(&p.days)
+                .map(move |(l, d)| ((p.record, *l, p.week), *d))
+        })
         .collect();
-    let mut used: BTreeMap<(SpecialistId, LocalityId, u32), usize> = BTreeMap::new();
-    for (key, _, col) in &b.published {
-        if by_record.contains(key) {
-            let n = used.entry(*key).or_default();
-            if *n == 0 {
-                x[*col] = 1.0;
-            }
-            *n += 1;
+    let mut used: BTreeSet<(SpecialistId, LocalityId, u32)> = BTreeSet::new();
+    for (key, days, _, col) in &b.published {
+        if by_record.get(key) == Some(days) && used.insert(*key) {
+            x[*col] = 1.0;
         }
     }
     x

@@ -1,11 +1,13 @@
 //! A published plan being repaired (`itinera replan`): the weeks before the
 //! replanning date are fixed to the trips made in them, exactly (route and
 //! days); every later visit of the published plan is a commitment whose
-//! change (moved to another week, made by another record, or dropped) costs
-//! `weights.change_published`. A kept visit is the same record at the same
-//! locality in the same week: unlike a confirmed visit of an institution's
-//! calendar, a published visit has a facility, which the record sets, so a
-//! person's other record would send patients elsewhere.
+//! change (moved to another week, made by another record, shortened,
+//! lengthened or dropped) costs `weights.change_published`. A kept visit is
+//! the same record consulting at the same locality in the same week for the
+//! same number of days: patients hold each of its days, and unlike a
+//! confirmed visit of an institution's calendar, a published visit has a
+//! facility, which the record sets, so a person's other record would send
+//! patients elsewhere. Keeping is binary: a visit half kept is changed.
 
 use super::context::Context;
 use super::parts::{Group, Parts, Scope};
@@ -30,8 +32,9 @@ pub struct Published {
     pub first_week: u32,
     /// The trips of the fixed weeks.
     pub fixed: Vec<Pick>,
-    /// Every visit of the published plan from `first_week` on.
-    pub visits: Vec<VisitKey>,
+    /// Every visit of the published plan from `first_week` on, with its
+    /// consultation days.
+    pub visits: Vec<(VisitKey, u32)>,
     /// The published trips still possible: the solver's first plan.
     pub start: Vec<Pick>,
     /// Departure date of each published trip, by record, week and stops, so
@@ -39,8 +42,8 @@ pub struct Published {
     pub departures: BTreeMap<(SpecialistId, u32, Vec<LocalityId>), NaiveDate>,
 }
 
-/// Whether each published visit is kept: its key, variable and column.
-pub type Kept = Vec<(VisitKey, Variable, usize)>;
+/// Whether each published visit is kept: its key, days, variable and column.
+pub type Kept = Vec<(VisitKey, u32, Variable, usize)>;
 
 /// Fix the trips of the fixed weeks and price the later visits.
 pub fn add(
@@ -69,20 +72,32 @@ pub fn add(
         }
     }
     let w = s.weights.change_published;
-    let mut groups: BTreeMap<VisitKey, Vec<Variable>> = BTreeMap::new();
-    let mut out = Vec::new();
-    for key in &publ.visits {
-        if !scope.has(s.specialist(key.0).specialty) {
-            continue;
-        }
-        let (kept, col) = book.continuous(1.0);
-        p.constant += w;
-        p.objective.add_mul(-w, kept);
-        groups.entry(*key).or_default().push(kept);
-        out.push((*key, kept, col));
-    }
     let by_record: BTreeMap<(SpecialistId, u32), &WeekVars> =
         weeks.iter().map(|wv| ((wv.record, wv.week), wv)).collect();
+    let mut groups: BTreeMap<VisitKey, Vec<Variable>> = BTreeMap::new();
+    let mut out = Vec::new();
+    for &(key, days) in &publ.visits {
+        let (record, locality, week) = key;
+        let sp = s.specialty(s.specialist(record).specialty);
+        if !scope.has(s.specialist(record).specialty) {
+            continue;
+        }
+        let (kept, col) = book.binary();
+        p.constant += w;
+        p.objective.add_mul(-w, kept);
+        // Kept: exactly the published days there.
+        let consulted = by_record
+            .get(&(record, week))
+            .map_or_else(Expression::default, |wv| wv.days_at(locality));
+        let d = f64::from(days);
+        p.row(Group::Published, (d * kept).leq(consulted.clone()));
+        p.row(
+            Group::Published,
+            consulted.leq(d + f64::from(sp.max_days) * (1.0 - kept)),
+        );
+        groups.entry(key).or_default().push(kept);
+        out.push((key, days, kept, col));
+    }
     for ((record, locality, week), kept) in groups {
         let made = by_record
             .get(&(record, week))

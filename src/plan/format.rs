@@ -60,7 +60,8 @@ pub struct ReplanRecord {
     pub impossible: Vec<String>,
     /// Visits of the published plan from `replanned_from` on.
     pub published_visits: usize,
-    /// Of those, how many the plan does not keep (same record, locality and week).
+    /// Of those, how many the plan does not keep (same record, locality,
+    /// week and number of days).
     pub changed: usize,
     /// `weights.change_published` the plan was made with.
     pub change_published: f64,

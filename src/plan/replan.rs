@@ -42,6 +42,9 @@ pub enum ReplanError {
         /// Its code.
         code: String,
     },
+    /// The solver failed, or the plan could not be laid out.
+    #[error(transparent)]
+    Plan(#[from] super::PlanError),
     /// Nothing is left to replan.
     #[error("--from {from}: the horizon's last week starts on {last}; give a date on or before it")]
     AfterHorizon {
@@ -63,6 +66,24 @@ pub struct Prepared {
     pub fixed_visits: usize,
     /// Visits before the first replanned week that cannot happen any more.
     pub impossible: Vec<String>,
+}
+
+/// Replan `current` under `s` from `from`: read it ([`prepare`]), then
+/// solve with its past fixed and its changes priced. Assemble the plan with
+/// [`super::assemble`] and complete it with [`finish`].
+pub fn solve(
+    s: &Scenario,
+    net: &crate::network::RoadNetwork,
+    current: &Plan,
+    from: NaiveDate,
+    opts: &crate::optimize::Options,
+    progress: Option<&(dyn Fn(crate::optimize::Progress) + Sync)>,
+) -> Result<(Prepared, Solution), ReplanError> {
+    let ctx = Context::new(s, net);
+    let prepared = prepare(&ctx, current, from)?;
+    let ctx = ctx.with_published(prepared.published.clone());
+    let sol = super::solve_in(&ctx, net, opts, progress)?;
+    Ok((prepared, sol))
 }
 
 /// First week replanned: the first whose Monday is on or after `from`.
@@ -140,7 +161,7 @@ pub fn prepare(
             }
         } else {
             for v in &visits {
-                published.visits.push(codes.key(v, t.week)?);
+                published.visits.push((codes.key(v, t.week)?, v.days));
             }
             if possible {
                 published.start.push(pick);
@@ -242,17 +263,17 @@ impl Codes {
 }
 
 /// The published visits (from the first replanned week on) the new plan
-/// keeps: the same record and locality in the same week, one for one, as
-/// the program counts them.
+/// keeps: the same record at the same locality in the same week for the
+/// same number of days, one for one, as the program counts them.
 pub fn kept(s: &Scenario, published: &Published, new: &Plan) -> usize {
     let codes = Codes::new(s);
-    let mut made: BTreeMap<VisitKey, usize> = BTreeMap::new();
+    let mut made: BTreeMap<(VisitKey, u32), usize> = BTreeMap::new();
     for v in new.made_visits() {
         if let Some(week) = s.horizon.week_of(v.start)
             && week >= published.first_week
             && let Ok(key) = codes.key(v, week)
         {
-            *made.entry(key).or_default() += 1;
+            *made.entry((key, v.days)).or_default() += 1;
         }
     }
     published

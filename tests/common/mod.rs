@@ -112,3 +112,31 @@ pub fn fixture(path: &Path) -> Fixture {
         expected,
     }
 }
+
+/// Replan `current` under `s` from `from` (1 thread, solved to optimality)
+/// and assert the new plan passes the checker; the plan and its diff.
+pub fn replan_and_check(
+    s: &itinera::model::Scenario,
+    current: &itinera::plan::format::Plan,
+    from: chrono::NaiveDate,
+) -> (
+    itinera::plan::format::Plan,
+    Vec<itinera::plan::diff::Change>,
+) {
+    use itinera::plan::{self, replan};
+    let net = itinera::network::RoadNetwork::new(s);
+    let opts = itinera::optimize::Options {
+        time_limit: 60.0,
+        gap: 0.0,
+        threads: 1,
+        ..itinera::optimize::Options::default()
+    };
+    let (prepared, sol) =
+        replan::solve(s, &net, current, from, &opts, None).expect("replan solves");
+    assert!(sol.status.has_plan(), "{:?}", sol.status);
+    let mut p = plan::assemble(s, &net, &sol, Default::default()).expect("plan assembles");
+    let changes = replan::finish(s, &prepared, current, &sol, &mut p);
+    let found = itinera::check::check(s, &net, &p);
+    assert!(found.is_empty(), "{found:#?}");
+    (p, changes)
+}
