@@ -2,7 +2,7 @@
 //!
 //! Exit codes: 0 success (for `plan`: a plan within the requested gap);
 //! 1 the command failed (I/O, internal); 2 the input is invalid (every problem
-//! is printed to stderr); 3 `plan` hit its time limit above the requested gap
+//! is printed to stderr); 3 `plan` (`replan`, `sweep`) hit its time limit above the requested gap
 //! (the plan is written); 4 no plan was found in time; 5 the rules are
 //! infeasible (the conflicting rule groups are printed); 6 `check` found
 //! rule violations in the plan.
