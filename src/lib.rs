@@ -10,6 +10,7 @@
 pub mod calendar;
 pub mod check;
 pub mod export;
+pub mod generate;
 pub mod logistics;
 pub mod model;
 pub mod network;

@@ -1,0 +1,58 @@
+//! `itinera generate`: write a synthetic scenario folder, then read it back
+//! with the validator so a generated scenario is always a valid one.
+
+use super::plan::write_atomically;
+use super::{Failure, load};
+use anyhow::Context as _;
+use clap::Args;
+use itinera::generate::{Params, generate};
+use std::path::PathBuf;
+
+#[derive(Args)]
+pub struct GenerateArgs {
+    /// Localities (hub cities and towns around them), 4 to 20000.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(4..=20_000))]
+    localities: u32,
+    /// Specialist records (both institutions), 14 to 100000.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(14..=100_000))]
+    specialists: u32,
+    /// Weeks of the horizon (from Monday 2027-03-01), 1 to 104.
+    #[arg(long, default_value_t = 52, value_parser = clap::value_parser!(u32).range(1..=104))]
+    weeks: u32,
+    /// Random seed: the same seed gives the same files.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Output folder (created if missing; its scenario files are replaced).
+    #[arg(short, long)]
+    output: PathBuf,
+}
+
+pub fn run(a: &GenerateArgs) -> Result<(), Failure> {
+    let params = Params {
+        localities: a.localities as usize,
+        specialists: a.specialists as usize,
+        weeks: a.weeks,
+        seed: a.seed,
+    };
+    let files = generate(&params).map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?;
+    for f in &files {
+        let path = a.output.join(f.name);
+        write_atomically(&path, f.text.as_bytes())
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    let s = load(&a.output)?;
+    println!(
+        "{}: written to {} — {} weeks, {} localities, {} roads, {} facilities, {} persons ({} records), {} waiting lists, {} existing visits",
+        s.name,
+        a.output.display(),
+        s.horizon.weeks,
+        s.localities.len(),
+        s.roads.len(),
+        s.facilities.len(),
+        s.persons.len(),
+        s.specialists.len(),
+        s.demand.len(),
+        s.calendar.len()
+    );
+    Ok(())
+}
