@@ -524,3 +524,94 @@ fn a_replan_after_a_leave_writes_the_plan_its_diff_and_updates_the_calendars() {
         .stderr(predicate::str::contains("--from 2027-06-01"));
     assert!(!late.path().join("plan.json").exists());
 }
+
+#[test]
+fn generate_writes_the_same_valid_scenario_for_the_same_seed() {
+    let run = |dir: &std::path::Path| {
+        itinera()
+            .args([
+                "generate",
+                "--localities",
+                "30",
+                "--specialists",
+                "70",
+                "--weeks",
+                "12",
+                "--seed",
+                "9",
+                "-o",
+            ])
+            .arg(dir)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("30 localities"))
+            .stdout(predicate::str::contains("(70 records)"));
+    };
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    run(a.path());
+    run(b.path());
+    for f in [
+        "scenario.yaml",
+        "localities.csv",
+        "roads.csv",
+        "specialists.csv",
+        "demand.csv",
+        "calendar-css.csv",
+    ] {
+        assert_eq!(
+            std::fs::read(a.path().join(f)).unwrap(),
+            std::fs::read(b.path().join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    itinera()
+        .args(["validate"])
+        .arg(a.path())
+        .assert()
+        .success();
+    // Fewer records than specialties cannot make a scenario.
+    itinera()
+        .args(["generate", "--localities", "30", "--specialists", "5", "-o"])
+        .arg(a.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--specialists"));
+}
+
+#[test]
+fn plan_exports_the_model_it_solves() {
+    let out = tempfile::tempdir().unwrap();
+    let model = out.path().join("model").join("tiny.lp");
+    itinera()
+        .args([
+            "plan",
+            "scenarios/tiny",
+            "--gap",
+            "0",
+            "--quiet",
+            "--no-export",
+            "-o",
+        ])
+        .arg(out.path())
+        .arg("--export-model")
+        .arg(&model)
+        .current_dir(common::repo(""))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("model written to"));
+    let text = std::fs::read_to_string(&model).unwrap();
+    assert!(text.contains("obj"), "an LP file with an objective");
+    // Nothing else (no temporary file) beside it.
+    assert_eq!(
+        std::fs::read_dir(model.parent().unwrap()).unwrap().count(),
+        1
+    );
+    itinera()
+        .args(["plan", "scenarios/tiny", "--quiet", "--no-export", "-o"])
+        .arg(out.path())
+        .args(["--export-model", "model.txt"])
+        .current_dir(common::repo(""))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(".mps or .lp"));
+}

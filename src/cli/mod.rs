@@ -10,6 +10,7 @@
 mod compare;
 mod diff;
 mod export;
+mod generate;
 mod plan;
 mod replan;
 mod route;
@@ -81,6 +82,8 @@ enum Command {
     /// leave, a closure), changing as few published visits as pays; write
     /// the new plan, its diff and an updated publication.
     Replan(replan::ReplanArgs),
+    /// Write a synthetic scenario of any size (same seed, same files).
+    Generate(generate::GenerateArgs),
     /// Solve a vehicle-routing benchmark instance (CVRPLIB .vrp, Solomon .txt).
     Route(route::RouteArgs),
     /// Summarise the candidate trips the optimizer chooses from.
@@ -156,6 +159,7 @@ pub fn run() -> ExitCode {
         Command::Sweep(args) => sweep::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Replan(args) => replan::run(&args),
+        Command::Generate(args) => generate::run(&args),
         Command::Route(args) => route::run(&args),
         Command::Check {
             scenario,

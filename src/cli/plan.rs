@@ -27,6 +27,19 @@ pub struct PlanArgs {
     /// has time for a larger root LP (longer time limits).
     #[arg(long)]
     strengthen: bool,
+    /// Also write the whole integer program to FILE (.mps or .lp), for
+    /// any other MIP solver; its optimum is the best plan's objective.
+    #[arg(long, value_name = "FILE", value_parser = model_path)]
+    export_model: Option<PathBuf>,
+}
+
+/// A model file path HiGHS can write: `.mps` or `.lp`.
+fn model_path(text: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(text);
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("mps" | "lp") => Ok(path),
+        _ => Err("the model file must end in .mps or .lp".to_string()),
+    }
 }
 
 /// How `plan` and `replan` solve and what they write besides plan.json.
@@ -107,6 +120,9 @@ pub fn run(a: &PlanArgs) -> Result<(), Failure> {
     .map_err(|e| Failure::Other(e.into()))?;
     if show {
         eprintln!();
+    }
+    if let Some(path) = &a.export_model {
+        export_model(&s, &net, &opts, &sol.cuts, path)?;
     }
     let p = finish(&s, &net, &sol, &opts, |line| eprintln!("{line}"))?;
     let path = a.output.join("plan.json");
@@ -199,4 +215,47 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// Write the whole program to `path` through a temporary file beside it
+/// (same extension, which sets the format), so no half-written model is left.
+fn export_model(
+    s: &itinera::model::Scenario,
+    net: &RoadNetwork,
+    opts: &Options,
+    cuts: &[itinera::optimize::NoGood],
+    path: &Path,
+) -> Result<(), Failure> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("mps");
+    let tmp = dir.join(format!(".model.tmp-{}.{ext}", std::process::id()));
+    let ctx = itinera::optimize::Context::new(s, net);
+    let written = itinera::optimize::export_model(&ctx, opts, cuts, &tmp)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .and_then(|size| {
+            std::fs::rename(&tmp, path)
+                .with_context(|| format!("writing {}", path.display()))
+                .map(|_| size)
+        });
+    match written {
+        Ok(size) => {
+            eprintln!(
+                "model written to {}: {} rows, {} columns ({} binary, {} integer)",
+                path.display(),
+                size.rows,
+                size.columns,
+                size.binaries,
+                size.integers
+            );
+            Ok(())
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(Failure::Other(e))
+        }
+    }
 }

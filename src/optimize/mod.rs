@@ -143,6 +143,9 @@ pub struct Solution {
     /// The trips are no longer the solver's (repaired, or the greedy plan):
     /// the objective must be recomputed from the plan.
     pub replanned: bool,
+    /// Cuts added because a week's trips could not share the rooms day by
+    /// day (see `crate::plan::solve`): part of the program last solved.
+    pub cuts: Vec<NoGood>,
 }
 
 struct Built {
@@ -692,6 +695,7 @@ fn merge(
         components,
         greedy: Vec::new(),
         replanned: false,
+        cuts: Vec::new(),
     })
 }
 
@@ -758,6 +762,28 @@ fn explain(
         }
     }
     Ok(out)
+}
+
+/// Write the whole program (every specialty, rooms shared exactly: the
+/// program itinera solves whole, or whose components it solves with the
+/// rooms divided), with the room-layout `cuts` a solve added, to `path`
+/// (`.mps` or `.lp`) for any other solver. Its optimum, objective offset
+/// included, is the best plan's objective.
+pub fn export_model(
+    ctx: &Context<'_>,
+    opts: &Options,
+    cuts: &[NoGood],
+    path: &std::path::Path,
+) -> Result<ModelSize, SolverError> {
+    let all = Scope {
+        specialties: (0..ctx.scenario.specialties.len())
+            .map(SpecialtyId::from_index)
+            .collect(),
+        ..Scope::default()
+    };
+    let b = build(ctx, opts, None, &all, cuts);
+    solver::write_model(b.book, b.parts, path)?;
+    Ok(b.size)
 }
 
 /// Build the program of `scope` and return its size, without solving: for

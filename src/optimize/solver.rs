@@ -355,6 +355,37 @@ pub fn parse_progress(line: &str) -> Option<Progress> {
     })
 }
 
+/// Write `parts` as a model file HiGHS can read and any MIP solver too:
+/// MPS for a `.mps` path, CPLEX LP for `.lp`. The objective's constant goes
+/// in as HiGHS's objective offset, so the file's optimum is the plan's
+/// objective in currency.
+pub fn write_model(book: Book, parts: Parts, path: &std::path::Path) -> Result<(), SolverError> {
+    let constant = parts.constant;
+    let mut problem = book.vars.minimise(parts.objective).using(highs);
+    for (_, row) in parts.rows {
+        problem.add_constraint(row);
+    }
+    let mut model = problem
+        .try_into_inner()
+        .map_err(|e| SolverError(e.to_string()))?;
+    model.make_quiet();
+    let name = std::ffi::CString::new(path.to_string_lossy().as_bytes())
+        .map_err(|_| SolverError(format!("{}: a path without NUL bytes", path.display())))?;
+    // SAFETY: `model` owns a live HiGHS instance for the duration of both
+    // calls, and `name` is a NUL-terminated string that outlives them.
+    let status = unsafe {
+        highs_sys::Highs_changeObjectiveOffset(model.as_mut_ptr(), constant);
+        highs_sys::Highs_writeModel(model.as_mut_ptr(), name.as_ptr())
+    };
+    if status == highs_sys::STATUS_ERROR {
+        return Err(SolverError(format!(
+            "HiGHS could not write {}",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -91,6 +91,7 @@ pub fn solve_in(
             _ => break sol,
         }
     };
+    sol.cuts = cuts;
     let (trips, dropped) = repair(s, std::mem::take(&mut sol.trips))?;
     sol.trips = trips;
     sol.dropped_for_rooms = dropped;
