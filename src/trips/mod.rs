@@ -177,8 +177,9 @@ pub fn routes_for(s: &Scenario, m: &TravelMatrix, rid: SpecialistId) -> Vec<Rout
     let facility: BTreeMap<LocalityId, FacilityId> = targets.iter().copied().collect();
     let mut out = Vec::new();
     let k_max = (s.travel.max_stops_per_trip as usize).min(targets.len());
+    let nearest = companions(m, &targets);
     for k in 1..=k_max {
-        for combo in combinations(targets.len(), k) {
+        for combo in stop_sets(targets.len(), k, nearest.as_deref()) {
             let stops: Vec<LocalityId> = combo.iter().map(|i| targets[*i].0).collect();
             let Some((order, legs)) = shape::best_order(s, m, rec.base, &stops) else {
                 continue;
@@ -255,6 +256,64 @@ fn combinations(n: usize, k: usize) -> Vec<Vec<usize>> {
     out
 }
 
+/// Records with more targets than this consider multi-stop trips only
+/// among near neighbours (see [`companions`]); up to it, every set of stops
+/// is tried, as on Santa Cruz (at most 47 targets a record).
+const ALL_SETS_UP_TO: usize = 60;
+
+/// Near neighbours each target may share a trip with, when a record has
+/// many targets.
+const COMPANIONS: usize = 12;
+
+/// For records with more than [`ALL_SETS_UP_TO`] targets: each target's
+/// [`COMPANIONS`] nearest other targets by driving hours. Trying every set
+/// of three stops among hundreds of towns costs millions of orderings per
+/// record, while stops that lie on the way are near one another; this is
+/// the granular neighbourhood of vehicle routing. `None`: every set.
+fn companions(m: &TravelMatrix, targets: &[(LocalityId, FacilityId)]) -> Option<Vec<Vec<usize>>> {
+    if targets.len() <= ALL_SETS_UP_TO {
+        return None;
+    }
+    Some(
+        (0..targets.len())
+            .map(|i| {
+                let mut others: Vec<(f64, usize)> = (0..targets.len())
+                    .filter(|&j| j != i)
+                    .filter_map(|j| Some((m.hours(targets[i].0, targets[j].0)?, j)))
+                    .collect();
+                others.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                others
+                    .into_iter()
+                    .take(COMPANIONS)
+                    .map(|(_, j)| j)
+                    .collect()
+            })
+            .collect(),
+    )
+}
+
+/// The `k`-sets of target indices to try: all of them, or with
+/// `nearest`, those whose members are all companions of one of them; sorted,
+/// without repeats.
+fn stop_sets(n: usize, k: usize, nearest: Option<&[Vec<usize>]>) -> Vec<Vec<usize>> {
+    let Some(nearest) = nearest else {
+        return combinations(n, k);
+    };
+    if k == 1 {
+        return combinations(n, 1);
+    }
+    let mut out = std::collections::BTreeSet::new();
+    for (c, near) in nearest.iter().enumerate() {
+        for rest in combinations(near.len(), k - 1) {
+            let mut set: Vec<usize> = rest.iter().map(|&j| near[j]).collect();
+            set.push(c);
+            set.sort_unstable();
+            out.insert(set);
+        }
+    }
+    out.into_iter().collect()
+}
+
 /// Every vector of `k` day counts in `lo..=hi` whose sum is at most `budget`.
 fn day_vectors(k: usize, lo: u32, hi: u32, budget: u32) -> Vec<Vec<u32>> {
     let mut out = Vec::new();
@@ -313,6 +372,17 @@ mod tests {
             vec![vec![1, 1], vec![1, 2], vec![2, 1]]
         );
         assert!(day_vectors(3, 2, 3, 5).is_empty());
+    }
+
+    #[test]
+    fn stop_sets_of_near_neighbours() {
+        // Without companions: every subset.
+        assert_eq!(stop_sets(4, 2, None), combinations(4, 2));
+        // 0's companion is 1, 1's is 0, 2's is 3, 3's is 2: pairs within.
+        let near = vec![vec![1], vec![0], vec![3], vec![2]];
+        assert_eq!(stop_sets(4, 2, Some(&near)), vec![vec![0, 1], vec![2, 3]]);
+        assert_eq!(stop_sets(4, 1, Some(&near)).len(), 4);
+        assert!(stop_sets(4, 3, Some(&near)).is_empty());
     }
 
     #[test]
