@@ -66,34 +66,167 @@ pub fn plan(ctx: &Context<'_>) -> Vec<Pick> {
     greedy(ctx, &by_week_opts)
 }
 
+/// What the greedy plan has booked so far.
+struct Ledger {
+    list_of: HashMap<(LocalityId, SpecialtyId), usize>,
+    last_visit: BTreeMap<(LocalityId, SpecialtyId), u32>,
+    month_trips: HashMap<(SpecialistId, (i32, u32)), u32>,
+    month_days: HashMap<(SpecialistId, (i32, u32)), u32>,
+    room_used: HashMap<(FacilityId, u32), f64>,
+    busy: BTreeSet<PersonId>,
+    confirmed: BTreeSet<(PersonId, SpecialtyId, LocalityId, u32)>,
+}
+
+impl Ledger {
+    /// The worth of `route` for record option `wv` in week `w` with `left`
+    /// patients still waiting per list, and its days; `None` when a rule
+    /// forbids it now or it is worth nothing. Within a week, a rule that
+    /// forbids a trip keeps forbidding it, and the worth changes only when
+    /// a trip serves one of its stops' lists.
+    fn eval(
+        &self,
+        ctx: &Context<'_>,
+        w: usize,
+        wv: &Options<'_>,
+        route: &Route,
+        left: &[f64],
+    ) -> Option<(f64, Vec<u32>)> {
+        let s = ctx.scenario;
+        let n = s.horizon.weeks as usize;
+        let rec = s.specialist(wv.record);
+        if self.busy.contains(&rec.person) {
+            return None;
+        }
+        let sp = s.specialty(rec.specialty);
+        let months = ctx.months(w as u32);
+        if months.iter().any(|m| {
+            self.month_trips.get(&(wv.record, *m)).copied().unwrap_or(0) >= rec.max_trips_per_month
+        }) {
+            return None;
+        }
+        let stops: Vec<LocalityId> = route.stops.iter().map(|(l, _)| *l).collect();
+        if stops.iter().any(|l| {
+            self.last_visit
+                .get(&(*l, rec.specialty))
+                .is_some_and(|lw| (w as u32) < lw + sp.min_spacing_weeks)
+        }) {
+            return None;
+        }
+        // Days: enough for the queue, within the specialty and the week.
+        let ppd = f64::from(sp.patients_per_day);
+        let mut days: Vec<u32> = stops
+            .iter()
+            .map(|l| {
+                let q = self
+                    .list_of
+                    .get(&(*l, rec.specialty))
+                    .map_or(0.0, |i| left[*i]);
+                ((q / ppd).ceil() as u32).clamp(sp.min_days, sp.max_days)
+            })
+            .collect();
+        let room_for = wv.budget.saturating_sub(route.travel_days);
+        while days.iter().sum::<u32>() > room_for {
+            let k = (0..days.len())
+                .filter(|k| days[*k] > sp.min_days)
+                .max_by_key(|k| days[*k])?;
+            days[k] -= 1;
+        }
+        let away = days.iter().sum::<u32>() + route.travel_days;
+        if months.iter().any(|m| {
+            self.month_days.get(&(wv.record, *m)).copied().unwrap_or(0) + away
+                > rec.max_days_away_per_month
+        }) {
+            return None;
+        }
+        let rooms_ok = route.stops.iter().zip(&days).all(|((_, f), d)| {
+            let full = s.facility(*f).room_days(&ctx.free_dates[w]);
+            self.room_used.get(&(*f, w as u32)).copied().unwrap_or(0.0) + f64::from(*d) <= full
+        });
+        if !rooms_ok {
+            return None;
+        }
+        let look = (n - w).min(sp.max_gap_weeks as usize) as f64;
+        let mut value =
+            -(route.fixed_cost(s) + route.cost_per_day(s) * f64::from(days.iter().sum::<u32>()));
+        for (l, d) in stops.iter().zip(&days) {
+            if let Some(&li) = self.list_of.get(&(*l, rec.specialty)) {
+                let served = (f64::from(*d) * ppd).min(left[li]);
+                value += served * s.weights.patient_week * sp.waiting_weight * look;
+                let gap_run = w as u32
+                    - self
+                        .last_visit
+                        .get(&(*l, rec.specialty))
+                        .map_or(0, |x| x + 1);
+                if gap_run + 1 >= sp.max_gap_weeks / 2 {
+                    value += s.weights.coverage_gap_week;
+                }
+            }
+            if self
+                .confirmed
+                .contains(&(rec.person, rec.specialty, *l, w as u32))
+            {
+                value += s.weights.change_confirmed;
+            }
+        }
+        (value > 0.0).then_some((value, days))
+    }
+}
+
+/// A trip option in the week's queue: worth first, then the earliest
+/// (record option, route) in scan order, as a plain scan would choose.
+#[derive(PartialEq)]
+struct Ranked {
+    value: f64,
+    option: (usize, usize),
+    version: u32,
+}
+
+impl Eq for Ranked {}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.value
+            .total_cmp(&other.value)
+            .then(other.option.cmp(&self.option))
+            .then(self.version.cmp(&other.version))
+    }
+}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 fn greedy(ctx: &Context<'_>, by_week: &[Vec<Options<'_>>]) -> Vec<Pick> {
     let s = ctx.scenario;
     let n = s.horizon.weeks as usize;
-    let list_of = list_index(s);
     let mut backlog: Vec<f64> = s.demand.iter().map(|d| d.waiting).collect();
     let mut capacity: Vec<Vec<f64>> = vec![vec![0.0; n]; s.demand.len()];
-    let mut last_visit: BTreeMap<(LocalityId, SpecialtyId), u32> = BTreeMap::new();
-    let mut visit_weeks: BTreeMap<(LocalityId, SpecialtyId), Vec<u32>> = BTreeMap::new();
-    let mut month_trips: HashMap<(SpecialistId, (i32, u32)), u32> = HashMap::new();
-    let mut month_days: HashMap<(SpecialistId, (i32, u32)), u32> = HashMap::new();
-    let mut room_used: HashMap<(FacilityId, u32), f64> = HashMap::new();
-    let confirmed: BTreeSet<(PersonId, SpecialtyId, LocalityId, u32)> = s
-        .calendar
-        .iter()
-        .filter(|v| v.status == VisitStatus::Confirmed)
-        .filter_map(|v| {
-            let r = s.specialist(v.specialist);
-            Some((
-                r.person,
-                r.specialty,
-                v.locality,
-                s.horizon.week_of(v.start)?,
-            ))
-        })
-        .collect();
+    let mut book = Ledger {
+        list_of: list_index(s),
+        last_visit: BTreeMap::new(),
+        month_trips: HashMap::new(),
+        month_days: HashMap::new(),
+        room_used: HashMap::new(),
+        busy: BTreeSet::new(),
+        confirmed: s
+            .calendar
+            .iter()
+            .filter(|v| v.status == VisitStatus::Confirmed)
+            .filter_map(|v| {
+                let r = s.specialist(v.specialist);
+                Some((
+                    r.person,
+                    r.specialty,
+                    v.locality,
+                    s.horizon.week_of(v.start)?,
+                ))
+            })
+            .collect(),
+    };
     let mut picks: Vec<Pick> = Vec::new();
-    for (w, by_week_w) in by_week.iter().enumerate() {
-        let _ = by_week_w;
+    for (w, opts) in by_week.iter().enumerate() {
         let queue: Vec<f64> = s
             .demand
             .iter()
@@ -101,106 +234,64 @@ fn greedy(ctx: &Context<'_>, by_week: &[Vec<Options<'_>>]) -> Vec<Pick> {
             .map(|(i, d)| backlog[i] + d.referrals(&s.horizon, w as u32))
             .collect();
         let mut left = queue.clone();
-        let mut busy: BTreeSet<PersonId> = BTreeSet::new();
-        // Trips taken this week, and those refused because their days could
-        // not be laid out beside them within the rooms.
+        book.busy.clear();
+        // Trips taken this week. Every option is valued once; after each
+        // trip only the options sharing one of its lists are valued again
+        // (the others' worth is unchanged), and a popped option is checked
+        // against every rule before it is taken, so the choice is the one a
+        // full scan would make, at a fraction of the cost.
         let mut taken: Vec<crate::trips::Trip> = Vec::new();
+        let mut heap = std::collections::BinaryHeap::new();
+        let mut version: HashMap<(usize, usize), u32> = HashMap::new();
+        // Options whose days could not be laid out beside the trips taken.
         let mut refused: BTreeSet<(usize, usize)> = BTreeSet::new();
-        loop {
-            let mut best: Option<(f64, usize, usize, Vec<u32>)> = None;
-            for (i, wv) in by_week[w].iter().enumerate() {
-                let rec = s.specialist(wv.record);
-                if busy.contains(&rec.person) {
-                    continue;
+        let mut by_list: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
+        for (i, wv) in opts.iter().enumerate() {
+            let spec = s.specialist(wv.record).specialty;
+            for (ri, route) in wv.routes.iter().enumerate() {
+                for (l, _) in &route.stops {
+                    if let Some(&li) = book.list_of.get(&(*l, spec)) {
+                        by_list.entry(li).or_default().push((i, ri));
+                    }
                 }
-                let sp = s.specialty(rec.specialty);
-                let months = ctx.months(w as u32);
-                if months.iter().any(|m| {
-                    month_trips.get(&(wv.record, *m)).copied().unwrap_or(0)
-                        >= rec.max_trips_per_month
-                }) {
-                    continue;
-                }
-                for (ri, route) in wv.routes.iter().enumerate() {
-                    if refused.contains(&(i, ri)) {
-                        continue;
-                    }
-                    let stops: Vec<LocalityId> = route.stops.iter().map(|(l, _)| *l).collect();
-                    if stops.iter().any(|l| {
-                        last_visit
-                            .get(&(*l, rec.specialty))
-                            .is_some_and(|lw| (w as u32) < lw + sp.min_spacing_weeks)
-                    }) {
-                        continue;
-                    }
-                    // Days: enough for the queue, within the specialty and the week.
-                    let ppd = f64::from(sp.patients_per_day);
-                    let mut days: Vec<u32> = stops
-                        .iter()
-                        .map(|l| {
-                            let q = list_of.get(&(*l, rec.specialty)).map_or(0.0, |i| left[*i]);
-                            ((q / ppd).ceil() as u32).clamp(sp.min_days, sp.max_days)
-                        })
-                        .collect();
-                    let room_for = wv.budget.saturating_sub(route.travel_days);
-                    while days.iter().sum::<u32>() > room_for {
-                        let Some(k) = (0..days.len())
-                            .filter(|k| days[*k] > sp.min_days)
-                            .max_by_key(|k| days[*k])
-                        else {
-                            break;
-                        };
-                        days[k] -= 1;
-                    }
-                    if days.iter().sum::<u32>() > room_for {
-                        continue;
-                    }
-                    let away = days.iter().sum::<u32>() + route.travel_days;
-                    if months.iter().any(|m| {
-                        month_days.get(&(wv.record, *m)).copied().unwrap_or(0) + away
-                            > rec.max_days_away_per_month
-                    }) {
-                        continue;
-                    }
-                    let rooms_ok = route.stops.iter().zip(&days).all(|((_, f), d)| {
-                        let full = s.facility(*f).room_days(&ctx.free_dates[w]);
-                        room_used.get(&(*f, w as u32)).copied().unwrap_or(0.0) + f64::from(*d)
-                            <= full
+                if let Some((value, _)) = book.eval(ctx, w, wv, route, &left) {
+                    heap.push(Ranked {
+                        value,
+                        option: (i, ri),
+                        version: 0,
                     });
-                    if !rooms_ok {
-                        continue;
-                    }
-                    let look = (n - w).min(sp.max_gap_weeks as usize) as f64;
-                    let mut value = -(route.fixed_cost(s)
-                        + route.cost_per_day(s) * f64::from(days.iter().sum::<u32>()));
-                    for (l, d) in stops.iter().zip(&days) {
-                        if let Some(&li) = list_of.get(&(*l, rec.specialty)) {
-                            let served = (f64::from(*d) * ppd).min(left[li]);
-                            value += served * s.weights.patient_week * sp.waiting_weight * look;
-                            let gap_run = w as u32
-                                - last_visit.get(&(*l, rec.specialty)).map_or(0, |x| x + 1);
-                            if gap_run + 1 >= sp.max_gap_weeks / 2 {
-                                value += s.weights.coverage_gap_week;
-                            }
-                        }
-                        if confirmed.contains(&(rec.person, rec.specialty, *l, w as u32)) {
-                            value += s.weights.change_confirmed;
-                        }
-                    }
-                    if value > 0.0 && best.as_ref().is_none_or(|(v, ..)| value > *v) {
-                        best = Some((value, i, ri, days));
-                    }
                 }
             }
-            let Some((_, i, ri, days)) = best else { break };
-            let wv = &by_week[w][i];
-            let rec = s.specialist(wv.record);
+        }
+        while let Some(top) = heap.pop() {
+            let (i, ri) = top.option;
+            if version.get(&top.option).copied().unwrap_or(0) != top.version
+                || refused.contains(&top.option)
+            {
+                continue;
+            }
+            let wv = &opts[i];
             let route = wv.routes[ri];
+            let Some((value, days)) = book.eval(ctx, w, wv, route, &left) else {
+                continue;
+            };
+            if value != top.value {
+                // Worth changed without a shared list (cannot happen): requeue.
+                let v = version.entry(top.option).or_default();
+                *v += 1;
+                heap.push(Ranked {
+                    value,
+                    option: top.option,
+                    version: *v,
+                });
+                continue;
+            }
+            let rec = s.specialist(wv.record);
             taken.push(route.trip(s, &days));
             let refs: Vec<&crate::trips::Trip> = taken.iter().collect();
             if crate::trips::lay_out_week(s, w as u32, &refs).is_none() {
                 taken.pop();
-                refused.insert((i, ri));
+                refused.insert(top.option);
                 continue;
             }
             let pick = Pick {
@@ -209,33 +300,50 @@ fn greedy(ctx: &Context<'_>, by_week: &[Vec<Options<'_>>]) -> Vec<Pick> {
                 stops: route.stops.iter().map(|(l, _)| *l).collect(),
                 days,
             };
-            busy.insert(rec.person);
+            book.busy.insert(rec.person);
             let away = pick.days.iter().sum::<u32>() + route.travel_days;
             for m in ctx.months(w as u32) {
-                *month_trips.entry((wv.record, m)).or_default() += 1;
-                *month_days.entry((wv.record, m)).or_default() += away;
+                *book.month_trips.entry((wv.record, m)).or_default() += 1;
+                *book.month_days.entry((wv.record, m)).or_default() += away;
             }
+            let mut touched: Vec<usize> = Vec::new();
             for ((l, f), d) in route.stops.iter().zip(&pick.days) {
-                *room_used.entry((*f, w as u32)).or_default() += f64::from(*d);
-                last_visit.insert((*l, rec.specialty), w as u32);
-                visit_weeks
-                    .entry((*l, rec.specialty))
-                    .or_default()
-                    .push(w as u32);
-                if let Some(&li) = list_of.get(&(*l, rec.specialty)) {
+                *book.room_used.entry((*f, w as u32)).or_default() += f64::from(*d);
+                book.last_visit.insert((*l, rec.specialty), w as u32);
+                if let Some(&li) = book.list_of.get(&(*l, rec.specialty)) {
                     let cap =
                         f64::from(*d) * f64::from(s.specialty(rec.specialty).patients_per_day);
                     capacity[li][w] += cap;
                     left[li] = (left[li] - cap).max(0.0);
+                    touched.push(li);
                 }
             }
             picks.push(pick);
+            // Value again the options sharing a list the trip served.
+            let mut again: Vec<(usize, usize)> = touched
+                .iter()
+                .flat_map(|li| by_list.get(li).into_iter().flatten().copied())
+                .collect();
+            again.sort_unstable();
+            again.dedup();
+            for o in again.into_iter().filter(|o| !refused.contains(o)) {
+                let v = version.entry(o).or_default();
+                *v += 1;
+                if let Some((value, _)) =
+                    book.eval(ctx, w, &opts[o.0], opts[o.0].routes[o.1], &left)
+                {
+                    heap.push(Ranked {
+                        value,
+                        option: o,
+                        version: *v,
+                    });
+                }
+            }
         }
         for (i, q) in queue.iter().enumerate() {
             backlog[i] = q - capacity[i][w].min(*q);
         }
     }
-    let _ = (&capacity, &visit_weeks);
     picks
 }
 
