@@ -42,17 +42,10 @@ pub fn run(a: &GenerateArgs) -> Result<(), Failure> {
     }
     let s = load(&a.output)?;
     println!(
-        "{}: written to {} — {} weeks, {} localities, {} roads, {} facilities, {} persons ({} records), {} waiting lists, {} existing visits",
+        "{}: written to {} — {}",
         s.name,
         a.output.display(),
-        s.horizon.weeks,
-        s.localities.len(),
-        s.roads.len(),
-        s.facilities.len(),
-        s.persons.len(),
-        s.specialists.len(),
-        s.demand.len(),
-        s.calendar.len()
+        super::summary(&s)
     );
     Ok(())
 }

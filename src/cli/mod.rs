@@ -195,9 +195,14 @@ pub(crate) fn load(path: &Path) -> Result<Scenario, Failure> {
 
 fn validate(source: &Source) -> Result<(), Failure> {
     let s = source.load()?;
-    println!(
-        "{}: ok — {} weeks from {}, {} institutions, {} specialties, {} localities, {} roads, {} facilities, {} persons ({} records), {} waiting lists, {} existing visits",
-        s.label(),
+    println!("{}: ok — {}", s.label(), summary(&s));
+    Ok(())
+}
+
+/// What a valid scenario holds, in one line.
+pub(crate) fn summary(s: &Scenario) -> String {
+    format!(
+        "{} weeks from {}, {} institutions, {} specialties, {} localities, {} roads, {} facilities, {} persons ({} records), {} waiting lists, {} existing visits",
         s.horizon.weeks,
         s.horizon.start,
         s.institutions.len(),
@@ -209,8 +214,7 @@ fn validate(source: &Source) -> Result<(), Failure> {
         s.specialists.len(),
         s.demand.len(),
         s.calendar.len()
-    );
-    Ok(())
+    )
 }
 
 fn show_conflicts(source: &Source, json: bool) -> Result<(), Failure> {

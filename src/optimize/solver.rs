@@ -96,22 +96,15 @@ const ROOT_SHARE: f64 = 0.5;
 /// separately solved components fit together.
 pub fn run(
     book: Book,
-    parts: Parts,
+    mut parts: Parts,
     settings: &Settings,
     warm: Option<&[f64]>,
     search: Option<Search<'_>>,
     progress: Option<&(dyn Fn(Progress) + Sync)>,
 ) -> Result<Raw, SolverError> {
     let constant = parts.constant;
-    let shares = parts.shares;
-    let mut problem = book.vars.minimise(parts.objective).using(highs);
-    for (_, row) in parts.rows {
-        problem.add_constraint(row);
-    }
-    let mut model = problem
-        .try_into_inner()
-        .map_err(|e| SolverError(e.to_string()))?;
-    model.make_quiet();
+    let shares = std::mem::take(&mut parts.shares);
+    let mut model = highs_model(book, parts)?;
     let search = search.filter(|_| warm.is_some());
     let set = |m: &mut ::highs::Model, k: &str, v: f64| m.try_set_option(k, v).map(|_| ());
     let root_time = if search.is_some() {
@@ -355,12 +348,8 @@ pub fn parse_progress(line: &str) -> Option<Progress> {
     })
 }
 
-/// Write `parts` as a model file HiGHS can read and any MIP solver too:
-/// MPS for a `.mps` path, CPLEX LP for `.lp`. The objective's constant goes
-/// in as HiGHS's objective offset, so the file's optimum is the plan's
-/// objective in currency.
-pub fn write_model(book: Book, parts: Parts, path: &std::path::Path) -> Result<(), SolverError> {
-    let constant = parts.constant;
+/// The program as a quiet HiGHS model (the objective's constant aside).
+fn highs_model(book: Book, parts: Parts) -> Result<::highs::Model, SolverError> {
     let mut problem = book.vars.minimise(parts.objective).using(highs);
     for (_, row) in parts.rows {
         problem.add_constraint(row);
@@ -369,6 +358,16 @@ pub fn write_model(book: Book, parts: Parts, path: &std::path::Path) -> Result<(
         .try_into_inner()
         .map_err(|e| SolverError(e.to_string()))?;
     model.make_quiet();
+    Ok(model)
+}
+
+/// Write `parts` as a model file HiGHS can read and any MIP solver too:
+/// MPS for a `.mps` path, CPLEX LP for `.lp`. The objective's constant goes
+/// in as HiGHS's objective offset, so the file's optimum is the plan's
+/// objective in currency.
+pub fn write_model(book: Book, parts: Parts, path: &std::path::Path) -> Result<(), SolverError> {
+    let constant = parts.constant;
+    let mut model = highs_model(book, parts)?;
     let name = std::ffi::CString::new(path.to_string_lossy().as_bytes())
         .map_err(|_| SolverError(format!("{}: a path without NUL bytes", path.display())))?;
     // SAFETY: `model` owns a live HiGHS instance for the duration of both
