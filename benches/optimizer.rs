@@ -23,12 +23,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| TripCatalog::build(black_box(&s), &net))
     });
     let ctx = Context::new(&s, &net);
-    let all = Scope {
-        specialties: (0..s.specialties.len())
-            .map(itinera::model::SpecialtyId::from_index)
-            .collect(),
-        ..Default::default()
-    };
+    let all = Scope::all(&s);
     g.bench_function("build_whole_program", |b| {
         b.iter(|| build_for_bench(&ctx, &Options::default(), &all))
     });

@@ -739,12 +739,7 @@ fn explain(
     opts: &Options,
     settings: &solver::Settings,
 ) -> Result<Vec<Group>, SolverError> {
-    let all = Scope {
-        specialties: (0..ctx.scenario.specialties.len())
-            .map(SpecialtyId::from_index)
-            .collect(),
-        ..Scope::default()
-    };
+    let all = Scope::all(ctx.scenario);
     let mut out = Vec::new();
     for g in [
         Group::Person,
@@ -775,12 +770,7 @@ pub fn export_model(
     cuts: &[NoGood],
     path: &std::path::Path,
 ) -> Result<ModelSize, SolverError> {
-    let all = Scope {
-        specialties: (0..ctx.scenario.specialties.len())
-            .map(SpecialtyId::from_index)
-            .collect(),
-        ..Scope::default()
-    };
+    let all = Scope::all(ctx.scenario);
     let b = build(ctx, opts, None, &all, cuts);
     solver::write_model(b.book, b.parts, path)?;
     Ok(b.size)

@@ -70,6 +70,16 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// Every specialty of the scenario, all rooms: the whole program.
+    pub fn all(s: &crate::model::Scenario) -> Scope {
+        Scope {
+            specialties: (0..s.specialties.len())
+                .map(crate::model::SpecialtyId::from_index)
+                .collect(),
+            ..Scope::default()
+        }
+    }
+
     /// Whether the program covers this specialty.
     pub fn has(&self, s: crate::model::SpecialtyId) -> bool {
         self.specialties.contains(&s)
