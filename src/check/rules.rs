@@ -112,6 +112,22 @@ impl<'a> Ctx<'a> {
                     format!("unknown facility `{}`", visit.facility),
                 )),
             }
+            if let Some(l) = s.localities.iter().position(|l| l.code == visit.locality)
+                && !s.serves(*rid, LocalityId::from_index(l))
+            {
+                out.push(v(
+                    "region",
+                    id.clone(),
+                    format!(
+                        "{}: {} is based in region `{}`, {} is in region `{}`",
+                        visit.id,
+                        rec.code,
+                        s.locality(rec.base).region,
+                        visit.locality,
+                        s.localities[l].region
+                    ),
+                ));
+            }
             let n = visit.dates.len() as u32;
             if n != visit.days
                 || n < sp.min_days

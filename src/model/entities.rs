@@ -46,6 +46,10 @@ pub struct Locality {
     pub name: String,
     /// Health zone (e.g. Norte, Centro, Sur).
     pub zone: String,
+    /// Planning region (a province of a national network), empty when the
+    /// scenario has none. Specialists serve only the localities of their
+    /// base's region, so regions are planned independently.
+    pub region: String,
     /// Latitude in degrees (WGS84).
     pub lat: f64,
     /// Longitude in degrees (WGS84).

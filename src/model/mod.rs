@@ -107,6 +107,19 @@ impl Scenario {
     pub fn locality(&self, id: LocalityId) -> &Locality {
         &self.localities[id.index()]
     }
+    /// Whether `record` may serve `locality`: both in its base's planning
+    /// region (every locality is, when the scenario has no regions).
+    pub fn serves(&self, record: SpecialistId, locality: LocalityId) -> bool {
+        let base = self.specialist(record).base;
+        self.locality(base).region == self.locality(locality).region
+    }
+    /// The planning regions named in localities.csv, sorted (one empty name
+    /// when the scenario has none).
+    pub fn regions(&self) -> Vec<&str> {
+        let set: std::collections::BTreeSet<&str> =
+            self.localities.iter().map(|l| l.region.as_str()).collect();
+        set.into_iter().collect()
+    }
     /// Facility by id.
     pub fn facility(&self, id: FacilityId) -> &Facility {
         &self.facilities[id.index()]

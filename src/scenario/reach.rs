@@ -50,6 +50,13 @@ pub fn check(input: &Input<'_>, d: &mut Diagnostics) {
             .filter(|s| s.specialty == dem.specialty)
             .map(|s| s.base.index())
             .collect();
+        // Specialists serve only their own region.
+        let region = &loc.region;
+        let in_region: Vec<usize> = bases
+            .iter()
+            .copied()
+            .filter(|b| &input.localities[*b].region == region)
+            .collect();
         if bases.is_empty() {
             d.push(
                 Code::DemandWithoutSpecialist,
@@ -62,7 +69,22 @@ pub fn check(input: &Input<'_>, d: &mut Diagnostics) {
                 ),
                 "add a specialist of this specialty or remove the demand row",
             );
-        } else if !bases.iter().any(|b| comp[*b] == comp[dem.locality.index()]) {
+        } else if in_region.is_empty() {
+            d.push(
+                Code::DemandUnreachable,
+                input.file,
+                pos,
+                "locality",
+                format!(
+                    "{} is demanded at {} (region `{region}`) but every specialist of it is based in another region, and specialists serve only their own region",
+                    sp.code, loc.code
+                ),
+                "add a specialist of this specialty based in that region, or correct the `region` column of localities.csv",
+            );
+        } else if !in_region
+            .iter()
+            .any(|b| comp[*b] == comp[dem.locality.index()])
+        {
             d.push(
                 Code::DemandUnreachable,
                 input.file,

@@ -111,7 +111,7 @@ fn amount(row: &Row<'_>, column: &str, strict: bool, d: &mut Diagnostics) -> Opt
 
 pub const LOCALITIES: Columns = Columns {
     required: &["id", "name", "zone", "lat", "lon", "population"],
-    optional: &[],
+    optional: &["region"],
 };
 
 pub fn localities(t: &Table, ids: &mut Ids, d: &mut Diagnostics) -> Vec<Locality> {
@@ -148,6 +148,7 @@ pub fn localities(t: &Table, ids: &mut Ids, d: &mut Diagnostics) -> Vec<Locality
                 code: id,
                 name,
                 zone,
+                region: row.raw("region").trim().to_string(),
                 lat,
                 lon,
                 population,

@@ -161,6 +161,7 @@ pub fn routes_for(s: &Scenario, m: &TravelMatrix, rid: SpecialistId) -> Vec<Rout
         .demand
         .iter()
         .filter(|d| d.specialty == rec.specialty && d.locality != rec.base)
+        .filter(|d| s.serves(rid, d.locality))
         .filter_map(|d| Some((d.locality, facility_for(s, rec, d.locality)?)))
         .filter(|(l, _)| m.km(rec.base, *l).is_some())
         .collect();
