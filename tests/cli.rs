@@ -576,6 +576,14 @@ fn generate_writes_the_same_valid_scenario_for_the_same_seed() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--specialists"));
+    // More regions than hub cities cannot either (30 localities, 3 hubs).
+    itinera()
+        .args(["generate", "--localities", "30", "--specialists", "70"])
+        .args(["--regions", "4", "-o"])
+        .arg(a.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--regions"));
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! Synthetic scenarios: the same seed gives the same files; every
 //! generated scenario passes the validator; a small one plans, and its plan
-//! passes the independent checker.
+//! passes the independent checker; regions are planned apart.
 
 mod common;
 
@@ -26,6 +26,7 @@ fn the_same_seed_gives_the_same_files_and_another_seed_others() {
         specialists: 90,
         weeks: 26,
         seed: 11,
+        regions: None,
     };
     assert_eq!(generate(&p).unwrap(), generate(&p).unwrap());
     let other = generate(&Params { seed: 12, ..p }).unwrap();
@@ -39,6 +40,7 @@ fn a_generated_scenario_looks_like_a_province() {
         specialists: 120,
         weeks: 52,
         seed: 3,
+        regions: None,
     };
     let dir = write(&p);
     let s = scenario::load(dir.path()).expect("valid scenario");
@@ -67,6 +69,7 @@ fn a_small_generated_scenario_plans_and_checks() {
         specialists: 20,
         weeks: 8,
         seed: 5,
+        regions: None,
     });
     let s = scenario::load(dir.path()).expect("valid scenario");
     let net = RoadNetwork::new(&s);
@@ -93,9 +96,80 @@ proptest! {
         specialists in 14usize..150,
         weeks in 1u32..60,
         seed in any::<u64>(),
+        regions in proptest::option::of(1usize..6),
     ) {
-        let dir = write(&Params { localities, specialists, weeks, seed });
+        // At most one region per hub city and per 14 records.
+        let hubs = (localities / 10).max(2).min(localities);
+        let regions = regions.map(|r| r.min(hubs).min(specialists / 14).max(1));
+        let dir = write(&Params { localities, specialists, weeks, seed, regions });
         let s = scenario::load(dir.path());
         prop_assert!(s.is_ok(), "{:?}", s.err());
     }
+}
+
+#[test]
+fn regions_are_planned_apart_and_their_bounds_add_up() {
+    let dir = write(&Params {
+        localities: 40,
+        specialists: 60,
+        weeks: 8,
+        seed: 7,
+        regions: Some(2),
+    });
+    let s = scenario::load(dir.path()).expect("valid scenario");
+    assert_eq!(s.regions(), vec!["Provincia 1", "Provincia 2"]);
+    // Nobody holds records in two regions, so they are independent.
+    assert_eq!(itinera::optimize::region_groups(&s).len(), 2);
+    let net = RoadNetwork::new(&s);
+    let opts = Options {
+        time_limit: 10.0,
+        ..Options::default()
+    };
+    let sol = plan::solve(&s, &net, &opts, None).expect("solver runs");
+    assert!(sol.status.has_plan(), "{:?}", sol.status);
+    // Every part is one region's; both regions are planned.
+    let mut planned = std::collections::BTreeSet::new();
+    for c in &sol.components {
+        assert_eq!(c.regions.len(), 1, "{c:?}");
+        planned.insert(c.regions[0].clone());
+    }
+    assert_eq!(planned.len(), 2);
+    // The bound is the parts' sum, and only when every part proved one.
+    let bounds: Option<f64> = sol.components.iter().map(|c| c.bound).sum();
+    assert_eq!(sol.bound.is_some(), bounds.is_some());
+    if let (Some(a), Some(b)) = (sol.bound, bounds) {
+        assert!((a - b).abs() <= 1e-6 * b.abs().max(1.0), "{a} vs {b}");
+    }
+    let p = plan::assemble(&s, &net, &sol, BTreeMap::new()).expect("plan assembles");
+    assert!(check::check(&s, &net, &p).is_empty());
+    let region_of = |code: &str| {
+        let l = s.localities.iter().find(|l| l.code == code).unwrap();
+        l.region.clone()
+    };
+    for v in &p.visits {
+        let rec = s
+            .specialists
+            .iter()
+            .find(|r| r.code == v.specialist)
+            .unwrap();
+        assert_eq!(
+            region_of(&v.locality),
+            s.locality(rec.base).region,
+            "{}",
+            v.id
+        );
+    }
+    // Moving a visit across the border breaks the rule `region`.
+    let mut moved = p.clone();
+    let v = &mut moved.visits[0];
+    let here = region_of(&v.locality);
+    let there = s
+        .facilities
+        .iter()
+        .find(|f| s.locality(f.locality).region != here)
+        .expect("a facility in the other region");
+    v.locality = s.locality(there.locality).code.clone();
+    v.facility = there.code.clone();
+    let found = check::check(&s, &net, &moved);
+    assert!(found.iter().any(|x| x.rule == "region"), "{found:#?}");
 }

@@ -16,6 +16,11 @@ pub struct GenerateArgs {
     /// Specialist records (both institutions), 14 to 100000.
     #[arg(long, value_parser = clap::value_parser!(u32).range(14..=100_000))]
     specialists: u32,
+    /// Planning regions (provinces), each planned with its own specialists:
+    /// 1 to the hub cities (a tenth of the localities), with at least 14
+    /// records per region. Default: one per 25 localities.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=2_000))]
+    regions: Option<u32>,
     /// Weeks of the horizon (from Monday 2027-03-01), 1 to 104.
     #[arg(long, default_value_t = 52, value_parser = clap::value_parser!(u32).range(1..=104))]
     weeks: u32,
@@ -33,8 +38,16 @@ pub fn run(a: &GenerateArgs) -> Result<(), Failure> {
         specialists: a.specialists as usize,
         weeks: a.weeks,
         seed: a.seed,
+        regions: a.regions.map(|r| r as usize),
     };
-    let files = generate(&params).map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?;
+    // Parameters that cannot make a scenario are bad input, like clap's ranges.
+    let files = match generate(&params) {
+        Ok(files) => files,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Err(Failure::Answer(2));
+        }
+    };
     for f in &files {
         let path = a.output.join(f.name);
         write_atomically(&path, f.text.as_bytes())

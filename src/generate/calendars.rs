@@ -75,9 +75,10 @@ pub fn demand(
     let mut out = Vec::new();
     for (i, p) in places.iter().enumerate() {
         for (s, spec) in SPECIALTIES.iter().enumerate() {
+            // Specialists serve only their own region.
             let bases: Vec<usize> = records
                 .iter()
-                .filter(|r| r.specialty == s)
+                .filter(|r| r.specialty == s && places[r.base].region == p.region)
                 .map(|r| r.base)
                 .collect();
             if bases.is_empty() || bases.contains(&i) || p.population < spec.min_population {
@@ -125,6 +126,7 @@ pub fn visits(
         let mine: Vec<&List> = lists
             .iter()
             .filter(|l| l.specialty == r.specialty && km[&r.base][l.place] <= VISIT_REACH_KM)
+            .filter(|l| places[l.place].region == places[r.base].region)
             .collect();
         if mine.is_empty() {
             continue;

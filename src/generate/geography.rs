@@ -17,6 +17,8 @@ pub struct Place {
     pub name: String,
     /// Health zone: the hub's cluster.
     pub zone: String,
+    /// Planning region (province): a run of neighbouring hubs' zones.
+    pub region: String,
     /// Whether it is a hub city.
     pub is_hub: bool,
     /// Position in km.
@@ -84,16 +86,33 @@ const SAINTS: [&str; 12] = [
     "Austral",
 ];
 
+/// Hub cities among `n` localities: one per ten (at least two).
+pub fn hubs(n: usize) -> usize {
+    (n / 10).max(2).min(n)
+}
+
 /// Hubs and towns: one hub per ten localities (at least two), towns around
 /// their hub within 160 km; hubs 30,000–120,000 inhabitants, towns 300–20,000
-/// (log-uniform: many villages, few towns).
-pub fn places(n: usize, rng: &mut impl Rng) -> Vec<Place> {
-    let hubs = (n / 10).max(2).min(n);
+/// (log-uniform: many villages, few towns). The hubs, taken along their grid
+/// row by row (alternating direction, so neighbours follow each other), are
+/// split into `regions` runs of neighbouring hubs.
+pub fn places(n: usize, regions: usize, rng: &mut impl Rng) -> Vec<Place> {
+    let hubs = hubs(n);
     let side = 260.0 * (hubs as f64).sqrt();
+    let cols = (hubs as f64).sqrt().ceil() as usize;
+    let snake = |h: usize| {
+        let (row, col) = (h / cols, h % cols);
+        row * cols + if row % 2 == 0 { col } else { cols - 1 - col }
+    };
+    let mut order: Vec<usize> = (0..hubs).collect();
+    order.sort_by_key(|h| snake(*h));
+    let mut region_of = vec![0; hubs];
+    for (i, h) in order.iter().enumerate() {
+        region_of[*h] = i * regions / hubs;
+    }
     let mut out = Vec::with_capacity(n);
-    for h in 0..hubs {
+    for (h, region) in region_of.iter().enumerate() {
         // Jittered grid, so hubs spread over the territory.
-        let cols = (hubs as f64).sqrt().ceil() as usize;
         let cell = side / cols as f64;
         let x = (h % cols) as f64 * cell + rng.random_range(0.2..0.8) * cell;
         let y = (h / cols) as f64 * cell + rng.random_range(0.2..0.8) * cell;
@@ -101,6 +120,7 @@ pub fn places(n: usize, rng: &mut impl Rng) -> Vec<Place> {
             code: format!("ciudad-{}", h + 1),
             name: format!("Ciudad {}", h + 1),
             zone: format!("Zona {}", h + 1),
+            region: format!("Provincia {}", region + 1),
             is_hub: true,
             x,
             y,
@@ -112,6 +132,7 @@ pub fn places(n: usize, rng: &mut impl Rng) -> Vec<Place> {
         let angle = rng.random_range(0.0..std::f64::consts::TAU);
         let r = rng.random_range(20.0..160.0);
         let (hx, hy) = (out[h].x, out[h].y);
+        let region = out[h].region.clone();
         let population = (rng.random_range(300f64.ln()..20_000f64.ln())).exp() as u32;
         let name = format!(
             "{} {} {}",
@@ -123,6 +144,7 @@ pub fn places(n: usize, rng: &mut impl Rng) -> Vec<Place> {
             code: format!("pueblo-{}", t + 1),
             name,
             zone: format!("Zona {}", h + 1),
+            region,
             is_hub: false,
             x: hx + r * angle.cos(),
             y: hy + r * angle.sin(),

@@ -23,6 +23,10 @@ pub struct Params {
     pub specialists: usize,
     /// Weeks of the horizon, from Monday 2027-03-01 (1 to 104).
     pub weeks: u32,
+    /// Planning regions (provinces), each planned with its own specialists;
+    /// `None`: one per 25 localities, a Santa Cruz–sized province, while
+    /// there are hubs and 28 records for each.
+    pub regions: Option<usize>,
     /// Random seed.
     pub seed: u64,
 }
@@ -85,7 +89,7 @@ const HOLIDAYS: [(&str, &str); 14] = [
 pub fn generate(p: &Params) -> Result<Vec<File>, GenerateError> {
     check(p)?;
     let mut rng = Pcg64Mcg::seed_from_u64(p.seed);
-    let places = geography::places(p.localities, &mut rng);
+    let places = geography::places(p.localities, p.region_count(), &mut rng);
     let links = geography::roads(&places, &mut rng);
     let sites = staff::sites(&places);
     let records = staff::records(p.specialists, &places, p.weeks, &mut rng);
@@ -100,13 +104,14 @@ pub fn generate(p: &Params) -> Result<Vec<File>, GenerateError> {
         File {
             name: "localities.csv",
             text: table(
-                &["id", "name", "zone", "lat", "lon", "population"],
+                &["id", "name", "zone", "region", "lat", "lon", "population"],
                 places.iter().map(|pl| {
                     let (lat, lon) = pl.lat_lon();
                     vec![
                         pl.code.clone(),
                         pl.name.clone(),
                         pl.zone.clone(),
+                        pl.region.clone(),
                         format!("{lat:.4}"),
                         format!("{lon:.4}"),
                         pl.population.to_string(),
@@ -235,6 +240,18 @@ pub fn generate(p: &Params) -> Result<Vec<File>, GenerateError> {
     Ok(files)
 }
 
+impl Params {
+    /// The regions to generate: as asked, or the default (see the `regions` field).
+    pub fn region_count(&self) -> usize {
+        self.regions.unwrap_or_else(|| {
+            (self.localities / 25)
+                .min(geography::hubs(self.localities))
+                .min(self.specialists / 28)
+                .max(1)
+        })
+    }
+}
+
 fn check(p: &Params) -> Result<(), GenerateError> {
     let out = |what, range, got: u64| Err(GenerateError::OutOfRange { what, range, got });
     if p.localities < 4 || p.localities > 20_000 {
@@ -244,6 +261,21 @@ fn check(p: &Params) -> Result<(), GenerateError> {
         return out(
             "--specialists",
             "14 (one per specialty) to 100000",
+            p.specialists as u64,
+        );
+    }
+    let regions = p.region_count();
+    if regions == 0 || regions > geography::hubs(p.localities) {
+        return out(
+            "--regions",
+            "1 to the hub cities (a tenth of --localities, at least 2)",
+            regions as u64,
+        );
+    }
+    if p.specialists < staff::SPECIALTIES.len() * regions {
+        return out(
+            "--specialists",
+            "at least 14 per region (one per specialty)",
             p.specialists as u64,
         );
     }
@@ -270,8 +302,12 @@ fn scenario_yaml(p: &Params) -> String {
     let mut y = String::new();
     let _ = writeln!(
         y,
-        "# Synthetic scenario: itinera generate --localities {} --specialists {} --weeks {} --seed {}",
-        p.localities, p.specialists, p.weeks, p.seed
+        "# Synthetic scenario: itinera generate --localities {} --specialists {} --regions {} --weeks {} --seed {}",
+        p.localities,
+        p.specialists,
+        p.region_count(),
+        p.weeks,
+        p.seed
     );
     let _ = writeln!(
         y,
@@ -323,6 +359,7 @@ mod tests {
             specialists: 60,
             weeks: 52,
             seed: 1,
+            regions: None,
         };
         assert!(generate(&ok).is_ok());
         for bad in [
@@ -332,6 +369,16 @@ mod tests {
             },
             Params {
                 specialists: 13,
+                ..ok.clone()
+            },
+            Params {
+                regions: Some(3),
+                ..ok.clone()
+            },
+            Params {
+                localities: 250,
+                specialists: 100,
+                regions: Some(10),
                 ..ok.clone()
             },
             Params { weeks: 0, ..ok },

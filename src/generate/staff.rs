@@ -327,26 +327,42 @@ const LAST: [&str; 16] = [
 ];
 
 /// `count` records: persons get a specialty by staff share (every specialty
-/// at least once while records last) and a base hub weighted by population;
-/// one person in five holds a record in each institution (same specialty
-/// and base); two in five take a leave of one to three weeks.
+/// at least once in every region while records last) and a base hub
+/// weighted by population; one person in five holds a record in each
+/// institution (same specialty and base); two in five take a leave of one
+/// to three weeks.
 pub fn records(count: usize, places: &[Place], weeks: u32, rng: &mut impl Rng) -> Vec<Record> {
     let hubs: Vec<usize> = (0..places.len()).filter(|&i| places[i].is_hub).collect();
     let hub_weight: Vec<f64> = hubs
         .iter()
         .map(|&h| f64::from(places[h].population))
         .collect();
+    let mut by_region: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+    for (k, &h) in hubs.iter().enumerate() {
+        by_region
+            .entry(places[h].region.as_str())
+            .or_default()
+            .push(k);
+    }
+    let regions: Vec<Vec<usize>> = by_region.into_values().collect();
+    let forced = SPECIALTIES.len() * regions.len();
     let mut out = Vec::with_capacity(count);
     let mut serial = [0usize; 2];
     let mut person = 0;
     while out.len() < count {
         person += 1;
-        let specialty = if person <= SPECIALTIES.len() {
-            person - 1
+        let specialty = if person <= forced {
+            (person - 1) % SPECIALTIES.len()
         } else {
             pick(&SPECIALTIES.map(|s| s.share), rng)
         };
-        let base = hubs[pick(&hub_weight, rng)];
+        let base = if person <= forced {
+            let mine = &regions[(person - 1) / SPECIALTIES.len()];
+            let weights: Vec<f64> = mine.iter().map(|k| hub_weight[*k]).collect();
+            hubs[mine[pick(&weights, rng)]]
+        } else {
+            hubs[pick(&hub_weight, rng)]
+        };
         let dni = format!("{}", 20_000_000 + person * 7_919 % 25_000_000);
         let name = format!(
             "{} {}",
