@@ -1,15 +1,17 @@
-//! Criterion benchmarks of the optimizer's front end on generated
-//! provinces (`itinera generate`, seed 1, 52 weeks): candidate routes and
-//! building the whole program, at ×1 (25 localities, 60 records), ×10 and
-//! ×40 the size of Santa Cruz. `SCALES=1,10` (the default) picks the sizes;
-//! ×40 only on request, it needs tens of GB. Full solves are recorded in
-//! BENCHMARKS.md, not timed here.
+//! Criterion benchmarks on generated networks (`itinera generate`, seed 1,
+//! 52 weeks, one region per 25 localities): candidate routes, building one
+//! region's program and the whole program, and a full `plan` solve with a
+//! 5-second limit (what the pipeline costs around the solver), at ×1 (25
+//! localities, 60 records), ×10 and ×40 the size of Santa Cruz.
+//! `SCALES=1,10` (the default) picks the sizes for the front end,
+//! `SOLVE_SCALES=1` (the default) for the full solve. Longer solves, with
+//! their gaps and peak memory, are recorded in BENCHMARKS.md.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use itinera::generate::{Params, generate};
 use itinera::network::RoadNetwork;
-use itinera::optimize::{Context, Options, Scope, build_for_bench};
-use itinera::scenario;
+use itinera::optimize::{Context, Options, Scope, build_for_bench, region_groups};
+use itinera::{plan, scenario};
 use std::hint::black_box;
 
 fn bench(c: &mut Criterion) {
@@ -24,6 +26,7 @@ fn bench(c: &mut Criterion) {
             specialists: 60 * k,
             weeks: 52,
             seed: 1,
+            regions: None,
         })
         .expect("valid parameters");
         for f in files {
@@ -38,9 +41,26 @@ fn bench(c: &mut Criterion) {
         });
         let ctx = Context::new(&s, &net);
         let all = Scope::all(&s);
+        let first = Scope {
+            regions: region_groups(&s).into_iter().next(),
+            ..Scope::all(&s)
+        };
+        g.bench_function("build_one_region", |b| {
+            b.iter(|| build_for_bench(&ctx, &Options::default(), &first))
+        });
         g.bench_function("build_whole_program", |b| {
             b.iter(|| build_for_bench(&ctx, &Options::default(), &all))
         });
+        let solve = std::env::var("SOLVE_SCALES").unwrap_or_else(|_| "1".to_string());
+        if solve.split(',').any(|x| x.trim() == k.to_string()) {
+            let opts = Options {
+                time_limit: 5.0,
+                ..Options::default()
+            };
+            g.bench_function("plan_5s", |b| {
+                b.iter(|| plan::solve(&s, &net, &opts, None).expect("solver runs"))
+            });
+        }
         g.finish();
     }
 }

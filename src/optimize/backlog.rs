@@ -29,7 +29,7 @@ pub fn add(
         .demand
         .iter()
         .enumerate()
-        .filter(|(_, d)| scope.has(d.specialty))
+        .filter(|(_, d)| scope.covers_demand(s, d))
     {
         let sp = s.specialty(d.specialty);
         let ppd = f64::from(sp.patients_per_day);

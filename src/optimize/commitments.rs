@@ -34,7 +34,7 @@ pub fn add(
             continue;
         };
         let rec = s.specialist(v.specialist);
-        if !scope.has(rec.specialty) {
+        if !scope.covers_record(s, v.specialist) {
             continue;
         }
         let (kept, col) = book.continuous(1.0);

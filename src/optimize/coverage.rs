@@ -22,7 +22,7 @@ pub fn add(
 ) -> Gaps {
     let mut gaps = Gaps::new();
     let n = s.horizon.weeks as usize;
-    for d in s.demand.iter().filter(|d| scope.has(d.specialty)) {
+    for d in s.demand.iter().filter(|d| scope.covers_demand(s, d)) {
         let g = s.specialty(d.specialty).max_gap_weeks as usize;
         if g > n {
             continue;

@@ -11,6 +11,7 @@ mod backlog;
 mod commitments;
 mod context;
 mod coverage;
+mod decompose;
 mod greedy;
 mod lns;
 mod parts;
@@ -24,6 +25,7 @@ mod vars;
 mod visits;
 
 pub use context::Context;
+pub use decompose::{components, region_groups};
 pub use parts::{Group, Scope};
 pub use published::{Pick, Published, VisitKey};
 pub use solver::{Progress, SolverError, Status, relative_gap};
@@ -31,9 +33,8 @@ pub use solver::{Progress, SolverError, Status, relative_gap};
 use crate::model::{Scenario, SpecialistId, SpecialtyId};
 use crate::trips::Trip;
 use good_lp::Expression;
-use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -229,45 +230,6 @@ fn build(
     }
 }
 
-/// Specialties linked by a person holding records in several of them must be
-/// planned together; the others are independent except for rooms.
-pub fn components(s: &Scenario) -> Vec<BTreeSet<SpecialtyId>> {
-    let n = s.specialties.len();
-    let mut parent: Vec<usize> = (0..n).collect();
-    fn find(p: &mut [usize], mut x: usize) -> usize {
-        while p[x] != x {
-            p[x] = p[p[x]];
-            x = p[x];
-        }
-        x
-    }
-    for person in &s.persons {
-        let mut specs = person
-            .records
-            .iter()
-            .map(|r| s.specialist(*r).specialty.index());
-        if let Some(first) = specs.next() {
-            for other in specs {
-                let (a, b) = (find(&mut parent, first), find(&mut parent, other));
-                parent[a] = b;
-            }
-        }
-    }
-    let mut groups: BTreeMap<usize, BTreeSet<SpecialtyId>> = BTreeMap::new();
-    for i in 0..n {
-        let root = find(&mut parent, i);
-        groups
-            .entry(root)
-            .or_default()
-            .insert(SpecialtyId::from_index(i));
-    }
-    groups.into_values().collect()
-}
-
-/// Candidate (record, week, route) triples up to which the program is solved
-/// whole rather than per component.
-const SOLVE_WHOLE_UP_TO: usize = 20_000;
-
 /// One component's answer.
 struct Part {
     raw: solver::Raw,
@@ -282,6 +244,9 @@ struct Part {
 pub struct ComponentReport {
     /// Specialty ids of the component.
     pub specialties: Vec<String>,
+    /// Planning regions of the component (none when the scenario has none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<String>,
     /// Solver status of the component.
     pub status: Status,
     /// Its objective.
@@ -354,6 +319,7 @@ fn solve_scope(
             .iter()
             .map(|sp| ctx.scenario.specialty(*sp).code.clone())
             .collect(),
+        regions: scope.regions.iter().flatten().cloned().collect(),
         status: raw.status,
         objective: raw.objective,
         bound: raw.bound,
@@ -384,36 +350,7 @@ pub fn optimize(
 ) -> Result<Solution, SolverError> {
     let s = ctx.scenario;
     let started = Instant::now();
-    // Small programs are solved whole, so shared rooms are optimized exactly;
-    // large ones per component. Specialties nobody practises or waits for
-    // need no program.
-    let candidate_trips: usize = (0..s.specialists.len())
-        .map(|r| {
-            (0..s.horizon.weeks)
-                .map(|w| ctx.routes(SpecialistId::from_index(r), w).len())
-                .sum::<usize>()
-        })
-        .sum();
-    let groups = if candidate_trips <= SOLVE_WHOLE_UP_TO {
-        vec![
-            (0..s.specialties.len())
-                .map(SpecialtyId::from_index)
-                .collect(),
-        ]
-    } else {
-        components(s)
-    };
-    let scopes: Vec<Scope> = groups
-        .into_iter()
-        .filter(|c: &BTreeSet<SpecialtyId>| {
-            s.demand.iter().any(|d| c.contains(&d.specialty))
-                || s.specialists.iter().any(|r| c.contains(&r.specialty))
-        })
-        .map(|specialties| Scope {
-            specialties,
-            ..Scope::default()
-        })
-        .collect();
+    let scopes = decompose::decompose(ctx);
     // A replan starts from the published plan. The greedy start may not
     // keep every pinned visit: pinned programs start cold.
     let start = match ctx.published() {
@@ -426,7 +363,7 @@ pub fn optimize(
         && opts.time_limit >= opts.search_from
         && let Some(picks) = &start
     {
-        share_rooms(ctx, &mut scopes, picks);
+        decompose::share_rooms(ctx, &mut scopes, picks);
     }
     let threads = opts.threads.max(1) as usize;
     let per_solve_threads = if scopes.len() >= threads {
@@ -434,19 +371,15 @@ pub fn optimize(
     } else {
         opts.threads
     };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| SolverError(format!("thread pool: {e}")))?;
-    // Each component gets a share of the CPU time (threads × time left) in
-    // proportion to its candidate trips, at most the whole time left; the
-    // largest start first so the shares fit side by side.
+    // Each part gets a share of the CPU time left in proportion to its
+    // candidate trips (see `decompose::Budget`); the largest start first so
+    // the shares fit side by side.
     let size_of = |sc: &Scope| -> f64 {
         let trips: usize = s
             .specialists
             .iter()
             .enumerate()
-            .filter(|(_, r)| sc.has(r.specialty))
+            .filter(|(r, _)| sc.covers_record(s, SpecialistId::from_index(*r)))
             .map(|(r, _)| {
                 (0..s.horizon.weeks)
                     .map(|w| ctx.routes(SpecialistId::from_index(r), w).len())
@@ -459,42 +392,39 @@ pub fn optimize(
         size_of(b)
             .total_cmp(&size_of(a))
             .then(a.specialties.cmp(&b.specialties))
+            .then(a.regions.cmp(&b.regions))
     });
-    let total: f64 = scopes.iter().map(size_of).sum();
-    let left = (opts.time_limit - started.elapsed().as_secs_f64()).max(0.5);
-    let settings: Vec<solver::Settings> = scopes
-        .iter()
-        .map(|sc| solver::Settings {
-            time_limit: (left * threads as f64 * size_of(sc) / total).clamp(0.5, left),
+    let sizes: Vec<f64> = scopes.iter().map(size_of).collect();
+    let workers = threads.min(scopes.len()).max(1);
+    let deadline = started + std::time::Duration::from_secs_f64(opts.time_limit.max(0.5));
+    let budget = decompose::Budget::new(deadline, workers, sizes.iter().sum());
+    let latest: Mutex<Vec<Option<Progress>>> = Mutex::new(vec![None; scopes.len()]);
+    let solve_one = |i: usize| {
+        let report = |p: Progress| {
+            if let Some(cb) = progress {
+                let mut l = latest.lock().unwrap_or_else(|e| e.into_inner());
+                l[i] = Some(p);
+                cb(combine(&l, started));
+            }
+        };
+        let settings = solver::Settings {
+            time_limit: budget.start(i, sizes[i]),
             gap: opts.gap,
             threads: per_solve_threads,
-        })
-        .collect();
-    let latest: Mutex<Vec<Option<Progress>>> = Mutex::new(vec![None; scopes.len()]);
-    let solved: Vec<Result<Part, SolverError>> = pool.install(|| {
-        scopes
-            .par_iter()
-            .enumerate()
-            .map(|(i, scope)| {
-                let report = |p: Progress| {
-                    if let Some(cb) = progress {
-                        let mut l = latest.lock().unwrap_or_else(|e| e.into_inner());
-                        l[i] = Some(p);
-                        cb(combine(&l, started));
-                    }
-                };
-                solve_scope(
-                    ctx,
-                    opts,
-                    scope,
-                    cuts,
-                    start.as_deref(),
-                    &settings[i],
-                    progress.map(|_| &report as &(dyn Fn(Progress) + Sync)),
-                )
-            })
-            .collect()
-    });
+        };
+        let part = solve_scope(
+            ctx,
+            opts,
+            &scopes[i],
+            cuts,
+            start.as_deref(),
+            &settings,
+            progress.map(|_| &report as &(dyn Fn(Progress) + Sync)),
+        );
+        budget.finish(i);
+        part
+    };
+    let solved = decompose::run_parts(scopes.len(), workers, solve_one)?;
     let parts = solved
         .into_iter()
         .collect::<Result<Vec<Part>, SolverError>>()?;
@@ -513,90 +443,6 @@ pub fn optimize(
             .collect();
     }
     Ok(sol)
-}
-
-/// Give each component its share of every room it competes for, day by
-/// day: the rooms its trips use in the greedy plan (which shares rooms among
-/// all specialties), plus a round-robin part of the rooms that plan leaves
-/// free. The shares partition the rooms, so plans that keep to them fit
-/// together without repairs.
-fn share_rooms(ctx: &Context<'_>, scopes: &mut [Scope], picks: &[greedy::Pick]) {
-    use crate::model::FacilityId;
-    use chrono::NaiveDate;
-    let s = ctx.scenario;
-    let n = s.horizon.weeks as usize;
-    let scope_of = |r: SpecialistId| {
-        let sp = s.specialist(r).specialty;
-        scopes.iter().position(|sc| sc.has(sp))
-    };
-    // Components with a candidate route stopping at each facility, by week.
-    let mut rivals: Vec<BTreeMap<FacilityId, BTreeSet<usize>>> = vec![BTreeMap::new(); n];
-    for r in 0..s.specialists.len() {
-        let rid = SpecialistId::from_index(r);
-        let Some(c) = scope_of(rid) else { continue };
-        for w in 0..s.horizon.weeks {
-            for route in ctx.routes(rid, w) {
-                for (_, f) in &route.stops {
-                    rivals[w as usize].entry(*f).or_default().insert(c);
-                }
-            }
-        }
-    }
-    // Rooms the greedy plan uses, per component and (facility, date).
-    let mut by_week: Vec<Vec<(usize, Trip)>> = vec![Vec::new(); n];
-    for p in picks {
-        let Some(c) = scope_of(p.record) else {
-            continue;
-        };
-        if let Some(trip) = p.trip(ctx) {
-            by_week[p.week as usize].push((c, trip));
-        }
-    }
-    for sc in scopes.iter_mut() {
-        sc.rooms_taken = vec![BTreeMap::new(); n];
-    }
-    for (w, trips) in by_week.iter().enumerate() {
-        let mut used: BTreeMap<(FacilityId, NaiveDate), BTreeMap<usize, u32>> = BTreeMap::new();
-        let refs: Vec<&Trip> = trips.iter().map(|(_, t)| t).collect();
-        if let Some(dates) = crate::trips::lay_out_week(s, w as u32, &refs) {
-            for ((c, t), d) in trips.iter().zip(&dates) {
-                for key in crate::trips::consultations(t, d) {
-                    *used.entry(key).or_default().entry(*c).or_default() += 1;
-                }
-            }
-        }
-        let work = crate::trips::working_dates(s, w as u32);
-        for (f, comps) in &rivals[w] {
-            if comps.len() < 2 {
-                continue;
-            }
-            let mut week_share: BTreeMap<usize, u32> = BTreeMap::new();
-            for (k, date) in work.iter().enumerate() {
-                let rooms = s.facility(*f).rooms_on(*date);
-                let mine = used.get(&(*f, *date));
-                let mut allot: BTreeMap<usize, u32> = comps
-                    .iter()
-                    .map(|c| (*c, mine.and_then(|m| m.get(c)).copied().unwrap_or(0)))
-                    .collect();
-                let busy: u32 = allot.values().sum();
-                // Free rooms go round the rivals, starting at a different one each day.
-                let order: Vec<usize> = comps.iter().copied().collect();
-                for i in 0..rooms.saturating_sub(busy) as usize {
-                    *allot.entry(order[(i + k + w) % order.len()]).or_default() += 1;
-                }
-                for (c, a) in &allot {
-                    *week_share.entry(*c).or_default() += a;
-                    let taken = rooms.saturating_sub(*a);
-                    if taken > 0 {
-                        scopes[*c].rooms_taken[w].insert((*f, *date), taken);
-                    }
-                }
-            }
-            for (c, a) in week_share {
-                scopes[c].room_quota.insert((*f, w as u32), f64::from(a));
-            }
-        }
-    }
 }
 
 /// Sum of the components' latest progress.

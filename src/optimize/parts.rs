@@ -55,12 +55,17 @@ impl Group {
 }
 
 /// The part of the scenario a program covers: some specialties (a component
-/// of the decomposition, or all), and how many room-days of each facility and
-/// week it may use (all of them unless rooms are being shared out).
+/// of the decomposition, or all) in some planning regions (or all), and how
+/// many room-days of each facility and week it may use (all of them unless
+/// rooms are being shared out).
 #[derive(Clone, Debug, Default)]
 pub struct Scope {
     /// Specialties covered.
     pub specialties: std::collections::BTreeSet<crate::model::SpecialtyId>,
+    /// Planning regions covered; `None` for all. Regions share no
+    /// specialist, facility or waiting list except through a person with
+    /// records in several, so programs of disjoint regions are independent.
+    pub regions: Option<std::collections::BTreeSet<String>>,
     /// Room-days per (facility, week) this program may use, where limited.
     pub room_quota: std::collections::BTreeMap<(crate::model::FacilityId, u32), f64>,
     /// Per week, rooms of each (facility, date) left to the other
@@ -83,6 +88,24 @@ impl Scope {
     /// Whether the program covers this specialty.
     pub fn has(&self, s: crate::model::SpecialtyId) -> bool {
         self.specialties.contains(&s)
+    }
+
+    /// Whether the program covers this locality's region.
+    pub fn covers_locality(&self, s: &crate::model::Scenario, l: crate::model::LocalityId) -> bool {
+        self.regions
+            .as_ref()
+            .is_none_or(|rs| rs.contains(&s.locality(l).region))
+    }
+
+    /// Whether the program plans this record: its specialty, in its base's region.
+    pub fn covers_record(&self, s: &crate::model::Scenario, r: crate::model::SpecialistId) -> bool {
+        let rec = s.specialist(r);
+        self.has(rec.specialty) && self.covers_locality(s, rec.base)
+    }
+
+    /// Whether the program covers this waiting list.
+    pub fn covers_demand(&self, s: &crate::model::Scenario, d: &crate::model::Demand) -> bool {
+        self.has(d.specialty) && self.covers_locality(s, d.locality)
     }
 }
 

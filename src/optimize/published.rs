@@ -79,7 +79,7 @@ pub fn add(
     for &(key, days) in &publ.visits {
         let (record, locality, week) = key;
         let sp = s.specialty(s.specialist(record).specialty);
-        if !scope.has(s.specialist(record).specialty) {
+        if !scope.covers_record(s, record) {
             continue;
         }
         let (kept, col) = book.binary();

@@ -124,7 +124,7 @@ pub fn create(ctx: &Context<'_>, scope: &super::parts::Scope, book: &mut Book) -
     let mut out = Vec::new();
     for (r, rec) in s.specialists.iter().enumerate() {
         let rid = SpecialistId::from_index(r);
-        if !scope.has(rec.specialty) {
+        if !scope.covers_record(s, rid) {
             continue;
         }
         let sp = s.specialty(rec.specialty);
