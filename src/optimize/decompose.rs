@@ -214,13 +214,20 @@ pub(super) fn share_rooms(ctx: &Context<'_>, scopes: &mut [Scope], picks: &[gree
 /// CPU time shared among parts solved side by side, as each starts: a part
 /// gets, of the CPU time left before the deadline (workers × wall time left,
 /// less what the parts still running are due to use), its size's share of
-/// the parts not yet started; at least half a second, at most the wall time
-/// left. A part that overruns its limit (HiGHS finishes its presolve and
-/// root work first) thus shrinks the later parts' shares instead of pushing
-/// the whole solve past its time limit.
+/// the parts not yet started, at most the wall time left. A part that
+/// overruns its limit (HiGHS finishes its presolve and root work first)
+/// thus shrinks the later parts' shares instead of pushing the whole solve
+/// past its time limit; but never below half its share of the whole budget,
+/// nor below that share when it is under [`SMALL_PART_SECONDS`], so the
+/// small parts solved last still finish their root node and prove a bound.
+/// A part whose share of the whole budget is under this keeps all of it.
+const SMALL_PART_SECONDS: f64 = 1.5;
+
 pub(super) struct Budget {
     deadline: Instant,
     workers: f64,
+    /// CPU seconds per unit of size at the start.
+    rate: f64,
     state: Mutex<BudgetState>,
 }
 
@@ -233,9 +240,14 @@ struct BudgetState {
 
 impl Budget {
     pub(super) fn new(deadline: Instant, workers: usize, total_size: f64) -> Budget {
+        let workers = workers.max(1) as f64;
+        let left = deadline
+            .saturating_duration_since(Instant::now())
+            .as_secs_f64();
         Budget {
             deadline,
-            workers: workers.max(1) as f64,
+            workers,
+            rate: workers * left / total_size.max(1.0),
             state: Mutex::new(BudgetState {
                 unstarted: total_size,
                 running: Vec::new(),
@@ -260,7 +272,14 @@ impl Budget {
             cpu
         };
         st.unstarted = (st.unstarted - size).max(0.0);
-        let limit = share.min(left).max(0.5);
+        // Its share of the whole budget: never less than half of it, nor
+        // (up to 1.5 s, what a small root LP needs) less than all of it.
+        let fair = self.rate * size;
+        let limit = share
+            .min(left)
+            .max(fair / 2.0)
+            .max(fair.min(SMALL_PART_SECONDS))
+            .max(0.5);
         st.running.push((id, now + Duration::from_secs_f64(limit)));
         limit
     }

@@ -648,9 +648,10 @@ fn clash(
         let refs: Vec<&Trip> = set.iter().map(|(_, t)| t).collect();
         crate::trips::lay_out_week_within(s, week, &refs, taken).is_some()
     };
-    if fits(&chosen) {
-        return None;
-    }
+    // Only the trips linked by facilities to those that do not fit matter.
+    let refs: Vec<&Trip> = chosen.iter().map(|(_, t)| t).collect();
+    let group = crate::trips::lay_out_week_or_clash(s, week, &refs, &[], taken).err()?;
+    let mut chosen: Vec<(usize, Trip)> = group.into_iter().map(|i| chosen[i].clone()).collect();
     // Drop every trip the clash does not need (a superset of a clash clashes).
     let mut i = 0;
     while i < chosen.len() {

@@ -1,9 +1,10 @@
 //! Dating the chosen trips week by week (see `crate::trips::lay_out_week`),
-//! and naming the most contested facility of a week that cannot be laid out.
+//! and naming the most contested facility of the trips of a week that
+//! cannot be laid out together.
 
 use crate::model::{FacilityId, Scenario};
 use crate::optimize::ChosenTrip;
-use crate::trips::{Trip, lay_out_week_preferring, working_dates};
+use crate::trips::{Trip, lay_out_week_or_clash, working_dates};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
@@ -28,13 +29,14 @@ pub fn lay_out(s: &Scenario, trips: &[ChosenTrip]) -> Result<Vec<Vec<NaiveDate>>
     for (week, idx) in by_week {
         let week_trips: Vec<&Trip> = idx.iter().map(|&i| &trips[i].trip).collect();
         let prefer: Vec<_> = idx.iter().map(|&i| trips[i].depart).collect();
-        let Some(dates) = lay_out_week_preferring(s, week, &week_trips, &prefer, &BTreeMap::new())
-        else {
-            return Err(NoLayout {
-                week,
-                facility: most_contested(s, week, &week_trips),
-            });
-        };
+        let dates = lay_out_week_or_clash(s, week, &week_trips, &prefer, &BTreeMap::new())
+            .map_err(|clash| {
+                let group: Vec<&Trip> = clash.iter().map(|i| week_trips[*i]).collect();
+                NoLayout {
+                    week,
+                    facility: most_contested(s, week, &group),
+                }
+            })?;
         for (i, d) in idx.into_iter().zip(dates) {
             out[i] = d;
         }

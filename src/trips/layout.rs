@@ -8,7 +8,8 @@ use crate::model::{FacilityId, Scenario};
 use chrono::{Days, NaiveDate};
 use std::collections::BTreeMap;
 
-/// Search nodes tried per week before giving up.
+/// Search nodes tried per group of a week (see [`lay_out_week_or_clash`])
+/// before giving up.
 const BUDGET: u32 = 200_000;
 
 /// The working dates of a week.
@@ -48,14 +49,82 @@ pub fn lay_out_week_preferring(
     prefer: &[Option<NaiveDate>],
     taken: &BTreeMap<(FacilityId, NaiveDate), u32>,
 ) -> Option<Vec<Vec<NaiveDate>>> {
+    lay_out_week_or_clash(s, week, trips, prefer, taken).ok()
+}
+
+/// As [`lay_out_week_preferring`]; when no layout fits, the positions of
+/// the trips that could not be laid out together: a group of trips linked
+/// by the facilities they share.
+///
+/// Trips that share no facility never compete for a room, so each such
+/// group is laid out on its own (the same layout as one search over all,
+/// found in a fraction of the time): a national week of hundreds of trips
+/// is many small searches, and a week that does not fit points at the
+/// group that does not.
+pub fn lay_out_week_or_clash(
+    s: &Scenario,
+    week: u32,
+    trips: &[&Trip],
+    prefer: &[Option<NaiveDate>],
+    taken: &BTreeMap<(FacilityId, NaiveDate), u32>,
+) -> Result<Vec<Vec<NaiveDate>>, Vec<usize>> {
     let work = working_dates(s, week);
-    // Start offsets where each trip fits its person's free days, the
-    // preferred one first; most constrained trips first.
+    let mut out = vec![Vec::new(); trips.len()];
+    for group in groups(trips) {
+        let members: Vec<&Trip> = group.iter().map(|i| trips[*i]).collect();
+        let wanted: Vec<Option<NaiveDate>> = group
+            .iter()
+            .map(|i| prefer.get(*i).copied().flatten())
+            .collect();
+        let dates = lay_out_group(s, &work, &members, &wanted, taken).ok_or(group.clone())?;
+        for (i, d) in group.into_iter().zip(dates) {
+            out[i] = d;
+        }
+    }
+    Ok(out)
+}
+
+/// Positions of the trips, grouped by shared facilities (union-find).
+fn groups(trips: &[&Trip]) -> Vec<Vec<usize>> {
+    let mut parent: Vec<usize> = (0..trips.len()).collect();
+    fn find(p: &mut [usize], mut x: usize) -> usize {
+        while p[x] != x {
+            p[x] = p[p[x]];
+            x = p[x];
+        }
+        x
+    }
+    let mut first: BTreeMap<FacilityId, usize> = BTreeMap::new();
+    for (i, t) in trips.iter().enumerate() {
+        for stop in &t.stops {
+            let j = *first.entry(stop.facility).or_insert(i);
+            let (a, b) = (find(&mut parent, i), find(&mut parent, j));
+            parent[a] = b;
+        }
+    }
+    let mut out: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for i in 0..trips.len() {
+        let root = find(&mut parent, i);
+        out.entry(root).or_default().push(i);
+    }
+    out.into_values().collect()
+}
+
+/// Lay out one group of trips: start offsets where each trip fits its
+/// person's free days, the preferred one first; most constrained trips
+/// first; depth-first within [`BUDGET`] nodes.
+fn lay_out_group(
+    s: &Scenario,
+    work: &[NaiveDate],
+    trips: &[&Trip],
+    prefer: &[Option<NaiveDate>],
+    taken: &BTreeMap<(FacilityId, NaiveDate), u32>,
+) -> Option<Vec<Vec<NaiveDate>>> {
     let mut options: Vec<(usize, Vec<usize>)> = trips
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            let mut offsets = starts(s, t.record, &work, t.shape.pattern.len());
+            let mut offsets = starts(s, t.record, work, t.shape.pattern.len());
             let wanted = prefer.get(i).copied().flatten();
             if let Some(k) = offsets.iter().position(|&o| Some(work[o]) == wanted) {
                 let o = offsets.remove(k);
@@ -71,7 +140,7 @@ pub fn lay_out_week_preferring(
     let mut search = Search {
         s,
         trips,
-        work: &work,
+        work,
         options: &options,
         used: &mut used,
         chosen: &mut chosen,

@@ -22,7 +22,8 @@ mod placement;
 mod shape;
 
 pub use layout::{
-    consultations, lay_out_week, lay_out_week_preferring, lay_out_week_within, working_dates,
+    consultations, lay_out_week, lay_out_week_or_clash, lay_out_week_preferring,
+    lay_out_week_within, working_dates,
 };
 pub use placement::{Placement, consult_dates, place, starts};
 pub use shape::{DayUse, Shape};
