@@ -308,6 +308,33 @@ fn rooms_are_shared_between_specialties() {
 }
 
 #[test]
+fn a_tentative_twin_does_not_take_the_place_of_a_kept_confirmed_visit() {
+    // As below (the confirmed k1 is worth keeping), with a tentative visit
+    // of the same person, place and week listed first: the plan's one visit
+    // keeps k1, as the program priced it, whatever the calendar's order.
+    let dir = variant(
+        "golden-one-town",
+        "scenario.yaml",
+        &[("change_confirmed: 0", "change_confirmed: 5000")],
+    );
+    fs::write(
+        dir.path().join("calendar-ministry.csv"),
+        "id,specialist,locality,facility,start,days,status\n\
+         t1,card-m,beta,beta-hosp,2027-03-09,1,tentative\n\
+         k1,card-m,beta,beta-hosp,2027-03-08,1,confirmed\n",
+    )
+    .unwrap();
+    let p = plan_and_check(&load(dir.path()), &exact());
+    assert!((p.solver.objective.unwrap() - 410.0).abs() < 1e-6);
+    let origin = |id: &str| {
+        let v = p.visits.iter().find(|v| v.existing.as_deref() == Some(id));
+        serde_json::to_value(v.unwrap().origin).unwrap()
+    };
+    assert_eq!(origin("k1"), "kept");
+    assert_ne!(origin("t1"), "kept");
+}
+
+#[test]
 fn confirmed_visits_are_kept_only_when_moving_them_costs_more() {
     // golden-one-town plus a confirmed 1-day visit in week 1. Keeping it costs
     // one more trip (200 km, no night): worth it against a change penalty of

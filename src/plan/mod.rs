@@ -330,7 +330,12 @@ fn match_origins(
 ) -> Vec<Visit> {
     let mut taken = vec![false; visits.len()];
     let mut unmatched = Vec::new();
-    for e in &s.calendar {
+    // Confirmed visits first: the program kept those (tentative ones are not
+    // priced), so a tentative twin must not take their planned visit.
+    let mut order: Vec<usize> = (0..s.calendar.len()).collect();
+    order.sort_by_key(|i| (s.calendar[*i].status != VisitStatus::Confirmed, *i));
+    for n in order {
+        let e = &s.calendar[n];
         let rec = s.specialist(e.specialist);
         let week = s.horizon.week_of(e.start).unwrap_or(0);
         let key = (rec.person, rec.specialty, e.locality, week);
@@ -339,11 +344,12 @@ fn match_origins(
             visits[i].origin = Origin::Kept;
             visits[i].existing = Some(e.code.clone());
         } else {
-            unmatched.push((e, rec, week));
+            unmatched.push((n, e, rec, week));
         }
     }
+    unmatched.sort_by_key(|(n, ..)| *n);
     let mut dropped = Vec::new();
-    for (e, rec, week) in unmatched {
+    for (_, e, rec, week) in unmatched {
         let near = (0..visits.len())
             .filter(|i| !taken[*i] && keys[*i].1 == rec.specialty && keys[*i].2 == e.locality)
             .filter(|i| keys[*i].3.abs_diff(week) <= MOVE_WINDOW_WEEKS)
