@@ -5,6 +5,7 @@
 use super::{Context, Scope, greedy};
 use crate::model::{Scenario, SpecialistId, SpecialtyId};
 use crate::trips::Trip;
+use petgraph::unionfind::UnionFind;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -14,14 +15,7 @@ use std::time::{Duration, Instant};
 /// planned together; the others are independent except for rooms.
 pub fn components(s: &Scenario) -> Vec<BTreeSet<SpecialtyId>> {
     let n = s.specialties.len();
-    let mut parent: Vec<usize> = (0..n).collect();
-    fn find(p: &mut [usize], mut x: usize) -> usize {
-        while p[x] != x {
-            p[x] = p[p[x]];
-            x = p[x];
-        }
-        x
-    }
+    let mut sets = UnionFind::<usize>::new(n);
     for person in &s.persons {
         let mut specs = person
             .records
@@ -29,16 +23,14 @@ pub fn components(s: &Scenario) -> Vec<BTreeSet<SpecialtyId>> {
             .map(|r| s.specialist(*r).specialty.index());
         if let Some(first) = specs.next() {
             for other in specs {
-                let (a, b) = (find(&mut parent, first), find(&mut parent, other));
-                parent[a] = b;
+                sets.union(first, other);
             }
         }
     }
     let mut groups: BTreeMap<usize, BTreeSet<SpecialtyId>> = BTreeMap::new();
     for i in 0..n {
-        let root = find(&mut parent, i);
         groups
-            .entry(root)
+            .entry(sets.find(i))
             .or_default()
             .insert(SpecialtyId::from_index(i));
     }
@@ -61,27 +53,21 @@ pub fn region_groups(s: &Scenario) -> Vec<BTreeSet<String>> {
             .binary_search(&s.locality(l).region.as_str())
             .unwrap_or(0)
     };
-    let mut parent: Vec<usize> = (0..names.len()).collect();
-    fn find(p: &mut [usize], mut x: usize) -> usize {
-        while p[x] != x {
-            p[x] = p[p[x]];
-            x = p[x];
-        }
-        x
-    }
+    let mut sets = UnionFind::<usize>::new(names.len());
     for person in &s.persons {
         let mut regions = person.records.iter().map(|r| index(s.specialist(*r).base));
         if let Some(first) = regions.next() {
             for other in regions {
-                let (a, b) = (find(&mut parent, first), find(&mut parent, other));
-                parent[a] = b;
+                sets.union(first, other);
             }
         }
     }
     let mut groups: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
     for (i, name) in names.iter().enumerate() {
-        let root = find(&mut parent, i);
-        groups.entry(root).or_default().insert((*name).to_string());
+        groups
+            .entry(sets.find(i))
+            .or_default()
+            .insert((*name).to_string());
     }
     groups.into_values().collect()
 }

@@ -7,6 +7,7 @@
 
 use super::diagnostic::{Code, Diagnostics, Position};
 use crate::model::{Demand, Facility, Locality, Road, Specialist, Specialty};
+use petgraph::unionfind::UnionFind;
 use std::path::Path;
 
 pub struct Input<'a> {
@@ -21,22 +22,11 @@ pub struct Input<'a> {
 
 /// Connected component of each locality, by union-find over the roads.
 fn components(n: usize, roads: &[Road]) -> Vec<usize> {
-    let mut parent: Vec<usize> = (0..n).collect();
-    fn find(p: &mut [usize], mut x: usize) -> usize {
-        while p[x] != x {
-            p[x] = p[p[x]];
-            x = p[x];
-        }
-        x
-    }
+    let mut sets = UnionFind::<usize>::new(n);
     for r in roads {
-        let (a, b) = (
-            find(&mut parent, r.a.index()),
-            find(&mut parent, r.b.index()),
-        );
-        parent[a] = b;
+        sets.union(r.a.index(), r.b.index());
     }
-    (0..n).map(|x| find(&mut parent, x)).collect()
+    sets.into_labeling()
 }
 
 pub fn check(input: &Input<'_>, d: &mut Diagnostics) {

@@ -6,6 +6,7 @@
 use super::{DayUse, Trip, starts};
 use crate::model::{FacilityId, Scenario};
 use chrono::{Days, NaiveDate};
+use petgraph::unionfind::UnionFind;
 use std::collections::BTreeMap;
 
 /// Search nodes tried per group of a week (see [`lay_out_week_or_clash`])
@@ -86,26 +87,17 @@ pub fn lay_out_week_or_clash(
 
 /// Positions of the trips, grouped by shared facilities (union-find).
 fn groups(trips: &[&Trip]) -> Vec<Vec<usize>> {
-    let mut parent: Vec<usize> = (0..trips.len()).collect();
-    fn find(p: &mut [usize], mut x: usize) -> usize {
-        while p[x] != x {
-            p[x] = p[p[x]];
-            x = p[x];
-        }
-        x
-    }
+    let mut sets = UnionFind::<usize>::new(trips.len());
     let mut first: BTreeMap<FacilityId, usize> = BTreeMap::new();
     for (i, t) in trips.iter().enumerate() {
         for stop in &t.stops {
             let j = *first.entry(stop.facility).or_insert(i);
-            let (a, b) = (find(&mut parent, i), find(&mut parent, j));
-            parent[a] = b;
+            sets.union(i, j);
         }
     }
     let mut out: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for i in 0..trips.len() {
-        let root = find(&mut parent, i);
-        out.entry(root).or_default().push(i);
+        out.entry(sets.find(i)).or_default().push(i);
     }
     out.into_values().collect()
 }
