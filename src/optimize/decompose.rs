@@ -72,6 +72,21 @@ pub fn region_groups(s: &Scenario) -> Vec<BTreeSet<String>> {
     groups.into_values().collect()
 }
 
+/// Candidate (record, week, route) triples of the records a scope plans:
+/// the size of its program.
+pub(super) fn candidate_trips(ctx: &Context<'_>, scope: &Scope) -> usize {
+    let s = ctx.scenario;
+    (0..s.specialists.len())
+        .map(SpecialistId::from_index)
+        .filter(|r| scope.covers_record(s, *r))
+        .map(|r| {
+            (0..s.horizon.weeks)
+                .map(|w| ctx.routes(r, w).len())
+                .sum::<usize>()
+        })
+        .sum()
+}
+
 /// The programs to solve: one per group of regions (see [`region_groups`]),
 /// whole when it is small, so rooms are shared exactly, or per component of
 /// specialties (see [`components`]) when it is large. Parts with neither a
@@ -91,16 +106,7 @@ pub(super) fn decompose(ctx: &Context<'_>) -> Vec<Scope> {
             regions,
             ..Scope::default()
         };
-        let candidate_trips: usize = (0..s.specialists.len())
-            .map(SpecialistId::from_index)
-            .filter(|r| region.covers_record(s, *r))
-            .map(|r| {
-                (0..s.horizon.weeks)
-                    .map(|w| ctx.routes(r, w).len())
-                    .sum::<usize>()
-            })
-            .sum();
-        if candidate_trips <= SOLVE_WHOLE_UP_TO {
+        if candidate_trips(ctx, &region) <= SOLVE_WHOLE_UP_TO {
             out.push(region);
         } else {
             out.extend(components(s).into_iter().map(|specialties| Scope {

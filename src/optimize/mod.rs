@@ -348,16 +348,14 @@ pub fn optimize(
     cuts: &[NoGood],
     progress: Option<&(dyn Fn(Progress) + Sync)>,
 ) -> Result<Solution, SolverError> {
-    let s = ctx.scenario;
     let started = Instant::now();
-    let scopes = decompose::decompose(ctx);
+    let mut scopes = decompose::decompose(ctx);
     // A replan starts from the published plan. The greedy start may not
     // keep every pinned visit: pinned programs start cold.
     let start = match ctx.published() {
         Some(p) => Some(p.start.clone()),
         None => (!opts.pin_confirmed).then(|| greedy::plan(ctx)),
     };
-    let mut scopes = scopes;
     // Room shares serve only the neighbourhood search, which needs time.
     if scopes.len() > 1
         && opts.time_limit >= opts.search_from
@@ -374,27 +372,16 @@ pub fn optimize(
     // Each part gets a share of the CPU time left in proportion to its
     // candidate trips (see `decompose::Budget`); the largest start first so
     // the shares fit side by side.
-    let size_of = |sc: &Scope| -> f64 {
-        let trips: usize = s
-            .specialists
-            .iter()
-            .enumerate()
-            .filter(|(r, _)| sc.covers_record(s, SpecialistId::from_index(*r)))
-            .map(|(r, _)| {
-                (0..s.horizon.weeks)
-                    .map(|w| ctx.routes(SpecialistId::from_index(r), w).len())
-                    .sum::<usize>()
-            })
-            .sum();
-        trips as f64 + 1.0
-    };
-    scopes.sort_by(|a, b| {
-        size_of(b)
-            .total_cmp(&size_of(a))
+    let mut sized: Vec<(f64, Scope)> = scopes
+        .into_iter()
+        .map(|sc| (decompose::candidate_trips(ctx, &sc) as f64 + 1.0, sc))
+        .collect();
+    sized.sort_by(|(x, a), (y, b)| {
+        y.total_cmp(x)
             .then(a.specialties.cmp(&b.specialties))
             .then(a.regions.cmp(&b.regions))
     });
-    let sizes: Vec<f64> = scopes.iter().map(size_of).collect();
+    let (sizes, scopes): (Vec<f64>, Vec<Scope>) = sized.into_iter().unzip();
     let workers = threads.min(scopes.len()).max(1);
     let deadline = started + std::time::Duration::from_secs_f64(opts.time_limit.max(0.5));
     let budget = decompose::Budget::new(deadline, workers, sizes.iter().sum());
