@@ -95,16 +95,11 @@ pub(super) fn decompose(ctx: &Context<'_>) -> Vec<Scope> {
     let s = ctx.scenario;
     let groups = region_groups(s);
     let single = groups.len() == 1;
-    let all: BTreeSet<SpecialtyId> = (0..s.specialties.len())
-        .map(SpecialtyId::from_index)
-        .collect();
     let mut out = Vec::new();
     for regions in groups {
-        let regions = (!single).then_some(regions);
         let region = Scope {
-            specialties: all.clone(),
-            regions,
-            ..Scope::default()
+            regions: (!single).then_some(regions),
+            ..Scope::all(s)
         };
         if candidate_trips(ctx, &region) <= SOLVE_WHOLE_UP_TO {
             out.push(region);
