@@ -2,7 +2,8 @@
 //! and routine deliveries, checked against the localities and specialties.
 
 use super::diagnostic::{Code, Diagnostics};
-use super::settings::{non_negative, parse_hours, positive_int, weekdays};
+use super::limits::{self, Range};
+use super::settings::{parse_hours, positive_int, ranged, weekdays};
 use super::tables::Ids;
 use super::yaml::{RawLogistics, S, pos};
 use crate::model::{Carry, Depot, Kit, Logistics, Routine, Vehicle};
@@ -24,19 +25,13 @@ pub fn validate(
     let section = raw?;
     let raw = &section.value;
     let before = d.len();
-    let positive = |v: &S<f64>, field: &str, d: &mut Diagnostics| -> f64 {
-        let x = non_negative(v, field, file, d);
-        if x == 0.0 && v.value == 0.0 {
-            d.push(
-                Code::NotPositive,
-                file,
-                &pos(v),
-                field,
-                "must be more than zero",
-                "use a positive number",
-            );
-        }
-        x
+    // Capacities, km and hours: above zero, up to the range's maximum.
+    let positive = |v: &S<f64>, range: Range, field: &str, d: &mut Diagnostics| -> f64 {
+        let range = Range {
+            open_min: true,
+            ..range
+        };
+        ranged(v, range, field, file, d)
     };
     let locality = |v: &S<String>, field: &str, d: &mut Diagnostics| {
         let found = ids.localities.get(&v.value).copied();
@@ -118,18 +113,18 @@ pub fn validate(
                 "use a depot id from logistics.depots",
             );
         }
-        let capacity_kg = positive(&r.capacity_kg, &format!("{f}.capacity_kg"), d);
+        let capacity_kg = positive(&r.capacity_kg, limits::LOAD, &format!("{f}.capacity_kg"), d);
         let capacity_m3 = r
             .capacity_m3
             .as_ref()
-            .map(|v| positive(v, &format!("{f}.capacity_m3"), d));
+            .map(|v| positive(v, limits::LOAD, &format!("{f}.capacity_m3"), d));
         let cost_per_km = r.cost_per_km.as_ref().map_or(default_cost_per_km, |v| {
-            non_negative(v, &format!("{f}.cost_per_km"), file, d)
+            ranged(v, limits::COST_PER_KM, &format!("{f}.cost_per_km"), file, d)
         });
         let max_km_per_day = r
             .max_km_per_day
             .as_ref()
-            .map(|v| positive(v, &format!("{f}.max_km_per_day"), d));
+            .map(|v| positive(v, limits::KM_PER_DAY, &format!("{f}.max_km_per_day"), d));
         let runs = weekdays(&r.runs, &format!("{f}.runs"), file, d);
         let max_days = r.max_days.as_ref().map_or(Some(1), |v| {
             positive_int(v, &format!("{f}.max_days"), file, d)
@@ -186,9 +181,15 @@ pub fn validate(
         }
         kits.push(Kit {
             specialty,
-            kg_per_day: non_negative(&r.kg_per_day, &format!("{f}.kg_per_day"), file, d),
+            kg_per_day: ranged(
+                &r.kg_per_day,
+                limits::LOAD,
+                &format!("{f}.kg_per_day"),
+                file,
+                d,
+            ),
             m3_per_day: r.m3_per_day.as_ref().map_or(0.0, |v| {
-                non_negative(v, &format!("{f}.m3_per_day"), file, d)
+                ranged(v, limits::LOAD, &format!("{f}.m3_per_day"), file, d)
             }),
             cold_chain: r.cold_chain,
         });
@@ -198,10 +199,10 @@ pub fn validate(
     for (i, rr) in raw.routine.iter().enumerate() {
         let f = format!("logistics.routine[{i}]");
         let r = &rr.value;
-        let kg = non_negative(&r.kg, &format!("{f}.kg"), file, d);
-        let m3 =
-            r.m3.as_ref()
-                .map_or(0.0, |v| non_negative(v, &format!("{f}.m3"), file, d));
+        let kg = ranged(&r.kg, limits::LOAD, &format!("{f}.kg"), file, d);
+        let m3 = r.m3.as_ref().map_or(0.0, |v| {
+            ranged(v, limits::LOAD, &format!("{f}.m3"), file, d)
+        });
         if let Some(loc) = locality(&r.locality, &format!("{f}.locality"), d) {
             routine.push(Routine {
                 locality: loc,
@@ -213,14 +214,21 @@ pub fn validate(
     }
 
     let kit_with_specialist = raw.kit_with_specialist.as_ref().map(|c| Carry {
-        max_kg: non_negative(
+        max_kg: ranged(
             &c.value.max_kg,
+            limits::LOAD,
             "logistics.kit_with_specialist.max_kg",
             file,
             d,
         ),
         max_m3: c.value.max_m3.as_ref().map_or(f64::INFINITY, |v| {
-            non_negative(v, "logistics.kit_with_specialist.max_m3", file, d)
+            ranged(
+                v,
+                limits::LOAD,
+                "logistics.kit_with_specialist.max_m3",
+                file,
+                d,
+            )
         }),
         cold_chain: c.value.cold_chain,
     });
@@ -245,7 +253,7 @@ pub fn validate(
         raw.driving_hours_per_day
             .as_ref()
             .map_or(default_driving_hours, |v| {
-                let h = positive(v, "logistics.driving_hours_per_day", d);
+                let h = positive(v, limits::LOAD, "logistics.driving_hours_per_day", d);
                 if h > 24.0 {
                     d.push(
                         Code::NotPositive,

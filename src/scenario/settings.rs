@@ -2,6 +2,7 @@
 //! costs and weights.
 
 use super::diagnostic::{Code, Diagnostics, Position};
+use super::limits::{self, Range};
 use super::yaml::{RawScenario, S, pos};
 use crate::model::{Costs, Horizon, Institution, Publishing, Specialty, TravelOptions, Weights};
 use chrono::{Datelike, Weekday};
@@ -30,34 +31,50 @@ pub fn validate(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> Settings
         travel: travel(raw, file, d),
         costs: Costs {
             currency: raw.costs.value.currency.clone(),
-            per_km: non_negative(&raw.costs.value.per_km, "costs.per_km", file, d),
-            per_night: non_negative(&raw.costs.value.per_night, "costs.per_night", file, d),
+            per_km: ranged(
+                &raw.costs.value.per_km,
+                limits::COST_PER_KM,
+                "costs.per_km",
+                file,
+                d,
+            ),
+            per_night: ranged(
+                &raw.costs.value.per_night,
+                limits::COST_PER_NIGHT,
+                "costs.per_night",
+                file,
+                d,
+            ),
         },
         weights: Weights {
-            patient_week: non_negative(
+            patient_week: ranged(
                 &raw.weights.value.patient_week,
+                limits::WEIGHT,
                 "weights.patient_week",
                 file,
                 d,
             ),
-            change_confirmed: non_negative(
+            change_confirmed: ranged(
                 &raw.weights.value.change_confirmed,
+                limits::WEIGHT,
                 "weights.change_confirmed",
                 file,
                 d,
             ),
-            change_published: non_negative(
+            change_published: ranged(
                 raw.weights
                     .value
                     .change_published
                     .as_ref()
                     .unwrap_or(&raw.weights.value.change_confirmed),
+                limits::WEIGHT,
                 "weights.change_published",
                 file,
                 d,
             ),
-            coverage_gap_week: non_negative(
+            coverage_gap_week: ranged(
                 &raw.weights.value.coverage_gap_week,
+                limits::WEIGHT,
                 "weights.coverage_gap_week",
                 file,
                 d,
@@ -104,19 +121,22 @@ pub(super) fn parse_hours(text: &str) -> Option<(chrono::NaiveTime, chrono::Naiv
     (from < to).then_some((from, to))
 }
 
-pub(super) fn non_negative(v: &S<f64>, field: &str, file: &Path, d: &mut Diagnostics) -> f64 {
-    if v.value.is_finite() && v.value >= 0.0 {
-        v.value
-    } else {
-        d.push(
-            Code::NotPositive,
-            file,
-            &pos(v),
-            field,
-            format!("{} must be zero or more", v.value),
-            "use a non-negative number",
-        );
-        0.0
+/// The number if it lies in `range`; otherwise a diagnostic (E1301 below
+/// the range, E1313 for NaN, infinities and values above it) and the
+/// range's minimum, so validation goes on.
+pub(super) fn ranged(
+    v: &S<f64>,
+    range: Range,
+    field: &str,
+    file: &Path,
+    d: &mut Diagnostics,
+) -> f64 {
+    match range.check(v.value) {
+        Ok(x) => x,
+        Err((code, message, fix)) => {
+            d.push(code, file, &pos(v), field, message, fix);
+            range.min
+        }
     }
 }
 
@@ -365,18 +385,13 @@ fn specialties(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> Vec<Speci
         let spacing = positive_int(&r.min_spacing_weeks, &f("min_spacing_weeks"), file, d);
         let gap = positive_int(&r.max_gap_weeks, &f("max_gap_weeks"), file, d);
         let weight = match &r.waiting_weight {
-            Some(w) if !(w.value.is_finite() && w.value > 0.0) => {
-                d.push(
-                    Code::NotPositive,
-                    file,
-                    &pos(w),
-                    f("waiting_weight"),
-                    format!("{} must be more than zero", w.value),
-                    "use a positive weight (1.0 is neutral)",
-                );
-                1.0
-            }
-            Some(w) => w.value,
+            Some(w) => match limits::WAITING_WEIGHT.check(w.value) {
+                Ok(v) => v,
+                Err((code, message, fix)) => {
+                    d.push(code, file, &pos(w), f("waiting_weight"), message, fix);
+                    1.0
+                }
+            },
             None => 1.0,
         };
         if let (Some(lo), Some(hi)) = (min_days, max_days)
@@ -433,15 +448,9 @@ fn travel(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> TravelOptions 
             ("gravel", s.value.gravel),
             ("mixed", s.value.mixed),
         ] {
-            if !(v.is_finite() && v > 0.0) {
-                d.push(
-                    Code::NotPositive,
-                    file,
-                    &pos(s),
-                    format!("travel.speed_kmh.{name}"),
-                    format!("speed {v} must be more than zero"),
-                    "use an average speed in km/h, e.g. 80",
-                );
+            if let Err((code, message, fix)) = limits::SPEED.check(v) {
+                let field = format!("travel.speed_kmh.{name}");
+                d.push(code, file, &pos(s), field, format!("speed {message}"), fix);
             }
         }
         t.speed_paved_kmh = s.value.paved;

@@ -2,6 +2,7 @@
 //! reference by id and reporting each unknown one.
 
 use super::diagnostic::{Code, Diagnostics, Position};
+use super::limits::{self, Range};
 use super::table::{Columns, Row, Table};
 use crate::model::*;
 use std::collections::{HashMap, HashSet};
@@ -87,25 +88,15 @@ fn count(row: &Row<'_>, column: &str, min: i64, d: &mut Diagnostics) -> Option<u
     }
 }
 
-fn amount(row: &Row<'_>, column: &str, strict: bool, d: &mut Diagnostics) -> Option<f64> {
+/// A number cell within its documented range (see `limits`).
+fn amount(row: &Row<'_>, column: &str, range: Range, d: &mut Diagnostics) -> Option<f64> {
     let v = row.number(column, d)?;
-    if v > 0.0 || (!strict && v == 0.0) {
-        Some(v)
-    } else {
-        let need = if strict {
-            "more than zero"
-        } else {
-            "zero or more"
-        };
-        d.push(
-            Code::NotPositive,
-            row.path(),
-            &row.pos(column),
-            column,
-            format!("{v} must be {need}"),
-            format!("use a number {need}"),
-        );
-        None
+    match range.check(v) {
+        Ok(v) => Some(v),
+        Err((code, message, fix)) => {
+            d.push(code, row.path(), &row.pos(column), column, message, fix);
+            None
+        }
     }
 }
 
@@ -182,7 +173,7 @@ pub fn roads(t: &Table, ids: &Ids, horizon: Option<&Horizon>, d: &mut Diagnostic
             "locality",
             d,
         );
-        let km = amount(&row, "km", true, d);
+        let km = amount(&row, "km", limits::ROAD_KM, d);
         let surface = match row.raw("surface") {
             "paved" => Some(Surface::Paved),
             "gravel" => Some(Surface::Gravel),
@@ -497,8 +488,8 @@ pub fn demand(t: &Table, ids: &Ids, d: &mut Diagnostics) -> Vec<(Demand, Positio
             "specialty",
             d,
         );
-        let waiting = amount(&row, "waiting", false, d);
-        let referrals = amount(&row, "weekly_referrals", false, d);
+        let waiting = amount(&row, "waiting", limits::WAITING, d);
+        let referrals = amount(&row, "weekly_referrals", limits::REFERRALS, d);
         let (Some(locality), Some(specialty), Some(waiting), Some(weekly_referrals)) =
             (locality, specialty, waiting, referrals)
         else {

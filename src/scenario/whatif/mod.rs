@@ -9,6 +9,7 @@ mod raw;
 
 use super::ScenarioError;
 use super::diagnostic::{Code, Diagnostics, Position};
+use super::limits::{self, Range};
 use super::table::parse_range;
 use super::yaml::{S, parse, pos};
 use crate::model::*;
@@ -85,6 +86,17 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn err(&mut self, code: Code, p: &Position, field: &str, message: String, fix: &str) {
         self.d.push(code, self.path, p, field, message, fix);
+    }
+
+    /// `v` when it lies in `range` (see `limits`), else a diagnostic.
+    fn number(&mut self, v: f64, range: Range, p: &Position, field: &str) -> Option<f64> {
+        match range.check(v) {
+            Ok(v) => Some(v),
+            Err((code, message, fix)) => {
+                self.err(code, p, field, message, &fix);
+                None
+            }
+        }
     }
 
     fn range(&mut self, text: &str, p: &Position, field: &str) -> Option<DateRange> {
@@ -355,18 +367,17 @@ impl Ctx<'_> {
             },
             None => None,
         };
-        let factor = x.factor.unwrap_or(1.0);
-        let extra = x.extra_per_week.unwrap_or(0.0);
-        if factor < 0.0 || x.add_waiting.is_some_and(|w| w < 0.0) {
-            self.err(
-                Code::NotPositive,
-                &p,
-                at,
-                "factors and added patients cannot be negative".into(),
-                "use a factor ≥ 0 (0.5 halves, 2 doubles) and add_waiting ≥ 0",
-            );
+        let checked = [
+            ("factor", x.factor, limits::REFERRAL_FACTOR),
+            ("extra_per_week", x.extra_per_week, limits::REFERRALS),
+            ("add_waiting", x.add_waiting, limits::WAITING),
+        ]
+        .map(|(name, v, r)| v.map(|v| self.number(v, r, &p, &format!("{at}.{name}"))));
+        if checked.iter().any(|c| matches!(c, Some(None))) {
             return;
         }
+        let factor = x.factor.unwrap_or(1.0);
+        let extra = x.extra_per_week.unwrap_or(0.0);
         if x.factor.is_none() && x.extra_per_week.is_none() && x.add_waiting.is_none() {
             self.err(
                 Code::MissingField,
@@ -396,6 +407,7 @@ impl Ctx<'_> {
                 && specialty.is_none_or(|k| d.specialty.index() == k)
         };
         let mut touched = 0;
+        let mut over = false;
         for d in self.s.demand.iter_mut().filter(|d| matches(d)) {
             touched += 1;
             if factor != 1.0 || extra != 0.0 {
@@ -406,6 +418,19 @@ impl Ctx<'_> {
                 });
             }
             d.waiting += x.add_waiting.unwrap_or(0.0);
+            over |= limits::WAITING.check(d.waiting).is_err();
+        }
+        if over {
+            self.err(
+                Code::OutOfRange,
+                &p,
+                &format!("{at}.add_waiting"),
+                format!(
+                    "a waiting list would hold more than {} patients",
+                    limits::WAITING.max
+                ),
+                "add fewer patients, or split the list",
+            );
         }
         if touched == 0 {
             self.err(
@@ -432,7 +457,13 @@ impl Ctx<'_> {
             sp.max_gap_weeks = v;
         }
         if let Some(v) = x.waiting_weight {
-            sp.waiting_weight = v;
+            match limits::WAITING_WEIGHT.check(v) {
+                Ok(v) => sp.waiting_weight = v,
+                Err((code, message, fix)) => {
+                    let field = format!("{at}.waiting_weight");
+                    self.d.push(code, self.path, &p, field, message, fix);
+                }
+            }
         }
         let (spacing, gap) = (sp.min_spacing_weeks, sp.max_gap_weeks);
         if spacing > gap {
@@ -510,20 +541,15 @@ impl Ctx<'_> {
             ("weights.change_published", w.change_published),
             ("weights.coverage_gap_week", w.coverage_gap_week),
         ] {
-            if v.is_some_and(|v| v < 0.0) {
-                self.err(
-                    Code::NotPositive,
-                    &p,
-                    name,
-                    "a weight cannot be negative".into(),
-                    "use 0 to ignore a term",
-                );
+            if let Some(v) = v {
+                self.number(v, limits::WEIGHT, &p, name);
             }
         }
+        let ok = |v: Option<f64>| v.filter(|v| limits::WEIGHT.check(*v).is_ok());
         let ws = &mut self.s.weights;
-        ws.patient_week = w.patient_week.unwrap_or(ws.patient_week);
-        ws.change_confirmed = w.change_confirmed.unwrap_or(ws.change_confirmed);
-        ws.change_published = w.change_published.unwrap_or(ws.change_published);
-        ws.coverage_gap_week = w.coverage_gap_week.unwrap_or(ws.coverage_gap_week);
+        ws.patient_week = ok(w.patient_week).unwrap_or(ws.patient_week);
+        ws.change_confirmed = ok(w.change_confirmed).unwrap_or(ws.change_confirmed);
+        ws.change_published = ok(w.change_published).unwrap_or(ws.change_published);
+        ws.coverage_gap_week = ok(w.coverage_gap_week).unwrap_or(ws.coverage_gap_week);
     }
 }
