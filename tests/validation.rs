@@ -103,3 +103,55 @@ fn every_code_is_documented() {
         );
     }
 }
+
+#[test]
+fn every_range_is_documented() {
+    let doc = fs::read_to_string(common::repo("docs/scenario.md")).unwrap();
+    for (what, range) in itinera::scenario::limits::ALL {
+        assert!(
+            doc.contains(&range.describe()),
+            "docs/scenario.md lacks the range of {what}: {}",
+            range.describe()
+        );
+    }
+}
+
+#[test]
+fn a_file_saved_as_windows_1252_gets_one_clear_error() {
+    let dir = common::tiny_copy();
+    let p = dir.path().join("localities.csv");
+    let mut bytes = fs::read(&p).unwrap();
+    // "Río" in Windows-1252: í is the single byte 0xED.
+    bytes.extend_from_slice(b"rio,R\xEDo,Sur,-50.0,-69.0,100\n");
+    fs::write(&p, bytes).unwrap();
+    let Err(ScenarioError::Invalid(d)) = scenario::load(dir.path()) else {
+        panic!("must fail")
+    };
+    assert_eq!(d.len(), 1, "follow-on errors are left out: {d:?}");
+    assert_eq!(d[0].code.as_str(), "E1001");
+    assert_eq!(d[0].line, Some(6), "the line of the first bad byte");
+    assert!(d[0].fix.contains("CSV UTF-8"), "{}", d[0].fix);
+}
+
+#[test]
+fn messages_carry_no_library_advice() {
+    let dir = common::tiny_copy();
+    let p = dir.path().join("scenario.yaml");
+    let yaml = fs::read_to_string(&p).unwrap();
+    fs::write(
+        &p,
+        yaml.replace("  per_km: 500\n", "  per_km: 500\n  per_km: 600\n"),
+    )
+    .unwrap();
+    let Err(ScenarioError::Invalid(d)) = scenario::load(dir.path()) else {
+        panic!("must fail")
+    };
+    let text: Vec<String> = d.iter().map(ToString::to_string).collect();
+    let text = text.join("\n");
+    assert!(text.contains("per_km"), "{text}");
+    assert!(
+        !text.contains("DuplicateKeyPolicy") && !text.contains("Options"),
+        "{text}"
+    );
+    assert!(!text.contains(" : "), "no empty field: {text}");
+}

@@ -73,6 +73,8 @@ pub enum Code {
     SpacingAboveGap,
     /// E1312: consultation hours that are not `HH:MM-HH:MM` with the end after the start.
     BadHours,
+    /// E1313: a number that is not finite or lies outside its documented range.
+    OutOfRange,
     /// E1401: one person's records disagree on the name.
     PersonNameMismatch,
     /// E1402: one person with two records in the same institution.
@@ -93,7 +95,7 @@ pub enum Code {
 
 impl Code {
     /// All codes, in index order (for docs and tests).
-    pub const ALL: [Code; 38] = [
+    pub const ALL: [Code; 39] = [
         Code::FileUnreadable,
         Code::YamlSyntax,
         Code::UnknownField,
@@ -124,6 +126,7 @@ impl Code {
         Code::VisitTooLong,
         Code::SpacingAboveGap,
         Code::BadHours,
+        Code::OutOfRange,
         Code::PersonNameMismatch,
         Code::PersonDuplicateInstitution,
         Code::DemandUnreachable,
@@ -133,6 +136,24 @@ impl Code {
         Code::PlanMismatch,
         Code::UnknownDepot,
     ];
+
+    /// A problem with a reference to another file's ids, which a file that
+    /// cannot be read at all causes by itself.
+    pub fn is_reference(self) -> bool {
+        matches!(
+            self,
+            Code::UnknownLocality
+                | Code::UnknownInstitution
+                | Code::UnknownSpecialist
+                | Code::UnknownFacility
+                | Code::FacilityMismatch
+                | Code::CalendarInstitutionMismatch
+                | Code::DemandUnreachable
+                | Code::DemandWithoutSpecialist
+                | Code::DemandWithoutFacility
+                | Code::UnknownDepot
+        )
+    }
 
     /// The stable code string, e.g. `E1201`.
     pub fn as_str(self) -> &'static str {
@@ -167,6 +188,7 @@ impl Code {
             Code::VisitTooLong => "E1310",
             Code::SpacingAboveGap => "E1311",
             Code::BadHours => "E1312",
+            Code::OutOfRange => "E1313",
             Code::PersonNameMismatch => "E1401",
             Code::PersonDuplicateInstitution => "E1402",
             Code::DemandUnreachable => "E1501",
@@ -213,7 +235,11 @@ impl fmt::Display for Diagnostic {
                 write!(f, ":{col}")?;
             }
         }
-        write!(f, ": {} {}: {}", self.code, self.field, self.message)?;
+        if self.field.is_empty() {
+            write!(f, ": {}: {}", self.code, self.message)?;
+        } else {
+            write!(f, ": {} {}: {}", self.code, self.field, self.message)?;
+        }
         if !self.fix.is_empty() {
             write!(f, " — {}", self.fix)?;
         }
@@ -278,8 +304,22 @@ impl Diagnostics {
         self.items.is_empty()
     }
 
-    /// The problems, sorted by file and line.
+    /// The problems, sorted by file and line. When a file could not be
+    /// used at all (unreadable, or a header that does not fit), the ids it
+    /// defines are missing, and every reference to them elsewhere would be
+    /// reported too: those follow-on problems are left out, so the real
+    /// cause is not buried (they reappear, if real, once it is fixed).
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
+        let broken: Vec<PathBuf> = self
+            .items
+            .iter()
+            .filter(|d| matches!(d.code, Code::FileUnreadable | Code::CsvHeader))
+            .map(|d| d.file.clone())
+            .collect();
+        if !broken.is_empty() {
+            self.items
+                .retain(|d| broken.contains(&d.file) || !d.code.is_reference());
+        }
         self.items.sort_by(|a, b| {
             (&a.file, a.line, a.column, a.code).cmp(&(&b.file, b.line, b.column, b.code))
         });

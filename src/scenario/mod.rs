@@ -6,6 +6,7 @@
 //! once as [`Diagnostic`]s, each with file, line, field, a stable code and a fix.
 
 mod diagnostic;
+pub mod limits;
 mod logistics;
 mod reach;
 mod settings;
@@ -15,6 +16,7 @@ mod whatif;
 mod yaml;
 
 pub use diagnostic::{Code, Diagnostic};
+pub use table::io_reason;
 pub use whatif::{apply as apply_what_if, apply_all as apply_what_ifs};
 
 use crate::model::{InstitutionId, Scenario};

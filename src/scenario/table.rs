@@ -25,25 +25,68 @@ pub struct Table {
 /// Column every table may carry for the planner's remarks; never interpreted.
 const NOTES: &str = "notes";
 
+/// An I/O error in words a planner can act on, without the library's wording.
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => "no such file".to_string(),
+        K::PermissionDenied => "permission denied".to_string(),
+        K::IsADirectory => "it is a folder, not a file".to_string(),
+        _ => e.to_string(),
+    }
+}
+
 impl Table {
     /// Read `path`, checking the header against `columns`. Returns `None` when
     /// the file cannot be used at all (missing, unreadable, bad header); the
     /// reason is in `diags`.
     pub fn read(path: &Path, columns: &Columns, diags: &mut Diagnostics) -> Option<Table> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
             Err(e) => {
                 diags.push(
                     Code::FileUnreadable,
                     path,
                     &Position::default(),
                     "",
-                    format!("cannot read file: {e}"),
+                    format!("cannot read file: {}", io_reason(&e)),
                     "create the file (a header line is enough for an empty table) or fix the path under `files:` in scenario.yaml",
                 );
                 return None;
             }
         };
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() as u64 + 1;
+                diags.push(
+                    Code::FileUnreadable,
+                    path,
+                    &Position { line: Some(line), column: None },
+                    "",
+                    "the file is not UTF-8 text (Excel's \"CSV\" saves Windows-1252, which breaks accents)",
+                    "in Excel: Save As → \"CSV UTF-8 (delimitado por comas)\"; or convert it: iconv -f WINDOWS-1252 -t UTF-8 FILE > NEW",
+                );
+                return None;
+            }
+        };
+        let first = text
+            .trim_start_matches('\u{feff}')
+            .lines()
+            .next()
+            .unwrap_or("");
+        if first.contains(';') && !first.contains(',') {
+            diags.push(
+                Code::CsvHeader,
+                path,
+                &Position::at(1, 1),
+                "",
+                "the columns are separated by `;` (Excel in Spanish saves so), itinera reads `,`",
+                "in Excel: Save As → \"CSV UTF-8 (delimitado por comas)\" with the list separator set to `,`, and decimals with a dot",
+            );
+            return None;
+        }
         let mut reader = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
             .comment(Some(b'#'))

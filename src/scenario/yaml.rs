@@ -262,7 +262,7 @@ pub fn parse<T: serde::de::DeserializeOwned>(
                 path,
                 &Position::default(),
                 "",
-                format!("cannot read file: {e}"),
+                format!("cannot read file: {}", super::table::io_reason(&e)),
                 unreadable,
             );
             return None;
@@ -302,8 +302,22 @@ fn first_line(message: &str) -> String {
     }
 }
 
-/// Plain words for the parser's type names.
+/// Plain words for the parser's type names, without its advice to
+/// programmers (options of the library that reads YAML).
 fn friendly(message: &str) -> String {
+    if let Some(key) = message.strip_prefix("duplicate mapping key") {
+        let key = key
+            .split(',')
+            .next()
+            .unwrap_or("")
+            .trim_start_matches(':')
+            .trim();
+        return if key.is_empty() {
+            "a key appears twice in the same mapping".to_string()
+        } else {
+            format!("`{key}` appears twice in the same mapping")
+        };
+    }
     match message {
         "invalid i64" | "invalid u64" => "expected a whole number".to_string(),
         "invalid f64" => "expected a number".to_string(),
@@ -335,7 +349,12 @@ fn quoted(message: &str) -> String {
 }
 
 fn classify(message: &str) -> (Code, &'static str) {
-    if message.contains("unknown field") {
+    if message.contains("appears twice") {
+        (
+            Code::YamlSyntax,
+            "keep one of the two: a key may appear once in each mapping",
+        )
+    } else if message.contains("unknown field") {
         (
             Code::UnknownField,
             "remove the field or fix its spelling; docs/scenario.md lists every field",
