@@ -23,12 +23,14 @@ mod spacing;
 mod trip_shape;
 mod vars;
 mod visits;
+mod watchdog;
 
 pub use context::Context;
 pub use decompose::{components, region_groups};
 pub use parts::{Group, Scope};
 pub use published::{Pick, Published, VisitKey};
 pub use solver::{Progress, SolverError, Status, relative_gap};
+pub use watchdog::{hard_grace, on_overrun};
 
 use crate::model::{Scenario, SpecialistId, SpecialtyId};
 use crate::trips::Trip;
@@ -67,6 +69,11 @@ pub struct Options {
     /// that, HiGHS's branch and bound gets all the time: the root bound
     /// needs most of a short limit.
     pub search_from: f64,
+    /// The time limit the user gave, when `time_limit` is what is left of
+    /// it (a re-solve after layout cuts). Decisions such as whether a part
+    /// gets the neighbourhood search follow this, not the clock, so that a
+    /// busy machine does not change the plan.
+    pub planned_limit: Option<f64>,
 }
 
 impl Default for Options {
@@ -78,6 +85,7 @@ impl Default for Options {
             pin_confirmed: false,
             strengthen: false,
             search_from: 20.0,
+            planned_limit: None,
         }
     }
 }
@@ -279,7 +287,7 @@ fn solve_scope(
     let build_seconds = t0.elapsed().as_secs_f64();
     // The search's view of the program: its columns and, for the day-by-day
     // layout check, the week variables by week.
-    let searching = settings.time_limit >= opts.search_from;
+    let searching = settings.search;
     let search = if searching {
         week_columns(ctx, &weeks)
     } else {
@@ -356,9 +364,10 @@ pub fn optimize(
         Some(p) => Some(p.start.clone()),
         None => (!opts.pin_confirmed).then(|| greedy::plan(ctx)),
     };
+    let planned = opts.planned_limit.unwrap_or(opts.time_limit);
     // Room shares serve only the neighbourhood search, which needs time.
     if scopes.len() > 1
-        && opts.time_limit >= opts.search_from
+        && planned >= opts.search_from
         && let Some(picks) = &start
     {
         decompose::share_rooms(ctx, &mut scopes, picks);
@@ -384,7 +393,16 @@ pub fn optimize(
     let (sizes, scopes): (Vec<f64>, Vec<Scope>) = sized.into_iter().unzip();
     let workers = threads.min(scopes.len()).max(1);
     let deadline = started + std::time::Duration::from_secs_f64(opts.time_limit.max(0.5));
-    let budget = decompose::Budget::new(deadline, workers, sizes.iter().sum());
+    let total: f64 = sizes.iter().sum();
+    let budget = decompose::Budget::new(deadline, workers, total);
+    // A part searches when its share of the limit the user gave is long
+    // enough: a figure of sizes and options alone (see `planned_limit`).
+    let searches: Vec<bool> = sizes
+        .iter()
+        .map(|size| {
+            (workers as f64 * planned * size / total.max(1.0)).min(planned) >= opts.search_from
+        })
+        .collect();
     let latest: Mutex<Vec<Option<Progress>>> = Mutex::new(vec![None; scopes.len()]);
     let solve_one = |i: usize| {
         let report = |p: Progress| {
@@ -398,6 +416,7 @@ pub fn optimize(
             time_limit: budget.start(i, sizes[i]),
             gap: opts.gap,
             threads: per_solve_threads,
+            search: searches[i],
         };
         let part = solve_scope(
             ctx,
@@ -491,6 +510,7 @@ fn merge(
                     time_limit: opts.time_limit,
                     gap: opts.gap,
                     threads: opts.threads,
+                    search: false,
                 };
                 explain(ctx, opts, &settings)?
             } else {

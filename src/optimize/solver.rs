@@ -5,7 +5,7 @@ use super::lns;
 use super::parts::Parts;
 use super::vars::Book;
 use ::highs::{HighsModelStatus, HighsSolutionStatus};
-use good_lp::{SolverModel, highs};
+use good_lp::{Expression, SolverModel, highs};
 use serde::Serialize;
 use std::io::{BufRead, BufReader, Seek};
 use std::path::PathBuf;
@@ -45,6 +45,9 @@ pub struct Settings {
     pub time_limit: f64,
     pub gap: f64,
     pub threads: u32,
+    /// Whether the neighbourhood search follows the root node (decided
+    /// from the options and the part's size, never from the clock).
+    pub search: bool,
 }
 
 /// Progress of a running solve (objective values include the constant part).
@@ -141,6 +144,13 @@ pub fn run(
     }
     let done = Arc::new(AtomicBool::new(false));
     let started = Instant::now();
+    let deadline = started + Duration::from_secs_f64(settings.time_limit.max(0.01));
+    // Held until the last solve of this model (the search's) is over.
+    let _guard = super::watchdog::Guard::install(
+        &mut model,
+        deadline + Duration::from_secs_f64(super::watchdog::GRACE_SECONDS),
+    );
+    let _overseer = super::watchdog::Overseer::watch(deadline, settings.time_limit);
     let solved = std::thread::scope(|scope| {
         if let (Some(cb), Some(path)) = (progress, log.clone()) {
             let done = Arc::clone(&done);
@@ -176,7 +186,6 @@ pub fn run(
     let mut model = ::highs::Model::from(solved);
     lns::set_row_upper(&mut model, &shares);
     let _ = model.try_set_option("mip_rel_gap", 1e-4);
-    let deadline = started + Duration::from_secs_f64(settings.time_limit.max(0.01));
     let bound = raw.bound;
     let out = lns::improve(
         model,
@@ -348,8 +357,30 @@ pub fn parse_progress(line: &str) -> Option<Progress> {
     })
 }
 
+/// HiGHS spins for ever on a coefficient that is not a number (inside a
+/// dual simplex iteration, where nothing can interrupt it): refuse such a
+/// program, naming the rows, whatever let the value through.
+fn check_finite(parts: &Parts) -> Result<(), SolverError> {
+    use good_lp::IntoAffineExpression;
+    let finite = |e: &Expression| {
+        e.constant().is_finite() && e.linear_coefficients().all(|(_, c)| c.is_finite())
+    };
+    if !finite(&parts.objective) || !parts.constant.is_finite() {
+        return Err(SolverError(
+            "the objective has a weight that is not a finite number; check the scenario's weights and waiting weights".to_string(),
+        ));
+    }
+    if let Some((g, _)) = parts.rows.iter().find(|(_, c)| !finite(c.expression())) {
+        return Err(SolverError(format!(
+            "the {g:?} rows have a coefficient that is not a finite number; check the scenario's numbers"
+        )));
+    }
+    Ok(())
+}
+
 /// The program as a quiet HiGHS model (the objective's constant aside).
 fn highs_model(book: Book, parts: Parts) -> Result<::highs::Model, SolverError> {
+    check_finite(&parts)?;
     let mut problem = book.vars.minimise(parts.objective).using(highs);
     for (_, row) in parts.rows {
         problem.add_constraint(row);

@@ -67,6 +67,10 @@ pub fn solve_in(
     let mut sol = loop {
         let mut round = opts.clone();
         round.time_limit = (opts.time_limit - started.elapsed().as_secs_f64()).max(1.0);
+        // Whether the neighbourhood search runs follows the limit the user
+        // gave, never the seconds left: the same scenario and options give
+        // the same plan on a busy or an idle machine.
+        round.planned_limit = Some(opts.planned_limit.unwrap_or(opts.time_limit));
         let mut sol = optimize::optimize(ctx, &round, &cuts, progress)?;
         if !sol.status.has_plan() {
             return Ok(sol);
@@ -99,25 +103,40 @@ pub fn solve_in(
     // A decomposed program counts rooms per component: when its merged plan
     // needed repairs, the greedy plan (rooms shared by all; a replan's
     // published plan) may be better, changes to a published plan counted.
-    if dropped > 0 && !sol.greedy.is_empty() {
+    // A replan also keeps the published plan when the new one is no better
+    // by at least `MIN_GAIN`: among plans of equal worth (a visit whose
+    // travel costs exactly what it saves, or a solver's rounding), the one
+    // hospitals already have wins, whatever plan the solver happened to
+    // reach first.
+    let replanning = ctx.published().is_some();
+    if (dropped > 0 || replanning) && !sol.greedy.is_empty() {
         let (greedy, greedy_dropped) = repair(s, std::mem::take(&mut sol.greedy))?;
-        let score = |trips: &[ChosenTrip]| -> Result<f64, PlanError> {
+        let score = |trips: &[ChosenTrip], replanned: bool| -> Result<f64, PlanError> {
             let mut trial = sol.clone();
             trial.trips = trips.to_vec();
-            trial.replanned = true;
+            trial.replanned = replanned;
             let p = assemble(s, net, &trial, BTreeMap::new())?;
             let penalty = ctx.published().map_or(0.0, |publ| {
                 (publ.visits.len() - replan::kept(s, publ, &p)) as f64 * s.weights.change_published
             });
             Ok(p.metrics.objective + penalty)
         };
-        if score(&greedy)? < score(&sol.trips)? {
+        let (old, new) = (score(&greedy, true)?, score(&sol.trips, true)?);
+        let margin = if replanning { MIN_GAIN } else { 0.0 };
+        if old <= new + margin {
+            // Not the solver's plan: its objective is recomputed from it.
+            sol.replanned = true;
             sol.trips = greedy;
             sol.dropped_for_rooms = greedy_dropped;
         }
     }
     Ok(sol)
 }
+
+/// The least gain, in currency, for which a replan changes the published
+/// plan: below it the two are taken as equal (and the solver's floating
+/// point as noise).
+pub const MIN_GAIN: f64 = 1.0;
 
 /// Give the trips a published plan made their published departure day.
 fn prefer_published(ctx: &Context<'_>, trips: &mut [ChosenTrip]) {
