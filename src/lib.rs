@@ -15,6 +15,7 @@ pub mod logistics;
 pub mod model;
 pub mod network;
 pub mod optimize;
+pub mod output;
 pub mod plan;
 pub mod routing;
 pub mod scenario;

@@ -5,7 +5,22 @@ mod cli;
 
 fn main() -> std::process::ExitCode {
     restore_sigpipe();
+    itinera::output::install_signal_cleanup();
+    itinera::optimize::on_overrun(overrun);
     cli::run()
+}
+
+/// A solve stuck in HiGHS past its time limit (see `optimize::watchdog`):
+/// nothing has been written yet; say so and end with exit 4 (no plan in time).
+fn overrun(time_limit: f64) {
+    eprintln!(
+        "\nerror: the solver did not stop within its time limit ({time_limit:.0} s, and {:.0} s more); \
+         no plan was written. Check the scenario's numbers with `itinera validate`, \
+         and report the scenario if they are sound.",
+        itinera::optimize::hard_grace(time_limit).as_secs_f64()
+    );
+    itinera::output::remove_pending();
+    std::process::exit(4);
 }
 
 /// Rust ignores SIGPIPE, so printing into a closed pipe (`itinera … | head`)

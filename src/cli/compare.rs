@@ -57,16 +57,16 @@ pub fn run(a: &CompareArgs) -> Result<(), Failure> {
     let cols = compare::compare(&plans);
     if a.json {
         let doc = serde_json::json!({"schema": "itinera.compare/1", "plans": cols});
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&doc).context("encoding JSON")?
         );
     } else {
-        print!("{}", compare::table(&cols, a.lang));
+        out!("{}", compare::table(&cols, a.lang));
     }
     if let Some(path) = &a.csv {
         let bytes = compare::csv(&cols).map_err(|e| Failure::Other(e.into()))?;
-        write_atomically(path, &bytes).with_context(|| format!("writing {}", path.display()))?;
+        write_atomically(path, &bytes)?;
     }
     if let Some(path) = &a.html {
         let curves = match &a.scenario {
@@ -83,8 +83,7 @@ pub fn run(a: &CompareArgs) -> Result<(), Failure> {
         };
         let page = compare::html(&cols, curves.as_deref(), a.lang)
             .map_err(|e| Failure::Other(e.into()))?;
-        write_atomically(path, page.as_bytes())
-            .with_context(|| format!("writing {}", path.display()))?;
+        write_atomically(path, page.as_bytes())?;
     }
     Ok(())
 }

@@ -35,12 +35,12 @@ pub fn run(a: &DiffArgs) -> Result<(), Failure> {
             "by_facility": counts,
             "changes": changes,
         });
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&doc).context("encoding JSON")?
         );
     } else {
-        print!(
+        out!(
             "{} → {}\n\n{}",
             old.label(),
             new.label(),
@@ -49,7 +49,7 @@ pub fn run(a: &DiffArgs) -> Result<(), Failure> {
     }
     if let Some(path) = &a.csv {
         let bytes = diff_csv(&changes).map_err(|e| Failure::Other(e.into()))?;
-        write_atomically(path, &bytes).with_context(|| format!("writing {}", path.display()))?;
+        write_atomically(path, &bytes)?;
     }
     Ok(())
 }

@@ -2,7 +2,6 @@
 //! calendars, FHIR bundles, GeoJSON and report.html, written file by file
 //! atomically.
 
-use super::plan::write_atomically;
 use super::{Failure, read_plan};
 use anyhow::Context as _;
 use clap::Args;
@@ -41,7 +40,7 @@ pub fn run(a: &ExportArgs) -> Result<(), Failure> {
     let visits = calendar::merge(&s);
     let found = conflicts::find(&s, &net, &visits);
     let sq = status_quo::evaluate(&s, &net, &visits, &found);
-    print!("{}", publish(&s, &plan, &sq, &dir, a.lang)?);
+    out!("{}", publish(&s, &plan, &sq, &dir, a.lang)?);
     Ok(())
 }
 
@@ -54,20 +53,23 @@ pub fn publish(
     dir: &Path,
     lang: Lang,
 ) -> Result<String, Failure> {
-    publish_after(s, plan, sq, dir, lang, None)
+    publish_with(s, plan, sq, dir, lang, None, Vec::new())
 }
 
 /// [`publish`], continuing the publication in folder `earlier` when `dir`
-/// has none yet: a replan written to a new folder still updates the events
-/// its published plan put in calendars.
-pub fn publish_after(
+/// has none yet (a replan written to a new folder still updates the events
+/// its published plan put in calendars), with `extra` files (plan.json,
+/// diff.csv) staged with the publication so that all appear together.
+pub fn publish_with(
     s: &Scenario,
     plan: &Plan,
     sq: &StatusQuo,
     dir: &Path,
     lang: Lang,
     earlier: Option<&Path>,
+    extra: Vec<(PathBuf, Vec<u8>)>,
 ) -> Result<String, Failure> {
+    itinera::output::recover(dir)?;
     let mut manifest_path = dir.join(export::MANIFEST_PATH);
     if let Some(e) = earlier.map(|e| e.join(export::MANIFEST_PATH))
         && !manifest_path.exists()
@@ -96,19 +98,17 @@ pub fn publish_after(
     let publication =
         export::publish(s, plan, previous.as_ref(), &opts).map_err(|e| Failure::Other(e.into()))?;
     let report = export::report::html(s, plan, sq, lang).map_err(|e| Failure::Other(e.into()))?;
-    // The manifest goes last: if anything fails before, the next run still
-    // compares against what was really published.
-    let (manifest, files): (Vec<_>, Vec<_>) = publication
-        .files
-        .iter()
-        .partition(|f| f.path == Path::new(export::MANIFEST_PATH));
-    for f in files.iter().chain(manifest.iter()) {
-        let path = dir.join(&f.path);
-        write_atomically(&path, &f.bytes).with_context(|| format!("writing {}", path.display()))?;
+    // Everything is staged, then moved into place together (see
+    // `itinera::output`): a stopped run leaves the previous publication.
+    let mut stage = itinera::output::Stage::begin(dir)?;
+    for (path, bytes) in &extra {
+        stage.write(path, bytes)?;
     }
-    let report_path = dir.join("report.html");
-    write_atomically(&report_path, report.as_bytes())
-        .with_context(|| format!("writing {}", report_path.display()))?;
+    for f in &publication.files {
+        stage.write(&f.path, &f.bytes)?;
+    }
+    stage.write(Path::new("report.html"), report.as_bytes())?;
+    stage.commit()?;
     let count = |prefix: &str| {
         publication
             .files

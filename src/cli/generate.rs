@@ -3,7 +3,6 @@
 
 use super::plan::write_atomically;
 use super::{Failure, load};
-use anyhow::Context as _;
 use clap::Args;
 use itinera::generate::{Params, generate};
 use std::path::PathBuf;
@@ -50,11 +49,10 @@ pub fn run(a: &GenerateArgs) -> Result<(), Failure> {
     };
     for f in &files {
         let path = a.output.join(f.name);
-        write_atomically(&path, f.text.as_bytes())
-            .with_context(|| format!("writing {}", path.display()))?;
+        write_atomically(&path, f.text.as_bytes())?;
     }
     let s = load(&a.output)?;
-    println!(
+    outln!(
         "{}: written to {} — {}",
         s.name,
         a.output.display(),

@@ -7,6 +7,24 @@
 //! infeasible (the conflicting rule groups are printed); 6 `check` found
 //! rule violations in the plan.
 
+/// Print to stdout like `print!`, but a failed write (a full disk, a closed
+/// file) is an error of the command (exit 1), not a panic.
+macro_rules! out {
+    ($($t:tt)*) => {
+        $crate::cli::write_stdout(format_args!($($t)*))?
+    };
+}
+
+/// `println!` as [`out!`].
+macro_rules! outln {
+    () => {
+        $crate::cli::write_stdout(format_args!("\n"))?
+    };
+    ($($t:tt)*) => {
+        $crate::cli::write_stdout(format_args!("{}\n", format_args!($($t)*)))?
+    };
+}
+
 mod compare;
 mod diff;
 mod export;
@@ -127,12 +145,27 @@ impl Source {
     }
 }
 
+/// Write to stdout and flush, so a write error surfaces here.
+pub(crate) fn write_stdout(args: std::fmt::Arguments<'_>) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_fmt(args)
+        .and_then(|_| out.flush())
+        .map_err(|e| Failure::Other(anyhow::anyhow!("writing to standard output: {e}")))
+}
+
 /// Why a command stopped.
 pub(crate) enum Failure {
     Invalid(Vec<scenario::Diagnostic>),
     Other(anyhow::Error),
     /// The command ran and answered, with a non-zero exit code of its own.
     Answer(u8),
+}
+
+impl From<itinera::output::OutputError> for Failure {
+    fn from(e: itinera::output::OutputError) -> Self {
+        Failure::Other(e.into())
+    }
 }
 
 impl From<anyhow::Error> for Failure {
@@ -188,6 +221,18 @@ pub fn run() -> ExitCode {
 }
 
 pub(crate) fn load(path: &Path) -> Result<Scenario, Failure> {
+    if path.is_file() && path.extension().is_some_and(|e| e == "json") {
+        // `check plan.json scenario/`: the arguments are the wrong way round.
+        return Err(Failure::Invalid(vec![scenario::Diagnostic {
+            code: scenario::Code::FileUnreadable,
+            file: path.to_path_buf(),
+            line: None,
+            column: None,
+            field: "SCENARIO".to_string(),
+            message: "this is a JSON file (a plan?), not a scenario".to_string(),
+            fix: "give the scenario folder (or its scenario.yaml) first, then the plan: `itinera check SCENARIO PLAN`".to_string(),
+        }]));
+    }
     scenario::load(path).map_err(|e| match e {
         ScenarioError::Invalid(d) => Failure::Invalid(d),
     })
@@ -195,7 +240,7 @@ pub(crate) fn load(path: &Path) -> Result<Scenario, Failure> {
 
 fn validate(source: &Source) -> Result<(), Failure> {
     let s = source.load()?;
-    println!("{}: ok — {}", s.label(), summary(&s));
+    outln!("{}: ok — {}", s.label(), summary(&s));
     Ok(())
 }
 
@@ -224,12 +269,12 @@ fn show_conflicts(source: &Source, json: bool) -> Result<(), Failure> {
     let found = conflicts::find(&s, &net, &visits);
     if json {
         let doc = render::conflicts_json(&s, &found);
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&doc).context("encoding JSON")?
         );
     } else {
-        print!("{}", render::conflicts_table(&s, &visits, &found));
+        out!("{}", render::conflicts_table(&s, &visits, &found));
     }
     Ok(())
 }
@@ -247,12 +292,12 @@ fn evaluate(source: &Source, json: bool, as_plan: Option<&Path>) -> Result<(), F
             "currency": s.costs.currency,
             "metrics": sq,
         });
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&doc).context("encoding JSON")?
         );
     } else {
-        print!("{}", render::status_quo_tables(&s, &sq));
+        out!("{}", render::status_quo_tables(&s, &sq));
     }
     if let Some(out) = as_plan {
         let mut p = itinera::plan::status_quo::as_plan(&s, &net);
@@ -261,8 +306,7 @@ fn evaluate(source: &Source, json: bool, as_plan: Option<&Path>) -> Result<(), F
             p.supply = Some(supply);
         }
         let json = serde_json::to_string_pretty(&p).context("encoding plan.json")?;
-        plan::write_atomically(out, json.as_bytes())
-            .with_context(|| format!("writing {}", out.display()))?;
+        plan::write_atomically(out, json.as_bytes())?;
     }
     Ok(())
 }
@@ -271,7 +315,7 @@ fn trips(source: &Source) -> Result<(), Failure> {
     let s = source.load()?;
     let net = RoadNetwork::new(&s);
     let catalog = itinera::trips::TripCatalog::build(&s, &net);
-    print!("{}", render::trips_table(&s, &catalog));
+    out!("{}", render::trips_table(&s, &catalog));
     Ok(())
 }
 
@@ -282,12 +326,12 @@ fn check(source: &Source, plan_path: &Path, json: bool) -> Result<(), Failure> {
     let found = itinera::check::check(&s, &net, &plan);
     if json {
         let doc = serde_json::json!({"schema": "itinera.check/1", "plan": plan_path, "violations": found});
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&doc).context("encoding JSON")?
         );
     } else {
-        print!("{}", render::violations(&plan, &found));
+        out!("{}", render::violations(&plan, &found));
     }
     if found.is_empty() {
         Ok(())
@@ -298,9 +342,48 @@ fn check(source: &Source, plan_path: &Path, json: bool) -> Result<(), Failure> {
 
 /// Read a plan.json; problems are input errors with line and column.
 pub(crate) fn read_plan(plan_path: &Path) -> Result<itinera::plan::format::Plan, Failure> {
-    let text = std::fs::read_to_string(plan_path)
-        .with_context(|| format!("reading {}", plan_path.display()))
-        .map_err(|e| Failure::Invalid(vec![plan_diagnostic(plan_path, None, &format!("{e:#}"))]))?;
+    // A folder written by `plan` stands for its plan.json.
+    let folder_plan = plan_path.join("plan.json");
+    let plan_path = if plan_path.is_dir() && folder_plan.is_file() {
+        folder_plan.as_path()
+    } else {
+        plan_path
+    };
+    let unreadable = |message: String, fix: &str| {
+        let mut d = plan_diagnostic(plan_path, None, &message);
+        d.fix = fix.to_string();
+        Failure::Invalid(vec![d])
+    };
+    if plan_path.is_dir() {
+        let fix = if plan_path.join("scenario.yaml").is_file() {
+            "this is a scenario folder: the arguments may be the wrong way round (SCENARIO first, then PLAN)"
+        } else {
+            "give the plan.json file, or the folder `itinera plan -o` wrote"
+        };
+        return Err(unreadable("a folder without a plan.json".to_string(), fix));
+    }
+    // A publication stopped half-way is finished (or undone) before reading.
+    if let Some(dir) = plan_path.parent() {
+        itinera::output::recover(if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        })?;
+    }
+    let text = match std::fs::read(plan_path) {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|_| {
+            unreadable(
+                "the file is not UTF-8 text".to_string(),
+                "pass a plan.json written by `itinera plan` (schema itinera.plan/1)",
+            )
+        })?,
+        Err(e) => {
+            return Err(unreadable(
+                format!("cannot be read: {}", itinera::scenario::io_reason(&e)),
+                "check the path: pass a plan.json written by `itinera plan`",
+            ));
+        }
+    };
     serde_json::from_str(&text).map_err(|e| {
         Failure::Invalid(vec![plan_diagnostic(
             plan_path,

@@ -8,7 +8,7 @@ use itinera::network::RoadNetwork;
 use itinera::optimize::{Options, Progress, Status};
 use itinera::plan;
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 #[derive(Args)]
@@ -127,17 +127,19 @@ pub fn run(a: &PlanArgs) -> Result<(), Failure> {
     let p = finish(&s, &net, &sol, &opts, |line| eprintln!("{line}"))?;
     let path = a.output.join("plan.json");
     let json = serde_json::to_string_pretty(&p).context("encoding plan.json")?;
-    write_atomically(&path, json.as_bytes())
-        .with_context(|| format!("writing {}", path.display()))?;
     let visits = calendar::merge(&s);
     let found = conflicts::find(&s, &net, &visits);
     let sq = status_quo::evaluate(&s, &net, &visits, &found);
-    print!("{}", render::plan_summary(&s, &p, &sq, &path));
-    if !a.solve.no_export {
-        print!(
-            "\n{}",
-            super::export::publish(&s, &p, &sq, &a.output, a.solve.lang)?
-        );
+    if a.solve.no_export {
+        write_atomically(&path, json.as_bytes())?;
+        out!("{}", render::plan_summary(&s, &p, &sq, &path));
+    } else {
+        // plan.json goes with its publication, so the two always agree.
+        let extra = vec![(PathBuf::from("plan.json"), json.into_bytes())];
+        let published =
+            super::export::publish_with(&s, &p, &sq, &a.output, a.solve.lang, None, extra)?;
+        out!("{}", render::plan_summary(&s, &p, &sq, &path));
+        out!("\n{published}");
     }
     // The plan's status, which follows the gap after any room repair.
     if p.solver.status == "time_limit" {
@@ -192,30 +194,7 @@ pub fn finish(
     Ok(p)
 }
 
-/// Write to a temporary file beside `path`, then rename: a failed run never
-/// leaves a half-written file.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("out"),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
+pub use itinera::output::write_file as write_atomically;
 
 /// Write the whole program to `path` through a temporary file beside it
 /// (same extension, which sets the format), so no half-written model is left.
@@ -226,21 +205,11 @@ fn export_model(
     cuts: &[itinera::optimize::NoGood],
     path: &Path,
 ) -> Result<(), Failure> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("mps");
-    let tmp = dir.join(format!(".model.tmp-{}.{ext}", std::process::id()));
+    let tmp = itinera::output::temp_beside(path)?;
     let ctx = itinera::optimize::Context::new(s, net);
-    let written = itinera::optimize::export_model(&ctx, opts, cuts, &tmp)
+    let written = itinera::optimize::export_model(&ctx, opts, cuts, tmp.path())
         .map_err(|e| anyhow::anyhow!("{e}"))
-        .and_then(|size| {
-            std::fs::rename(&tmp, path)
-                .with_context(|| format!("writing {}", path.display()))
-                .map(|_| size)
-        });
+        .and_then(|size| tmp.persist().map(|_| size).map_err(anyhow::Error::from));
     match written {
         Ok(size) => {
             eprintln!(
@@ -253,9 +222,6 @@ fn export_model(
             );
             Ok(())
         }
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(Failure::Other(e))
-        }
+        Err(e) => Err(Failure::Other(e)),
     }
 }

@@ -71,35 +71,41 @@ pub fn run(a: &ReplanArgs) -> Result<(), Failure> {
     let changes = replan::finish(&s, &prepared, &current, &sol, &mut p);
     let path = a.output.join("plan.json");
     let json = serde_json::to_string_pretty(&p).context("encoding plan.json")?;
-    write_atomically(&path, json.as_bytes())
-        .with_context(|| format!("writing {}", path.display()))?;
     let csv_path = a.output.join("diff.csv");
-    let bytes = diff_csv(&changes).map_err(|e| Failure::Other(e.into()))?;
-    write_atomically(&csv_path, &bytes)
-        .with_context(|| format!("writing {}", csv_path.display()))?;
+    let diff = diff_csv(&changes).map_err(|e| Failure::Other(e.into()))?;
     let visits = calendar::merge(&s);
     let found = conflicts::find(&s, &net, &visits);
     let sq = status_quo::evaluate(&s, &net, &visits, &found);
-    print!("{}", render::plan_summary(&s, &p, &sq, &path));
-    print!("\n{}", render::replan_summary(&p, &s.costs.currency));
-    print!(
+    let published = if a.solve.no_export {
+        write_atomically(&path, json.as_bytes())?;
+        write_atomically(&csv_path, &diff)?;
+        None
+    } else {
+        // The plan, its diff and its publication appear together.
+        let extra = vec![
+            (PathBuf::from("plan.json"), json.into_bytes()),
+            (PathBuf::from("diff.csv"), diff),
+        ];
+        Some(super::export::publish_with(
+            &s,
+            &p,
+            &sq,
+            &a.output,
+            a.solve.lang,
+            Some(a.current.parent().unwrap_or(Path::new("."))),
+            extra,
+        )?)
+    };
+    out!("{}", render::plan_summary(&s, &p, &sq, &path));
+    out!("\n{}", render::replan_summary(&p, &s.costs.currency));
+    out!(
         "\nchanges from {} (visits; also in {}):\n{}",
         current.label(),
         csv_path.display(),
         render::diff_table(&by_facility(&changes))
     );
-    if !a.solve.no_export {
-        print!(
-            "\n{}",
-            super::export::publish_after(
-                &s,
-                &p,
-                &sq,
-                &a.output,
-                a.solve.lang,
-                Some(a.current.parent().unwrap_or(Path::new("."))),
-            )?
-        );
+    if let Some(published) = published {
+        out!("\n{published}");
     }
     if p.solver.status == "time_limit" {
         return Err(Failure::Answer(3));

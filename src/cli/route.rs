@@ -74,17 +74,17 @@ pub fn run(a: &RouteArgs) -> Result<(), Failure> {
             "seed": a.seed,
             "routes": routes,
         });
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&doc).context("encoding JSON")?
         );
     } else {
         for (k, r) in routes.iter().enumerate() {
             let ids: Vec<String> = r.iter().map(|c| c.to_string()).collect();
-            println!("Route #{}: {}", k + 1, ids.join(" "));
+            outln!("Route #{}: {}", k + 1, ids.join(" "));
         }
-        println!("Cost {}", format_cost(cost, instance.scale));
-        println!(
+        outln!("Cost {}", format_cost(cost, instance.scale));
+        outln!(
             "{}: {} clients, {} vehicles, {}, {:.1} s, {} iterations",
             instance.name,
             clients,

@@ -136,20 +136,18 @@ pub fn run(a: &SweepArgs) -> Result<(), Failure> {
             let changes = itinera::plan::diff::diff(base_plan, p);
             let bytes = compare::diff_csv(&changes).map_err(|e| Failure::Other(e.into()))?;
             let path = a.output.join(label).join("diff.csv");
-            write_atomically(&path, &bytes)
-                .with_context(|| format!("writing {}", path.display()))?;
+            write_atomically(&path, &bytes)?;
         }
     }
     let cols = compare::compare(&columns);
-    print!("{}", compare::table(&cols, a.lang));
+    out!("{}", compare::table(&cols, a.lang));
     let csv = compare::csv(&cols).map_err(|e| Failure::Other(e.into()))?;
     let csv_path = a.output.join("compare.csv");
-    write_atomically(&csv_path, &csv).with_context(|| format!("writing {}", csv_path.display()))?;
+    write_atomically(&csv_path, &csv)?;
     let page = compare::html(&cols, Some(&curves), a.lang).map_err(|e| Failure::Other(e.into()))?;
     let html_path = a.output.join("compare.html");
-    write_atomically(&html_path, page.as_bytes())
-        .with_context(|| format!("writing {}", html_path.display()))?;
-    println!(
+    write_atomically(&html_path, page.as_bytes())?;
+    outln!(
         "\nwritten to {}: {} plans, compare.html, compare.csv",
         a.output.display(),
         columns.len()
@@ -202,7 +200,6 @@ fn variants(base: &Scenario, files: &[PathBuf]) -> Result<Vec<Variant>, Failure>
 fn write_plan(a: &SweepArgs, folder: &str, p: &Plan) -> Result<(), Failure> {
     let path = a.output.join(folder).join("plan.json");
     let json = serde_json::to_string_pretty(p).context("encoding plan.json")?;
-    write_atomically(&path, json.as_bytes())
-        .with_context(|| format!("writing {}", path.display()))?;
+    write_atomically(&path, json.as_bytes())?;
     Ok(())
 }

@@ -70,7 +70,7 @@ fn calendar(
         ),
         Property::new("CALSCALE", "GREGORIAN"),
         Property::new("METHOD", "PUBLISH"),
-        Property::new("X-WR-CALNAME", title),
+        Property::new("X-WR-CALNAME", clean(title)),
         Property::new("X-WR-TIMEZONE", s.horizon.time_zone.name()),
     ] {
         text.push_str(&property_line(&p));
@@ -99,18 +99,24 @@ fn event(s: &Scenario, names: &Names, e: &DayEvent, opts: &ExportOptions) -> Eve
     let lang = opts.lang;
     let specialty = names.specialty_name(&d.specialty);
     let person = names.person_name(&d.person);
+    let mut summary = format!("{specialty} — {person}");
+    if d.cancelled {
+        // Calendar programs that ignore STATUS still show the word.
+        summary = format!("{}: {summary}", lang.pick("CANCELADA", "CANCELLED"));
+    }
     let mut ev = Event::new();
     ev.uid(&e.uid)
         .sequence(e.sequence)
         .timestamp(opts.published_at)
-        .summary(&format!("{specialty} — {person}"))
-        .location(&format!(
+        .summary(&clean(&summary))
+        .location(&clean(&format!(
             "{}, {}",
             names.facility_name(&d.facility),
             names.locality_name(&d.locality)
-        ))
-        .description(&description(s, names, e, lang))
-        .add_property("CATEGORIES", &specialty)
+        )))
+        .description(&clean(&description(s, names, e, lang)))
+        // A list property: the crate writes it as given, so escape it here.
+        .add_property("CATEGORIES", escape_list_item(&clean(&specialty)))
         .add_property("TRANSP", "OPAQUE")
         .add_property("X-ITINERA-VISIT", &d.visit);
     if let Some(l) = names.locality(&d.locality) {
@@ -138,6 +144,25 @@ fn event(s: &Scenario, names: &Names, e: &DayEvent, opts: &ExportOptions) -> Eve
         EventStatus::Confirmed
     });
     ev.done()
+}
+
+/// Text as RFC 5545 allows it: line breaks as LF (written `\n` by the
+/// crate, which also escapes `\ ; ,`), no other control characters.
+fn clean(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .collect()
+}
+
+/// One item of a list-valued property (CATEGORIES): its commas and
+/// semicolons escaped, so the item stays one.
+fn escape_list_item(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace(',', "\\,")
+        .replace(';', "\\;")
+        .replace('\n', "\\n")
 }
 
 fn description(s: &Scenario, names: &Names, e: &DayEvent, lang: Lang) -> String {
