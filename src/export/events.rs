@@ -27,7 +27,7 @@ pub struct EventData {
     pub visit: String,
     /// Specialist record code.
     pub record: String,
-    /// Person code.
+    /// The person's pseudonymous key (see `lookup::person_keys`).
     pub person: String,
     /// Institution code.
     pub institution: String,
@@ -98,8 +98,43 @@ pub struct Changes {
     pub updated: usize,
     /// Events published as before.
     pub unchanged: usize,
-    /// Events cancelled by this publication (they were planned before).
+    /// Events published as cancelled for the first time: planned before (in
+    /// the previous publication, or in an institution's own calendar).
     pub cancelled: usize,
+}
+
+/// A distinct safe name (see [`slug`]) for each code: codes whose slugs
+/// collide (`Gamma_CSS` and `gamma-css`, `P2` and `p2`, or two names in a
+/// script with no Latin letters, whose slug is empty) each get a suffix
+/// from a hash of the code itself, so a name never depends on which other
+/// codes exist and two codes never overwrite each other's file.
+pub fn unique_slugs<'a>(codes: impl IntoIterator<Item = &'a str>) -> BTreeMap<&'a str, String> {
+    let mut by_slug: BTreeMap<String, Vec<&'a str>> = BTreeMap::new();
+    for code in codes {
+        let list = by_slug.entry(slug(code)).or_default();
+        if !list.contains(&code) {
+            list.push(code);
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (base, codes) in by_slug {
+        let alone = codes.len() == 1 && !base.is_empty();
+        for code in codes {
+            let name = if alone {
+                base.clone()
+            } else {
+                let hash = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, code.as_bytes());
+                let tag = &hash.simple().to_string()[..8];
+                if base.is_empty() {
+                    format!("x-{tag}")
+                } else {
+                    format!("{base}-{tag}")
+                }
+            };
+            out.insert(code, name);
+        }
+    }
+    out
 }
 
 /// Lower-case ASCII letters, digits and dashes: a safe piece of a UID or file name.
@@ -180,6 +215,8 @@ pub fn day_events(
         .map(|x| (x.code.as_str(), x.patients_per_day))
         .collect();
     let before = previous.filter(|m| m.schema == SCHEMA);
+    // Published files name persons by their pseudonymous key, never the DNI.
+    let keys = super::lookup::person_keys(s);
     let mut changes = Changes::default();
     let mut events: BTreeMap<String, DayEvent> = BTreeMap::new();
     for (v, identity) in plan.visits.iter().zip(identities(plan)) {
@@ -188,7 +225,10 @@ pub fn day_events(
             let data = EventData {
                 visit: v.id.clone(),
                 record: v.specialist.clone(),
-                person: v.person.clone(),
+                person: keys
+                    .get(v.person.as_str())
+                    .cloned()
+                    .unwrap_or_else(|| v.person.clone()),
                 institution: v.institution.clone(),
                 specialty: v.specialty.clone(),
                 locality: v.locality.clone(),
@@ -202,7 +242,11 @@ pub fn day_events(
             };
             let sequence = match before.and_then(|m| m.events.get(&uid)) {
                 None => {
-                    if !data.cancelled {
+                    // A dropped visit of an institution's calendar is
+                    // published once, as cancelled: it is counted so.
+                    if data.cancelled {
+                        changes.cancelled += 1;
+                    } else {
                         changes.new += 1;
                     }
                     0

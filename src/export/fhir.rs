@@ -9,7 +9,7 @@
 use super::events::{DayEvent, slug};
 use super::lookup::Names;
 use super::{ExportError, ExportOptions, OutFile};
-use crate::model::Scenario;
+use crate::model::{PersonIdentifier, Scenario};
 use chrono::{NaiveDate, NaiveDateTime, Offset, SecondsFormat, TimeZone};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -60,7 +60,10 @@ pub fn bundles(
             what: format!("FHIR bundle of {code}"),
             message: e.to_string(),
         })?;
-        out.push(OutFile::new(format!("fhir/{}.json", slug(code)), bytes));
+        out.push(OutFile::new(
+            format!("fhir/{}.json", names.facility_file(code)),
+            bytes,
+        ));
     }
     Ok(out)
 }
@@ -100,10 +103,17 @@ fn bundle(
     let mut practitioners: Vec<&str> = schedules.keys().map(|k| k.0).collect();
     practitioners.dedup();
     for p in &practitioners {
+        // `p` is the pseudonymous key; the DNI only where the scenario opts in.
+        let mut identifiers = vec![json!({ "system": format!("{SYSTEM}:person-key"), "value": p })];
+        if let (PersonIdentifier::Dni { system }, Some(person)) =
+            (&s.publishing.person_identifier, names.person(p))
+        {
+            identifiers.push(json!({ "system": system, "value": person.code }));
+        }
         entries.push(entry(json!({
             "resourceType": "Practitioner",
             "id": id("Practitioner", sc, p),
-            "identifier": [{ "system": format!("{SYSTEM}:person"), "value": p }],
+            "identifier": identifiers,
             "active": true,
             "name": [{ "text": names.person_name(p) }],
         })));

@@ -2,7 +2,7 @@
 //! (person, both institutions' records together), one event per
 //! consultation day.
 
-use super::events::{DayEvent, slug};
+use super::events::DayEvent;
 use super::lookup::Names;
 use super::{ExportOptions, Lang, OutFile, timezone};
 use crate::model::Scenario;
@@ -33,7 +33,7 @@ pub fn calendars(
             names.facility_name(code)
         );
         out.push(OutFile::new(
-            format!("calendars/ics/facilities/{}.ics", slug(code)),
+            format!("calendars/ics/facilities/{}.ics", names.facility_file(code)),
             calendar(s, names, &title, &tz, &list, opts),
         ));
     }
@@ -44,7 +44,8 @@ pub fn calendars(
             names.person_name(code)
         );
         out.push(OutFile::new(
-            format!("calendars/ics/specialists/{}.ics", slug(code)),
+            // The person key: safe, unique, and not the national id.
+            format!("calendars/ics/specialists/{code}.ics"),
             calendar(s, names, &title, &tz, &list, opts),
         ));
     }
@@ -80,7 +81,35 @@ fn calendar(
         text.push_str(&event(s, names, e, opts).to_string());
     }
     text.push_str("END:VCALENDAR\r\n");
-    text
+    refold(&text)
+}
+
+/// Content lines folded at 75 octets (RFC 5545 §3.1), on character
+/// boundaries. The icalendar crate folds too, but counts characters where
+/// the limit is in octets, so accented text gave 76-octet lines: unfold
+/// its output and fold it again here.
+fn refold(text: &str) -> String {
+    const LIMIT: usize = 75;
+    let unfolded = text.replace("\r\n ", "").replace("\r\n\t", "");
+    let mut out = String::with_capacity(unfolded.len() + unfolded.len() / 24);
+    for line in unfolded.split_terminator("\r\n") {
+        let mut rest = line;
+        let mut limit = LIMIT;
+        while rest.len() > limit {
+            let mut cut = limit;
+            while !rest.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            out.push_str(&rest[..cut]);
+            out.push_str("\r\n ");
+            rest = &rest[cut..];
+            // A continuation line starts with the space that marks it.
+            limit = LIMIT - 1;
+        }
+        out.push_str(rest);
+        out.push_str("\r\n");
+    }
+    out
 }
 
 /// A property as one folded content line (through a throwaway calendar, the

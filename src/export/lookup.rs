@@ -15,12 +15,67 @@ pub struct Names<'a> {
     records: HashMap<&'a str, &'a Specialist>,
     persons: HashMap<&'a str, &'a Person>,
     institutions: HashMap<&'a str, &'a Institution>,
+    /// Person code → pseudonymous key, and back.
+    person_keys: HashMap<&'a str, String>,
+    by_person_key: HashMap<String, &'a Person>,
+    /// Facility code → its file name.
+    facility_files: std::collections::BTreeMap<&'a str, String>,
+}
+
+/// The pseudonymous key of every person, by person code: what published
+/// files use instead of the national id (file names, FHIR, the manifest).
+/// It is the slug of the name, which calendars show anyway; two persons of
+/// one name are told apart by their first record's code, an institution's
+/// internal id — never by the national id or a hash of it, which a list of
+/// all ids would reverse.
+pub fn person_keys(s: &Scenario) -> HashMap<&str, String> {
+    let base = |p: &Person| {
+        let b = super::events::slug(&p.name);
+        if b.is_empty() {
+            "especialista".to_string()
+        } else {
+            b
+        }
+    };
+    let mut count: HashMap<String, usize> = HashMap::new();
+    for p in &s.persons {
+        *count.entry(base(p)).or_default() += 1;
+    }
+    s.persons
+        .iter()
+        .map(|p| {
+            let b = base(p);
+            let key = if count[&b] > 1 {
+                let first = p
+                    .records
+                    .iter()
+                    .map(|r| s.specialist(*r).code.as_str())
+                    .min()
+                    .unwrap_or_default();
+                format!("{b}-{}", super::events::slug(first))
+            } else {
+                b
+            };
+            (p.code.as_str(), key)
+        })
+        .collect()
 }
 
 impl<'a> Names<'a> {
     /// Index the scenario.
     pub fn new(s: &'a Scenario) -> Self {
+        let person_keys = person_keys(s);
+        let by_person_key = s
+            .persons
+            .iter()
+            .map(|p| (person_keys[p.code.as_str()].clone(), p))
+            .collect();
         Names {
+            person_keys,
+            by_person_key,
+            facility_files: super::events::unique_slugs(
+                s.facilities.iter().map(|f| f.code.as_str()),
+            ),
             s,
             localities: s.localities.iter().map(|x| (x.code.as_str(), x)).collect(),
             facilities: s.facilities.iter().map(|x| (x.code.as_str(), x)).collect(),
@@ -121,9 +176,29 @@ impl<'a> Names<'a> {
         self.records.get(code).copied()
     }
 
-    /// Person by code.
+    /// Person by code or by pseudonymous key.
     pub fn person(&self, code: &str) -> Option<&'a Person> {
-        self.persons.get(code).copied()
+        self.persons
+            .get(code)
+            .or_else(|| self.by_person_key.get(code))
+            .copied()
+    }
+
+    /// A person's pseudonymous key (see [`person_keys`]); a code the
+    /// scenario lacks (checked before export) is returned as it is.
+    pub fn person_key(&self, code: &str) -> String {
+        self.person_keys
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| code.to_string())
+    }
+
+    /// The file name (without extension) of a facility's calendars and bundle.
+    pub fn facility_file(&self, code: &str) -> String {
+        self.facility_files
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| super::events::slug(code))
     }
 
     /// Institution by code.

@@ -114,6 +114,15 @@ pub fn publish(
         message: e.to_string(),
     })?;
     files.push(OutFile::new(MANIFEST_PATH, json));
+    // File names are made distinct (`events::unique_slugs`); this keeps
+    // any future slip from overwriting one calendar with another.
+    let mut seen = std::collections::HashSet::new();
+    if let Some(f) = files.iter().find(|f| !seen.insert(f.path.clone())) {
+        return Err(ExportError::Encoding {
+            what: f.path.display().to_string(),
+            message: "two outputs would share this file name".to_string(),
+        });
+    }
     Ok(Publication {
         files,
         manifest,

@@ -73,8 +73,9 @@ pub fn sheets(names: &Names, plan: &Plan, lang: Lang) -> Result<Vec<OutFile>, Ex
     ];
     let yes_no = |b: bool| if b { lang.pick("sí", "yes") } else { "no" };
     let mut files = Vec::new();
+    let file_names = super::events::unique_slugs(by_vehicle.keys().copied());
     for (vehicle, routes) in by_vehicle {
-        let path = format!("routes/{}.csv", super::events::slug(vehicle));
+        let path = format!("routes/{}.csv", file_names[vehicle]);
         let mut w = csv::Writer::from_writer(BOM.to_vec());
         w.write_record(header).map_err(fail(&path))?;
         for r in routes {
@@ -94,7 +95,7 @@ pub fn sheets(names: &Names, plan: &Plan, lang: Lang) -> Result<Vec<OutFile>, Ex
                     r.depart.format("%Y-%m-%d %H:%M").to_string(),
                     r.back.format("%Y-%m-%d %H:%M").to_string(),
                     (k + 1).to_string(),
-                    names.locality_name(&stop.locality),
+                    super::sheets::text_cell(&names.locality_name(&stop.locality)),
                     lang.date(stop.arrival.date()),
                     stop.arrival.format("%H:%M").to_string(),
                     yes_no(stop.overnight_before).to_string(),
@@ -103,7 +104,7 @@ pub fn sheets(names: &Names, plan: &Plan, lang: Lang) -> Result<Vec<OutFile>, Ex
                     format!("{m3:.3}"),
                     yes_no(ds.iter().any(|d| d.cold_chain)).to_string(),
                     stop.deliveries.join(" "),
-                    detail.join("; "),
+                    super::sheets::text_cell(&detail.join("; ")),
                 ])
                 .map_err(fail(&path))?;
             }

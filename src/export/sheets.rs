@@ -14,6 +14,17 @@ use std::collections::BTreeMap;
 
 const BOM: &[u8] = "\u{feff}".as_bytes();
 
+/// A text cell a spreadsheet will not run: one starting with `= + - @` (or
+/// a tab or carriage return) would be read as a formula, so a name such as
+/// `=HYPERLINK(…)` gets a leading apostrophe, which spreadsheets hide.
+pub fn text_cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
 /// The province-wide CSV and one per facility.
 pub fn calendars(
     s: &Scenario,
@@ -35,7 +46,7 @@ pub fn calendars(
     )];
     for (code, list) in by_facility {
         out.push(OutFile::new(
-            format!("calendars/csv/facilities/{}.csv", slug(code)),
+            format!("calendars/csv/facilities/{}.csv", names.facility_file(code)),
             table(names, &list, lang)?,
         ));
     }
@@ -109,12 +120,12 @@ fn table(names: &Names, visits: &[&Visit], lang: Lang) -> Result<Vec<u8>, Export
             v.start.format("%Y-%m-%d").to_string(),
             lang.weekday(v.start.weekday()).to_string(),
             Lang::Es.date(last),
-            names.locality_name(&v.locality),
-            zone.to_string(),
-            names.facility_name(&v.facility),
-            names.specialty_name(&v.specialty),
-            names.person_name(&v.person),
-            names.institution_name(&v.institution),
+            text_cell(&names.locality_name(&v.locality)),
+            text_cell(zone),
+            text_cell(&names.facility_name(&v.facility)),
+            text_cell(&names.specialty_name(&v.specialty)),
+            text_cell(&names.person_name(&v.person)),
+            text_cell(&names.institution_name(&v.institution)),
             v.days.to_string(),
             v.capacity.to_string(),
             dates.join(" "),

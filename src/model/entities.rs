@@ -321,6 +321,23 @@ pub struct Publishing {
     pub all_day: bool,
     /// What patients must bring, printed in every event's description.
     pub patient_note: String,
+    /// How specialists are identified in published files. By default a
+    /// pseudonymous key (never the national id); a scenario may opt in to
+    /// the DNI for hospital systems that match practitioners by it.
+    pub person_identifier: PersonIdentifier,
+}
+
+/// See [`Publishing::person_identifier`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum PersonIdentifier {
+    /// Only itinera's pseudonymous person key (from the name).
+    #[default]
+    Key,
+    /// Also the national id, under this FHIR identifier system.
+    Dni {
+        /// The identifier system URI, e.g. `http://www.renaper.gob.ar/dni`.
+        system: String,
+    },
 }
 
 impl Default for Publishing {
@@ -332,6 +349,7 @@ impl Default for Publishing {
             ),
             all_day: false,
             patient_note: "Traer la derivación del médico de cabecera, el DNI y la credencial de la obra social si la tiene.".to_string(),
+            person_identifier: PersonIdentifier::Key,
         }
     }
 }

@@ -4,7 +4,9 @@
 use super::diagnostic::{Code, Diagnostics, Position};
 use super::limits::{self, Range};
 use super::yaml::{RawScenario, S, pos};
-use crate::model::{Costs, Horizon, Institution, Publishing, Specialty, TravelOptions, Weights};
+use crate::model::{
+    Costs, Horizon, Institution, PersonIdentifier, Publishing, Specialty, TravelOptions, Weights,
+};
 use chrono::{Datelike, Weekday};
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
@@ -109,6 +111,37 @@ fn publishing(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> Publishing
     }
     if let Some(n) = &raw_p.value.patient_note {
         p.patient_note = n.trim().to_string();
+    }
+    if let Some(k) = &raw_p.value.person_identifier {
+        let system = raw_p
+            .value
+            .person_identifier_system
+            .as_deref()
+            .map(str::trim);
+        match (k.value.as_str(), system) {
+            ("key", _) => {}
+            ("dni", Some(system)) if !system.is_empty() => {
+                p.person_identifier = PersonIdentifier::Dni {
+                    system: system.to_string(),
+                }
+            }
+            ("dni", _) => d.push(
+                Code::MissingField,
+                file,
+                &pos(k),
+                "publish.person_identifier_system",
+                "publishing the DNI needs the identifier system hospitals know it by",
+                "add person_identifier_system, e.g. http://www.renaper.gob.ar/dni",
+            ),
+            (other, _) => d.push(
+                Code::YamlSyntax,
+                file,
+                &pos(k),
+                "publish.person_identifier",
+                format!("`{other}` is not a way to identify specialists"),
+                "use `key` (a pseudonymous key, the default) or `dni`",
+            ),
+        }
     }
     p
 }

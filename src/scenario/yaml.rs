@@ -136,6 +136,12 @@ pub struct RawPublish {
     pub all_day: Option<bool>,
     #[serde(default)]
     pub patient_note: Option<String>,
+    /// `key` (default) or `dni`.
+    #[serde(default)]
+    pub person_identifier: Option<S<String>>,
+    /// FHIR identifier system of the DNI, with `person_identifier: dni`.
+    #[serde(default)]
+    pub person_identifier_system: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
