@@ -253,6 +253,8 @@ fn status_quo_export_and_compare_from_the_command_line() {
         .assert()
         .success();
     let out = dir.path().join("pub");
+    // The status quo breaks rules (that is why itinera exists): export
+    // refuses it, publishes nothing, and says how to publish it anyway.
     itinera()
         .args(["export", "scenarios/tiny"])
         .arg(&sq)
@@ -260,7 +262,21 @@ fn status_quo_export_and_compare_from_the_command_line() {
         .arg(&out)
         .current_dir(common::repo(""))
         .assert()
+        .code(6)
+        .stderr(predicate::str::contains("--force"))
+        .stderr(predicate::str::contains("person_double_booked"));
+    assert!(!out.join("calendars").exists(), "nothing published");
+    itinera()
+        .args(["export", "scenarios/tiny", "--force"])
+        .arg(&sq)
+        .arg("-o")
+        .arg(&out)
+        .current_dir(common::repo(""))
+        .assert()
         .success()
+        .stderr(predicate::str::contains(
+            "warning: publishing a plan that breaks",
+        ))
         .stdout(predicate::str::contains("calendar events: 12 new"));
     for f in [
         "report.html",
@@ -272,7 +288,7 @@ fn status_quo_export_and_compare_from_the_command_line() {
     }
     // Publishing again into the same folder updates nothing.
     itinera()
-        .args(["export", "scenarios/tiny"])
+        .args(["export", "scenarios/tiny", "--force"])
         .arg(&sq)
         .arg("-o")
         .arg(&out)

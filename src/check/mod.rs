@@ -42,6 +42,7 @@ pub fn check(s: &Scenario, net: &RoadNetwork, plan: &Plan) -> Vec<Violation> {
             ),
         });
     }
+    unique_ids(plan, &mut out);
     let ctx = rules::Ctx::new(s, net, plan, &mut out);
     ctx.visits(&mut out);
     ctx.trips(&mut out);
@@ -53,4 +54,25 @@ pub fn check(s: &Scenario, net: &RoadNetwork, plan: &Plan) -> Vec<Violation> {
     ctx.metrics(&mut out);
     supply::check(s, net, plan, &mut out);
     out
+}
+
+/// Visit and trip ids name one thing each: calendars, diffs and replans
+/// refer to them.
+fn unique_ids(plan: &Plan, out: &mut Vec<Violation>) {
+    let mut seen = std::collections::BTreeMap::new();
+    for id in plan.visits.iter().map(|v| &v.id) {
+        *seen.entry(("visit", id.as_str())).or_insert(0) += 1;
+    }
+    for id in plan.trips.iter().map(|t| &t.id) {
+        *seen.entry(("trip", id.as_str())).or_insert(0) += 1;
+    }
+    for ((kind, id), n) in seen {
+        if n > 1 {
+            out.push(Violation {
+                rule: "duplicate_id",
+                items: vec![id.to_string()],
+                message: format!("{n} {kind}s have the id {id}: each id names one {kind}"),
+            });
+        }
+    }
 }

@@ -2,7 +2,7 @@
 //! calendars, FHIR bundles, GeoJSON and report.html, written file by file
 //! atomically.
 
-use super::{Failure, read_plan};
+use super::Failure;
 use anyhow::Context as _;
 use clap::Args;
 use itinera::calendar::status_quo::StatusQuo;
@@ -26,11 +26,15 @@ pub struct ExportArgs {
     /// Language of calendars, CSV headers and the report: es or en.
     #[arg(long, default_value = "es")]
     lang: Lang,
+    /// Publish even a plan that `check` refuses (its violations are printed,
+    /// and the report says so): for a plan edited by hand on purpose.
+    #[arg(long)]
+    force: bool,
 }
 
 pub fn run(a: &ExportArgs) -> Result<(), Failure> {
     let s = a.scenario.load()?;
-    let plan = read_plan(&a.plan)?;
+    let plan = super::plan_for(&s, &a.plan)?;
     let dir = a
         .output
         .clone()
@@ -40,36 +44,68 @@ pub fn run(a: &ExportArgs) -> Result<(), Failure> {
     let visits = calendar::merge(&s);
     let found = conflicts::find(&s, &net, &visits);
     let sq = status_quo::evaluate(&s, &net, &visits, &found);
-    out!("{}", publish(&s, &plan, &sq, &dir, a.lang)?);
+    let target = Target {
+        dir: &dir,
+        lang: a.lang,
+        earlier: None,
+        force: a.force,
+    };
+    out!("{}", publish(&s, &plan, &sq, &target, Vec::new())?);
     Ok(())
 }
 
-/// Publish `plan` into `dir` (`sq`: the status quo the report compares
-/// with); returns the lines to print.
+/// Where and how a plan is published.
+pub struct Target<'a> {
+    /// The publication folder.
+    pub dir: &'a Path,
+    /// Language of calendars, sheets and the report.
+    pub lang: Lang,
+    /// A folder whose publication this one continues when `dir` has none
+    /// yet (a replan written to a new folder still updates the events its
+    /// published plan put in calendars).
+    pub earlier: Option<&'a Path>,
+    /// Publish a plan that `check` refuses.
+    pub force: bool,
+}
+
+/// Publish `plan` (`sq`: the status quo the report compares with), with
+/// `extra` files (plan.json, diff.csv) staged with the publication so that
+/// all appear together; returns the lines to print.
+///
+/// The plan is checked first: hospitals must never receive a calendar that
+/// breaks a rule (a visit of 100,000 days, a date outside the horizon, one
+/// visit twice), unless `force` says so. A folder holding another
+/// scenario's publication is refused: publishing there would cancel every
+/// event it holds.
 pub fn publish(
     s: &Scenario,
     plan: &Plan,
     sq: &StatusQuo,
-    dir: &Path,
-    lang: Lang,
-) -> Result<String, Failure> {
-    publish_with(s, plan, sq, dir, lang, None, Vec::new())
-}
-
-/// [`publish`], continuing the publication in folder `earlier` when `dir`
-/// has none yet (a replan written to a new folder still updates the events
-/// its published plan put in calendars), with `extra` files (plan.json,
-/// diff.csv) staged with the publication so that all appear together.
-pub fn publish_with(
-    s: &Scenario,
-    plan: &Plan,
-    sq: &StatusQuo,
-    dir: &Path,
-    lang: Lang,
-    earlier: Option<&Path>,
+    target: &Target<'_>,
     extra: Vec<(PathBuf, Vec<u8>)>,
 ) -> Result<String, Failure> {
+    let (dir, lang) = (target.dir, target.lang);
+    let net = RoadNetwork::new(s);
+    let violations = itinera::check::check(s, &net, plan);
+    if !violations.is_empty() {
+        for v in violations.iter().take(20) {
+            eprintln!("  {}: {}", v.rule, v.message);
+        }
+        if !target.force {
+            eprintln!(
+                "error: the plan breaks {} rule(s) (`itinera check` lists them all); nothing was published. \
+                 Fix the plan, or publish it anyway with --force.",
+                violations.len()
+            );
+            return Err(Failure::Answer(6));
+        }
+        eprintln!(
+            "warning: publishing a plan that breaks {} rule(s), as --force asks",
+            violations.len()
+        );
+    }
     itinera::output::recover(dir)?;
+    let earlier = target.earlier;
     let mut manifest_path = dir.join(export::MANIFEST_PATH);
     if let Some(e) = earlier.map(|e| e.join(export::MANIFEST_PATH))
         && !manifest_path.exists()
@@ -91,6 +127,16 @@ pub fn publish_with(
             ));
         }
     };
+    if let Some(m) = previous.as_ref().filter(|m| m.scenario != s.name) {
+        return Err(Failure::Other(anyhow::anyhow!(
+            "{} holds the publication of scenario \"{}\", not \"{}\": publishing there would cancel all its events. \
+             Publish into another folder (-o), or move {} away to start that folder anew",
+            dir.display(),
+            m.scenario,
+            s.name,
+            manifest_path.display()
+        )));
+    }
     let opts = ExportOptions {
         lang,
         published_at: chrono::Utc::now(),

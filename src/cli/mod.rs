@@ -321,7 +321,7 @@ fn trips(source: &Source) -> Result<(), Failure> {
 
 fn check(source: &Source, plan_path: &Path, json: bool) -> Result<(), Failure> {
     let s = source.load()?;
-    let plan = read_plan(plan_path)?;
+    let plan = plan_for(&s, plan_path)?;
     let net = RoadNetwork::new(&s);
     let found = itinera::check::check(&s, &net, &plan);
     if json {
@@ -384,6 +384,20 @@ pub(crate) fn read_plan(plan_path: &Path) -> Result<itinera::plan::format::Plan,
             ));
         }
     };
+    // The schema first: a plan of another version fails on the field it
+    // changed, which would hide the real cause.
+    let schema = serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|v| v.get("schema").and_then(|s| s.as_str()).map(str::to_string));
+    if let Some(schema) = schema.filter(|s| s != itinera::plan::format::SCHEMA) {
+        return Err(unreadable(
+            format!(
+                "the plan's schema is `{schema}`; this itinera reads `{}`",
+                itinera::plan::format::SCHEMA
+            ),
+            "plan the scenario again with this version of itinera",
+        ));
+    }
     serde_json::from_str(&text).map_err(|e| {
         Failure::Invalid(vec![plan_diagnostic(
             plan_path,
@@ -391,6 +405,29 @@ pub(crate) fn read_plan(plan_path: &Path) -> Result<itinera::plan::format::Plan,
             &e.to_string(),
         )])
     })
+}
+
+/// A plan made for `s`: the scenario it names is this one (E1602 otherwise).
+pub(crate) fn plan_for(
+    s: &Scenario,
+    plan_path: &Path,
+) -> Result<itinera::plan::format::Plan, Failure> {
+    let plan = read_plan(plan_path)?;
+    if plan.scenario != s.name {
+        return Err(Failure::Invalid(vec![scenario::Diagnostic {
+            code: scenario::Code::PlanMismatch,
+            file: plan_path.to_path_buf(),
+            line: None,
+            column: None,
+            field: "scenario".to_string(),
+            message: format!(
+                "the plan was made for scenario \"{}\", not \"{}\"",
+                plan.scenario, s.name
+            ),
+            fix: "give the scenario the plan was made from".to_string(),
+        }]));
+    }
+    Ok(plan)
 }
 
 fn plan_diagnostic(path: &Path, at: Option<(u64, u64)>, message: &str) -> scenario::Diagnostic {

@@ -136,8 +136,13 @@ pub fn run(a: &PlanArgs) -> Result<(), Failure> {
     } else {
         // plan.json goes with its publication, so the two always agree.
         let extra = vec![(PathBuf::from("plan.json"), json.into_bytes())];
-        let published =
-            super::export::publish_with(&s, &p, &sq, &a.output, a.solve.lang, None, extra)?;
+        let target = super::export::Target {
+            dir: &a.output,
+            lang: a.solve.lang,
+            earlier: None,
+            force: false,
+        };
+        let published = super::export::publish(&s, &p, &sq, &target, extra)?;
         out!("{}", render::plan_summary(&s, &p, &sq, &path));
         out!("\n{published}");
     }

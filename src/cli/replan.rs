@@ -86,15 +86,13 @@ pub fn run(a: &ReplanArgs) -> Result<(), Failure> {
             (PathBuf::from("plan.json"), json.into_bytes()),
             (PathBuf::from("diff.csv"), diff),
         ];
-        Some(super::export::publish_with(
-            &s,
-            &p,
-            &sq,
-            &a.output,
-            a.solve.lang,
-            Some(a.current.parent().unwrap_or(Path::new("."))),
-            extra,
-        )?)
+        let target = super::export::Target {
+            dir: &a.output,
+            lang: a.solve.lang,
+            earlier: Some(a.current.parent().unwrap_or(Path::new("."))),
+            force: false,
+        };
+        Some(super::export::publish(&s, &p, &sq, &target, extra)?)
     };
     out!("{}", render::plan_summary(&s, &p, &sq, &path));
     out!("\n{}", render::replan_summary(&p, &s.costs.currency));

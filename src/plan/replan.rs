@@ -116,6 +116,20 @@ pub fn prepare(
     }
     let first = first_week(s, from)?;
     let codes = Codes::new(s);
+    // Every visit made belongs to a trip of the plan, by a record the
+    // scenario has: a plan that lost its trips would replan as empty.
+    let trip_ids: std::collections::HashSet<&str> =
+        current.trips.iter().map(|t| t.id.as_str()).collect();
+    for v in current.made_visits() {
+        codes.record(&v.specialist)?;
+        let trip = v.trip.as_deref().unwrap_or_default();
+        if !trip_ids.contains(trip) {
+            return Err(ReplanError::Unknown {
+                kind: "trip",
+                code: format!("{trip} (of visit {})", v.id),
+            });
+        }
+    }
     let mut published = Published {
         first_week: first,
         ..Published::default()
