@@ -96,8 +96,8 @@ fn plan_tiny() -> tempfile::TempDir {
         .current_dir(common::repo(""))
         .assert()
         .success()
-        .stdout(predicate::str::contains("Tiny: plan optimal"))
-        .stdout(predicate::str::contains("patient-weeks waiting"));
+        .stdout(predicate::str::contains("Tiny: óptimo"))
+        .stdout(predicate::str::contains("pacientes-semana de espera"));
     out
 }
 
@@ -277,7 +277,7 @@ fn status_quo_export_and_compare_from_the_command_line() {
         .stderr(predicate::str::contains(
             "warning: publishing a plan that breaks",
         ))
-        .stdout(predicate::str::contains("calendar events: 12 new"));
+        .stdout(predicate::str::contains("eventos de calendario: 12 nuevos"));
     for f in [
         "report.html",
         "calendars/csv/tiny.csv",
@@ -296,7 +296,7 @@ fn status_quo_export_and_compare_from_the_command_line() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "0 new, 0 updated, 12 unchanged, 0 cancelled",
+            "0 nuevos, 0 actualizados, 12 sin cambios, 0 cancelados",
         ));
     let html = dir.path().join("cmp.html");
     itinera()
@@ -378,9 +378,7 @@ fn a_what_if_plan_is_labelled_and_checked_under_its_overlays() {
         .current_dir(common::repo(""))
         .assert()
         .success()
-        .stdout(predicate::str::contains(
-            "Tiny (what-if: leave-card-m): plan ",
-        ));
+        .stdout(predicate::str::contains("Tiny (what-if: leave-card-m): "));
     let plan = dir.path().join("plan.json");
     let text = std::fs::read_to_string(&plan).unwrap();
     assert!(text.contains("\"what_if\""), "{text}");
@@ -505,14 +503,14 @@ fn a_replan_after_a_leave_writes_the_plan_its_diff_and_updates_the_calendars() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "replanned from 2027-03-15 (asked: 2027-03-15)",
+            "replanificado desde el 15/03/2027 (pedido: 15/03/2027)",
         ))
-        .stdout(predicate::str::contains("facility    kept  moved"))
+        .stdout(predicate::str::contains("establecimiento  mantenidas  reprogramadas"))
         // Events continue the base publication: the leave's days are
         // cancelled, the others unchanged, none published a second time.
         .stdout(
             predicate::str::is_match(
-                r"calendar events: 0 new, \d+ updated, [1-9]\d* unchanged, [1-9]\d* cancelled",
+                r"eventos de calendario: 0 nuevos, \d+ actualizados, [1-9]\d* sin cambios, [1-9]\d* cancelados",
             )
             .unwrap(),
         );

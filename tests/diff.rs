@@ -90,7 +90,7 @@ fn the_cli_prints_the_table_and_writes_one_csv_row_per_visit() {
         .arg(&csv)
         .assert()
         .success()
-        .stdout(predicate::str::contains("cancelled").and(predicate::str::contains("total")));
+        .stdout(predicate::str::contains("canceladas").and(predicate::str::contains("total")));
     let text = std::fs::read_to_string(&csv).unwrap();
     assert_eq!(text.lines().count(), 1 + old.made_visits().count());
     assert_eq!(

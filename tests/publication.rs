@@ -221,3 +221,96 @@ fn the_first_publication_counts_the_cancellations_it_writes() {
     assert_eq!(p.changes.cancelled, written);
     assert_eq!(written, dropped_days);
 }
+
+/// Words that give away an English text (as whole words, case-insensitive).
+const ENGLISH: [&str; 24] = [
+    "the",
+    "and",
+    "of",
+    "kept",
+    "moved",
+    "dropped",
+    "visits",
+    "waiting",
+    "person",
+    "persons",
+    "duplicate",
+    "double",
+    "booked",
+    "conflict",
+    "conflicts",
+    "resolution",
+    "optimal",
+    "time_limit",
+    "feasible",
+    "bound",
+    "gap",
+    "plan's",
+    "weeks",
+    "specialty",
+];
+
+fn english_words(text: &str) -> Vec<String> {
+    // Visible text only: tags, styles and scripts out.
+    let mut visible = String::new();
+    let mut depth = 0;
+    let mut skip = false;
+    let lower = text.to_lowercase();
+    let mut i = 0;
+    let bytes = lower.as_bytes();
+    while i < bytes.len() {
+        if lower[i..].starts_with("<style") || lower[i..].starts_with("<script") {
+            skip = true;
+        }
+        if lower[i..].starts_with("</style") || lower[i..].starts_with("</script") {
+            skip = false;
+        }
+        let c = lower[i..].chars().next().unwrap();
+        match c {
+            '<' => depth += 1,
+            '>' => {
+                depth -= 1;
+                visible.push(' ');
+            }
+            _ if depth == 0 && !skip => visible.push(c),
+            _ => {}
+        }
+        i += c.len_utf8();
+    }
+    let mut found: Vec<String> = visible
+        .split(|c: char| !c.is_alphanumeric() && c != '_' && c != '\'')
+        .filter(|w| ENGLISH.contains(w))
+        .map(str::to_string)
+        .collect();
+    found.sort();
+    found.dedup();
+    found
+}
+
+#[test]
+fn the_spanish_report_has_no_english_and_the_english_one_has() {
+    let s = itinera::scenario::load(&common::repo("scenarios/tiny")).unwrap();
+    let net = RoadNetwork::new(&s);
+    let opts = itinera::optimize::Options {
+        time_limit: 10.0,
+        threads: 1,
+        ..Default::default()
+    };
+    let sol = itinera::plan::solve(&s, &net, &opts, None).unwrap();
+    let plan = itinera::plan::assemble(&s, &net, &sol, Default::default()).unwrap();
+    let visits = itinera::calendar::merge(&s);
+    let found = itinera::calendar::conflicts::find(&s, &net, &visits);
+    let sq = itinera::calendar::status_quo::evaluate(&s, &net, &visits, &found);
+    assert!(!plan.conflicts.is_empty(), "tiny's calendars collide");
+    let es = export::report::html(&s, &plan, &sq, Lang::Es).unwrap();
+    assert_eq!(
+        english_words(&es),
+        Vec::<String>::new(),
+        "English in the Spanish report"
+    );
+    let en = export::report::html(&s, &plan, &sq, Lang::En).unwrap();
+    assert!(
+        english_words(&en).len() > 10,
+        "the check finds English when it is there"
+    );
+}

@@ -20,6 +20,9 @@ pub struct DiffArgs {
     /// Print JSON (schema itinera.diff/1) instead of a table.
     #[arg(long)]
     json: bool,
+    /// Language of the table: es or en.
+    #[arg(long, default_value = "es")]
+    lang: itinera::export::Lang,
 }
 
 pub fn run(a: &DiffArgs) -> Result<(), Failure> {
@@ -44,7 +47,7 @@ pub fn run(a: &DiffArgs) -> Result<(), Failure> {
             "{} → {}\n\n{}",
             old.label(),
             new.label(),
-            render::diff_table(&counts)
+            render::diff_table(&counts, a.lang)
         );
     }
     if let Some(path) = &a.csv {

@@ -163,15 +163,28 @@ pub fn publish(
             .count()
     };
     let c = publication.changes;
-    Ok(format!(
-        "published to {}: {} ICS and {} CSV calendars, {} FHIR bundles, map, report.html\ncalendar events: {} new, {} updated, {} unchanged, {} cancelled\n",
-        dir.display(),
-        count("calendars/ics"),
-        count("calendars/csv"),
-        count("fhir"),
-        c.new,
-        c.updated,
-        c.unchanged,
-        c.cancelled
-    ))
+    Ok(match lang {
+        Lang::Es => format!(
+            "publicado en {}: {} calendarios ICS y {} CSV, {} paquetes FHIR, mapa, report.html\neventos de calendario: {} nuevos, {} actualizados, {} sin cambios, {} cancelados\n",
+            dir.display(),
+            count("calendars/ics"),
+            count("calendars/csv"),
+            count("fhir"),
+            c.new,
+            c.updated,
+            c.unchanged,
+            c.cancelled
+        ),
+        Lang::En => format!(
+            "published to {}: {} ICS and {} CSV calendars, {} FHIR bundles, map, report.html\ncalendar events: {} new, {} updated, {} unchanged, {} cancelled\n",
+            dir.display(),
+            count("calendars/ics"),
+            count("calendars/csv"),
+            count("fhir"),
+            c.new,
+            c.updated,
+            c.unchanged,
+            c.cancelled
+        ),
+    })
 }

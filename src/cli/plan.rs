@@ -83,15 +83,19 @@ impl SolveArgs {
 }
 
 /// Progress of a solve on one stderr line, rewritten in place.
-pub fn progress_line(p: Progress) {
-    let f = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.0}"));
+pub fn progress_line(p: Progress, lang: itinera::export::Lang) {
+    let f = |x: Option<f64>| x.map_or("-".to_string(), |v| lang.int(v));
     eprint!(
-        "\rsolving  {:>6.1}s  plan {:>16}  bound {:>16}  gap {:>7}   ",
-        p.seconds,
+        "\r{}  {:>6} s  {} {:>16}  {} {:>16}  {} {:>8}   ",
+        lang.pick("resolviendo", "solving"),
+        lang.decimal(p.seconds, 1),
+        lang.pick("plan", "plan"),
         f(p.incumbent),
+        lang.pick("cota", "bound"),
         f(p.bound),
+        lang.pick("brecha", "gap"),
         p.gap_percent
-            .map_or("-".to_string(), |g| format!("{g:.2}%"))
+            .map_or("-".to_string(), |g| lang.percent(g / 100.0))
     );
 }
 
@@ -104,11 +108,15 @@ pub fn run(a: &PlanArgs) -> Result<(), Failure> {
         ..a.solve.options()
     };
     let show = a.solve.show_progress();
-    let report = progress_line;
+    let lang = a.solve.lang;
+    let report = |p: Progress| progress_line(p, lang);
     if show {
         eprintln!(
-            "building the program for {} ({} weeks)…",
-            s.name, s.horizon.weeks
+            "{} {} ({} {})…",
+            lang.pick("armando el programa de", "building the program for"),
+            s.name,
+            s.horizon.weeks,
+            lang.pick("semanas", "weeks")
         );
     }
     let sol = plan::solve(
@@ -124,7 +132,9 @@ pub fn run(a: &PlanArgs) -> Result<(), Failure> {
     if let Some(path) = &a.export_model {
         export_model(&s, &net, &opts, &sol.cuts, path)?;
     }
-    let p = finish(&s, &net, &sol, &opts, |line| eprintln!("{line}"))?;
+    let p = finish(&s, &net, &sol, &opts, a.solve.lang, |line| {
+        eprintln!("{line}")
+    })?;
     let path = a.output.join("plan.json");
     let json = serde_json::to_string_pretty(&p).context("encoding plan.json")?;
     let visits = calendar::merge(&s);
@@ -132,7 +142,10 @@ pub fn run(a: &PlanArgs) -> Result<(), Failure> {
     let sq = status_quo::evaluate(&s, &net, &visits, &found);
     if a.solve.no_export {
         write_atomically(&path, json.as_bytes())?;
-        out!("{}", render::plan_summary(&s, &p, &sq, &path));
+        out!(
+            "{}",
+            render::plan_summary(&s, &net, &p, &sq, &path, a.solve.lang)
+        );
     } else {
         // plan.json goes with its publication, so the two always agree.
         let extra = vec![(PathBuf::from("plan.json"), json.into_bytes())];
@@ -143,7 +156,10 @@ pub fn run(a: &PlanArgs) -> Result<(), Failure> {
             force: false,
         };
         let published = super::export::publish(&s, &p, &sq, &target, extra)?;
-        out!("{}", render::plan_summary(&s, &p, &sq, &path));
+        out!(
+            "{}",
+            render::plan_summary(&s, &net, &p, &sq, &path, a.solve.lang)
+        );
         out!("\n{published}");
     }
     // The plan's status, which follows the gap after any room repair.
@@ -161,23 +177,36 @@ pub fn finish(
     net: &RoadNetwork,
     sol: &itinera::optimize::Solution,
     opts: &Options,
+    lang: itinera::export::Lang,
     say: impl Fn(String),
 ) -> Result<itinera::plan::format::Plan, Failure> {
     if !sol.status.has_plan() {
-        say(format!("no plan: {}", render::status_label(sol.status)));
+        let l = |es: &'static str, en: &'static str| lang.pick(es, en);
+        say(render::status_label(sol.status, lang).to_string());
         say(format!(
-            "program: {} rows, {} columns ({} binary, {} integer), built in {:.1}s, solved for {:.1}s",
+            "{}: {} {}, {} {} ({} {}, {} {}), {} {:.1} s, {} {:.1} s",
+            l("programa", "program"),
             sol.size.rows,
+            l("filas", "rows"),
             sol.size.columns,
+            l("columnas", "columns"),
             sol.size.binaries,
+            l("binarias", "binary"),
             sol.size.integers,
+            l("enteras", "integer"),
+            l("armado en", "built in"),
             sol.build_seconds,
+            l("resuelto durante", "solved for"),
             sol.solve_seconds
         ));
         if sol.status == Status::Infeasible {
             for g in &sol.conflicting_groups {
                 say(format!(
-                    "  relaxing this rule group makes the rules feasible: {}",
+                    "  {}: {}",
+                    l(
+                        "relajar este grupo de reglas las vuelve compatibles",
+                        "relaxing this rule group makes the rules feasible"
+                    ),
                     g.describe()
                 ));
             }

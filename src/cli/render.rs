@@ -3,7 +3,9 @@
 use itinera::calendar::BookedVisit;
 use itinera::calendar::conflicts::{Conflict, ConflictKind};
 use itinera::calendar::status_quo::StatusQuo;
+use itinera::export::Lang;
 use itinera::model::Scenario;
+use itinera::plan::diff::ChangeKind;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -268,57 +270,83 @@ pub fn trips_table(s: &Scenario, c: &itinera::trips::TripCatalog) -> String {
     out
 }
 
-pub fn status_label(s: itinera::optimize::Status) -> &'static str {
-    use itinera::optimize::Status::*;
-    match s {
-        Optimal => "optimal",
-        FeasibleWithGap => "feasible within the requested gap",
-        TimeLimit => "time limit reached (gap above the requested one)",
-        NoSolution => "time limit reached before any plan was found",
-        Infeasible => "infeasible: the rules contradict each other",
-    }
+/// A solver status in the user's words (see `Lang::status`).
+pub fn status_label(s: itinera::optimize::Status, lang: Lang) -> &'static str {
+    let code = serde_json::to_value(s)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    lang.status(&code)
 }
 
+/// What `plan` and `replan` print: status, bound and gap, supply, and the
+/// plan beside the status quo, in the user's language.
 pub fn plan_summary(
     s: &Scenario,
+    net: &itinera::network::RoadNetwork,
     p: &itinera::plan::format::Plan,
     sq: &StatusQuo,
     path: &std::path::Path,
+    lang: Lang,
 ) -> String {
     let m = &p.metrics;
-    let pct = |x: Option<f64>| x.map_or("-".to_string(), |g| format!("{:.2}%", g * 100.0));
+    let l = |es: &'static str, en: &'static str| lang.pick(es, en);
+    let pct = |x: Option<f64>| x.map_or("-".to_string(), |g| lang.percent(g));
     let mut out = format!(
-        "{}: plan {} — objective {} {}, bound {}, gap {} ({:.1}s build, {:.1}s solve)\n",
+        "{}: {} — {} {} {}, {} {}, {} {} ({} s {}, {} s {})\n",
         s.label(),
-        p.solver.status,
-        num(p.solver.objective.unwrap_or(m.objective)),
+        lang.status(&p.solver.status),
+        l("objetivo", "objective"),
+        lang.int(p.solver.objective.unwrap_or(m.objective)),
         s.costs.currency,
-        p.solver.bound.map_or("-".to_string(), num),
+        l("cota", "bound"),
+        p.solver.bound.map_or("-".to_string(), |b| lang.int(b)),
+        l("brecha", "gap"),
         pct(p.solver.gap),
-        p.solver.build_seconds,
-        p.solver.solve_seconds
+        lang.decimal(p.solver.build_seconds, 1),
+        l("de armado", "build"),
+        lang.decimal(p.solver.solve_seconds, 1),
+        l("de resolución", "solve"),
     );
-    out += &format!("written to {}\n", path.display());
+    out += &format!("{} {}\n", l("escrito en", "written to"), path.display());
     if p.solver.dropped_for_rooms > 0 {
         out += &format!(
-            "{} trip(s) dropped so that consulting rooms fit day by day\n",
-            p.solver.dropped_for_rooms
+            "{} {}\n",
+            p.solver.dropped_for_rooms,
+            l(
+                "viaje(s) quitados para que los consultorios alcancen día por día",
+                "trip(s) dropped so that consulting rooms fit day by day"
+            )
         );
     }
     if let Some(supply) = &p.supply {
         let x = &supply.metrics;
-        out += &format!(
-            "supply: {} deliveries — {} by {} vehicle trips ({} km, {} {}), {} carried by the specialists ({} km of trucks saved), {} not made\n",
-            x.deliveries,
-            x.routed,
-            x.routes,
-            num(x.km),
-            num(x.cost),
-            s.costs.currency,
-            x.carried,
-            num(x.km_saved_by_carrying),
-            x.undelivered
-        );
+        out += &match lang {
+            Lang::Es => format!(
+                "insumos: {} entregas — {} en {} viajes de vehículos ({} km, {} {}), {} llevadas por los especialistas ({} km de camión ahorrados), {} sin hacer\n",
+                x.deliveries,
+                x.routed,
+                x.routes,
+                lang.int(x.km),
+                lang.int(x.cost),
+                s.costs.currency,
+                x.carried,
+                lang.int(x.km_saved_by_carrying),
+                x.undelivered
+            ),
+            Lang::En => format!(
+                "supply: {} deliveries — {} by {} vehicle trips ({} km, {} {}), {} carried by the specialists ({} km of trucks saved), {} not made\n",
+                x.deliveries,
+                x.routed,
+                x.routes,
+                lang.int(x.km),
+                lang.int(x.cost),
+                s.costs.currency,
+                x.carried,
+                lang.int(x.km_saved_by_carrying),
+                x.undelivered
+            ),
+        };
         for d in supply
             .deliveries
             .iter()
@@ -326,7 +354,8 @@ pub fn plan_summary(
             .take(10)
         {
             out += &format!(
-                "  not made: {} {} to {} by {} — {}\n",
+                "  {}: {} {} → {} ({}) — {}\n",
+                l("sin hacer", "not made"),
                 d.id,
                 d.kind,
                 d.locality,
@@ -336,61 +365,101 @@ pub fn plan_summary(
         }
     }
     out.push('\n');
+    let of = l("de", "of");
     let rows = vec![
-        vec!["visits".into(), sq.visits.to_string(), m.visits.to_string()],
         vec![
-            "consultation days".into(),
+            l("visitas", "visits").into(),
+            sq.visits.to_string(),
+            m.visits.to_string(),
+        ],
+        vec![
+            l("días de consulta", "consultation days").into(),
             sq.consultation_days.to_string(),
             m.consultation_days.to_string(),
         ],
         vec![
-            "patients served".into(),
-            num(sq.patients_served),
-            num(m.patients_served),
+            l("pacientes atendidos", "patients served").into(),
+            lang.int(sq.patients_served),
+            lang.int(m.patients_served),
         ],
         vec![
-            "patient-weeks waiting".into(),
-            num(sq.patient_weeks_waiting),
-            num(m.patient_weeks_waiting),
+            l("pacientes-semana de espera", "patient-weeks waiting").into(),
+            lang.int(sq.patient_weeks_waiting),
+            lang.int(m.patient_weeks_waiting),
         ],
         vec![
-            "still waiting at the end".into(),
-            num(sq.unmet_at_end),
-            num(m.unmet_at_end),
-        ],
-        vec!["km driven".into(), num(sq.km), num(m.km)],
-        vec![
-            format!("travel cost ({})", s.costs.currency),
-            num(sq.travel_cost),
-            num(m.travel_cost),
+            l("en espera al final", "still waiting at the end").into(),
+            lang.int(sq.unmet_at_end),
+            lang.int(m.unmet_at_end),
         ],
         vec![
-            "duplicate specialty visits".into(),
+            l("km recorridos", "km driven").into(),
+            lang.int(sq.km),
+            lang.int(m.km),
+        ],
+        vec![
+            format!(
+                "{} ({})",
+                l("costo de viaje", "travel cost"),
+                s.costs.currency
+            ),
+            lang.int(sq.travel_cost),
+            lang.int(m.travel_cost),
+        ],
+        vec![
+            l(
+                "visitas duplicadas de especialidad",
+                "duplicate specialty visits",
+            )
+            .into(),
             sq.duplicates.to_string(),
             m.duplicate_visits.to_string(),
         ],
         vec![
-            "persons double-booked".into(),
+            l("personas con doble reserva", "persons double-booked").into(),
             sq.double_bookings.to_string(),
-            "0".into(),
+            itinera::plan::metrics::double_bookings(p).to_string(),
         ],
         vec![
-            "waiting lists beyond max gap".into(),
-            format!("{} of {}", sq.coverage_gaps, sq.waiting_lists),
-            format!("{} of {}", m.coverage_gaps, sq.waiting_lists),
+            l(
+                "listas más allá del máximo sin visita",
+                "waiting lists beyond max gap",
+            )
+            .into(),
+            format!("{} {of} {}", sq.coverage_gaps, sq.waiting_lists),
+            format!("{} {of} {}", m.coverage_gaps, sq.waiting_lists),
         ],
     ];
-    out += &table(&["metric", "status quo", "plan"], &rows);
-    let o = &m.origins;
-    let g = |k: &str| o.get(k).copied().unwrap_or(0);
-    out += &format!(
-        "\nexisting visits: {} kept, {} moved, {} dropped; {} new visits; {} confirmed visit(s) changed\n",
-        g("kept"),
-        g("moved"),
-        g("dropped"),
-        g("new"),
-        m.confirmed_changed
+    out += &table(
+        &[
+            l("indicador", "metric"),
+            l("situación actual", "status quo"),
+            l("plan", "plan"),
+        ],
+        &rows,
     );
+    let counts = itinera::plan::diff::against_existing(s, net, p);
+    let g = |k: ChangeKind| counts.get(&k).copied().unwrap_or(0);
+    out += &match lang {
+        Lang::Es => format!(
+            "\nvisitas de los calendarios existentes: {} mantenidas, {} reprogramadas, {} reasignadas, {} canceladas; {} visitas nuevas; {} visita(s) confirmada(s) cambiada(s)\n",
+            g(ChangeKind::Kept),
+            g(ChangeKind::Moved),
+            g(ChangeKind::Reassigned),
+            g(ChangeKind::Cancelled),
+            g(ChangeKind::New),
+            m.confirmed_changed
+        ),
+        Lang::En => format!(
+            "\nexisting visits: {} kept, {} moved, {} reassigned, {} dropped; {} new visits; {} confirmed visit(s) changed\n",
+            g(ChangeKind::Kept),
+            g(ChangeKind::Moved),
+            g(ChangeKind::Reassigned),
+            g(ChangeKind::Cancelled),
+            g(ChangeKind::New),
+            m.confirmed_changed
+        ),
+    };
     out
 }
 
@@ -419,6 +488,7 @@ pub fn violations(p: &itinera::plan::format::Plan, found: &[itinera::check::Viol
 /// total row (`itinera diff` and `itinera replan`).
 pub fn diff_table(
     counts: &BTreeMap<String, BTreeMap<itinera::plan::diff::ChangeKind, usize>>,
+    lang: Lang,
 ) -> String {
     let kinds = itinera::plan::diff::ChangeKind::ALL;
     let mut totals = [0usize; 5];
@@ -437,46 +507,77 @@ pub fn diff_table(
     let mut total = vec!["total".to_string()];
     total.extend(totals.iter().map(|n| n.to_string()));
     rows.push(total);
+    let l = |es, en| lang.pick(es, en);
     table(
         &[
-            "facility",
-            "kept",
-            "moved",
-            "reassigned",
-            "cancelled",
-            "new",
+            l("establecimiento", "facility"),
+            l("mantenidas", "kept"),
+            l("reprogramadas", "moved"),
+            l("reasignadas", "reassigned"),
+            l("canceladas", "cancelled"),
+            l("nuevas", "new"),
         ],
         &rows,
     )
 }
 
 /// What a replan kept of the published plan, in a planner's words.
-pub fn replan_summary(p: &itinera::plan::format::Plan, currency: &str) -> String {
+pub fn replan_summary(p: &itinera::plan::format::Plan, currency: &str, lang: Lang) -> String {
     let Some(r) = &p.replan else {
         return String::new();
     };
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "replanned from {} (asked: {}); {} visits before it kept as published",
-        r.replanned_from, r.from, r.fixed_visits
-    );
-    if !r.impossible.is_empty() {
-        let _ = writeln!(
-            out,
-            "cancelled before {}: {} visit(s) the new conditions make impossible: {}",
-            r.replanned_from,
-            r.impossible.len(),
-            r.impossible.join(", ")
-        );
+    match lang {
+        Lang::Es => {
+            let _ = writeln!(
+                out,
+                "replanificado desde el {} (pedido: {}); {} visitas anteriores quedan como se publicaron",
+                lang.date(r.replanned_from),
+                lang.date(r.from),
+                r.fixed_visits
+            );
+            if !r.impossible.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "canceladas antes del {}: {} visita(s) que las nuevas condiciones impiden: {}",
+                    lang.date(r.replanned_from),
+                    r.impossible.len(),
+                    r.impossible.join(", ")
+                );
+            }
+            let _ = writeln!(
+                out,
+                "visitas publicadas desde entonces: {}, cambiadas {} (penalidad {} {currency}, {} cada una)",
+                r.published_visits,
+                r.changed,
+                lang.int(r.penalty),
+                lang.int(r.change_published)
+            );
+        }
+        Lang::En => {
+            let _ = writeln!(
+                out,
+                "replanned from {} (asked: {}); {} visits before it kept as published",
+                r.replanned_from, r.from, r.fixed_visits
+            );
+            if !r.impossible.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "cancelled before {}: {} visit(s) the new conditions make impossible: {}",
+                    r.replanned_from,
+                    r.impossible.len(),
+                    r.impossible.join(", ")
+                );
+            }
+            let _ = writeln!(
+                out,
+                "published visits from then on: {}, changed {} (penalty {} {currency} at {} each)",
+                r.published_visits,
+                r.changed,
+                num(r.penalty),
+                num(r.change_published)
+            );
+        }
     }
-    let _ = writeln!(
-        out,
-        "published visits from then on: {}, changed {} (penalty {} {currency} at {} each)",
-        r.published_visits,
-        r.changed,
-        num(r.penalty),
-        num(r.change_published)
-    );
     out
 }

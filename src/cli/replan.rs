@@ -40,7 +40,8 @@ pub fn run(a: &ReplanArgs) -> Result<(), Failure> {
     let net = RoadNetwork::new(&s);
     let opts = a.solve.options();
     let show = a.solve.show_progress();
-    let report = progress_line;
+    let lang = a.solve.lang;
+    let report = |p: Progress| progress_line(p, lang);
     let (prepared, sol) = replan::solve(
         &s,
         &net,
@@ -67,7 +68,9 @@ pub fn run(a: &ReplanArgs) -> Result<(), Failure> {
     if show {
         eprintln!();
     }
-    let mut p = finish(&s, &net, &sol, &opts, |line| eprintln!("{line}"))?;
+    let mut p = finish(&s, &net, &sol, &opts, a.solve.lang, |line| {
+        eprintln!("{line}")
+    })?;
     let changes = replan::finish(&s, &prepared, &current, &sol, &mut p);
     let path = a.output.join("plan.json");
     let json = serde_json::to_string_pretty(&p).context("encoding plan.json")?;
@@ -94,13 +97,22 @@ pub fn run(a: &ReplanArgs) -> Result<(), Failure> {
         };
         Some(super::export::publish(&s, &p, &sq, &target, extra)?)
     };
-    out!("{}", render::plan_summary(&s, &p, &sq, &path));
-    out!("\n{}", render::replan_summary(&p, &s.costs.currency));
     out!(
-        "\nchanges from {} (visits; also in {}):\n{}",
+        "{}",
+        render::plan_summary(&s, &net, &p, &sq, &path, a.solve.lang)
+    );
+    out!(
+        "\n{}",
+        render::replan_summary(&p, &s.costs.currency, a.solve.lang)
+    );
+    out!(
+        "\n{} {} ({}; {} {}):\n{}",
+        a.solve.lang.pick("cambios respecto de", "changes from"),
         current.label(),
+        a.solve.lang.pick("visitas", "visits"),
+        a.solve.lang.pick("también en", "also in"),
         csv_path.display(),
-        render::diff_table(&by_facility(&changes))
+        render::diff_table(&by_facility(&changes), a.solve.lang)
     );
     if let Some(published) = published {
         out!("\n{published}");

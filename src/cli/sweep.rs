@@ -84,7 +84,7 @@ pub fn run(a: &SweepArgs) -> Result<(), Failure> {
                 let net = RoadNetwork::new(&v.scenario);
                 let sol = itinera::plan::solve(&v.scenario, &net, &opts, None)
                     .map_err(|e| Failure::Other(e.into()))?;
-                let p = finish(&v.scenario, &net, &sol, &opts, |line| {
+                let p = finish(&v.scenario, &net, &sol, &opts, a.lang, |line| {
                     eprintln!("{}: {line}", v.folder)
                 });
                 eprintln!(

@@ -4,9 +4,9 @@
 
 use super::report::{STYLE, charts, esc};
 use super::{ExportError, Lang};
+use crate::plan::diff::ChangeKind;
 use crate::plan::format::Plan;
 use serde::Serialize;
-use std::collections::HashSet;
 
 /// One plan's column of the comparison.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -33,8 +33,8 @@ pub struct Column {
     pub worst_gap_weeks: u32,
     /// Waiting lists at or beyond their max gap.
     pub coverage_gaps: usize,
-    /// Visits of the first plan this plan does not make identically (same
-    /// person, facility and dates): moved, reassigned or cancelled.
+    /// Visits of the first plan this plan does not keep (`plan::diff`):
+    /// moved, reassigned or cancelled.
     pub changed_vs_first: usize,
     /// Visits this plan adds to the first.
     pub added_vs_first: usize,
@@ -44,22 +44,18 @@ pub struct Column {
     pub solver_gap: Option<f64>,
 }
 
-type Key<'a> = (&'a str, &'a str, &'a [chrono::NaiveDate]);
-
-fn keys(p: &Plan) -> HashSet<Key<'_>> {
-    p.made_visits()
-        .map(|v| (v.person.as_str(), v.facility.as_str(), v.dates.as_slice()))
-        .collect()
-}
-
 /// The columns of `plans`, compared with the first.
 pub fn compare(plans: &[(String, Plan)]) -> Vec<Column> {
-    let first = plans.first().map(|p| keys(&p.1)).unwrap_or_default();
     plans
         .iter()
         .map(|(label, p)| {
             let m = &p.metrics;
-            let mine = keys(p);
+            // Changes as `plan::diff` defines them, the one definition.
+            let changes = plans
+                .first()
+                .map(|f| crate::plan::diff::counts(&crate::plan::diff::diff(&f.1, p)))
+                .unwrap_or_default();
+            let count = |k: ChangeKind| changes.get(&k).copied().unwrap_or(0);
             Column {
                 label: label.clone(),
                 status: p.solver.status.clone(),
@@ -77,8 +73,10 @@ pub fn compare(plans: &[(String, Plan)]) -> Vec<Column> {
                     .max()
                     .unwrap_or(0),
                 coverage_gaps: m.coverage_gaps,
-                changed_vs_first: first.difference(&mine).count(),
-                added_vs_first: mine.difference(&first).count(),
+                changed_vs_first: count(ChangeKind::Moved)
+                    + count(ChangeKind::Reassigned)
+                    + count(ChangeKind::Cancelled),
+                added_vs_first: count(ChangeKind::New),
                 objective: m.objective,
                 solver_gap: p.solver.gap,
             }

@@ -34,6 +34,50 @@ impl Lang {
         }
     }
 
+    /// A plan's status (`plan.json` `solver.status`) in words, the one
+    /// catalogue entry for every place that shows it.
+    pub fn status(self, status: &str) -> &'static str {
+        match status {
+            "optimal" => self.pick("óptimo", "optimal"),
+            "feasible_with_gap" => self.pick(
+                "factible dentro de la brecha pedida",
+                "feasible within the requested gap",
+            ),
+            "time_limit" => self.pick(
+                "límite de tiempo (plan factible, brecha mayor a la pedida)",
+                "time limit (feasible plan, gap above the requested one)",
+            ),
+            "no_solution" => self.pick(
+                "sin plan: el tiempo se agotó antes de hallar uno",
+                "no plan: time ran out before one was found",
+            ),
+            "infeasible" => self.pick(
+                "imposible: las reglas se contradicen",
+                "infeasible: the rules contradict each other",
+            ),
+            "status_quo" => self.pick("calendarios existentes", "existing calendars"),
+            _ => self.pick("desconocido", "unknown"),
+        }
+    }
+
+    /// A conflict kind of the existing calendars (`plan.json` `conflicts[].kind`).
+    pub fn conflict_kind(self, kind: &str) -> &'static str {
+        match kind {
+            "person_double_booked" => {
+                self.pick("persona con doble reserva", "person double-booked")
+            }
+            "travel_time" => self.pick("sin tiempo para viajar", "no time to travel"),
+            "duplicate_specialty" => self.pick("especialidad duplicada", "duplicate specialty"),
+            "holiday" => self.pick("feriado", "holiday"),
+            "unavailable" => self.pick("especialista no disponible", "unavailable"),
+            "room_capacity" => self.pick("faltan consultorios", "room capacity"),
+            "monthly_trips" => self.pick("viajes del mes excedidos", "monthly trips"),
+            "monthly_days" => self.pick("días del mes excedidos", "monthly days"),
+            "road_closed" => self.pick("ruta cortada", "road closed"),
+            _ => self.pick("otro", "other"),
+        }
+    }
+
     /// BCP 47 tag for `<html lang>`.
     pub fn tag(self) -> &'static str {
         self.pick("es", "en")
@@ -83,6 +127,21 @@ impl Lang {
                 "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
             ][i],
         }
+    }
+
+    /// A number with `places` decimals, with the decimal mark of the
+    /// language (a comma in Spanish, as Argentine spreadsheets expect).
+    pub fn decimal(self, x: f64, places: usize) -> String {
+        let text = format!("{x:.places$}");
+        match self {
+            Lang::Es => text.replace('.', ","),
+            Lang::En => text,
+        }
+    }
+
+    /// A fraction as a percentage with two decimals: `12,34 %`.
+    pub fn percent(self, fraction: f64) -> String {
+        format!("{} %", self.decimal(fraction * 100.0, 2))
     }
 
     /// A number with thousands separators (1.234.567 in Spanish, 1,234,567 in English).

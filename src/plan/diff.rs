@@ -160,3 +160,23 @@ pub fn by_facility(changes: &[Change]) -> BTreeMap<String, BTreeMap<ChangeKind, 
     }
     out
 }
+
+/// How many visits of each kind `changes` holds.
+pub fn counts(changes: &[Change]) -> BTreeMap<ChangeKind, usize> {
+    let mut out: BTreeMap<ChangeKind, usize> = ChangeKind::ALL.iter().map(|k| (*k, 0)).collect();
+    for c in changes {
+        *out.entry(c.kind).or_default() += 1;
+    }
+    out
+}
+
+/// What `plan` does with the institutions' existing calendars, as
+/// [`diff`] counts it: the one definition of "kept" and "moved" that the
+/// plan's summary, the report and `compare` (against the status quo) show.
+pub fn against_existing(
+    s: &crate::model::Scenario,
+    net: &crate::network::RoadNetwork,
+    plan: &Plan,
+) -> BTreeMap<ChangeKind, usize> {
+    counts(&diff(&super::status_quo::as_plan(s, net), plan))
+}

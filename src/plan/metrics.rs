@@ -163,6 +163,19 @@ pub fn uncovered_windows(weeks: u32, g: u32, visit_weeks: &[u32]) -> usize {
         .count()
 }
 
+/// Pairs of planned visits that book one person on the same day.
+pub fn double_bookings(plan: &super::format::Plan) -> usize {
+    let mut days: std::collections::HashMap<(&str, chrono::NaiveDate), usize> =
+        std::collections::HashMap::new();
+    for v in plan.made_visits() {
+        for d in &v.dates {
+            *days.entry((v.person.as_str(), *d)).or_default() += 1;
+        }
+    }
+    // Count visit pairs once per day they share.
+    days.values().map(|n| n * n.saturating_sub(1) / 2).sum()
+}
+
 #[cfg(test)]
 mod tests {
     use super::uncovered_windows;

@@ -5,8 +5,6 @@
 pub mod charts;
 mod sections;
 
-pub use sections::double_bookings;
-
 use super::lookup::Names;
 use super::{ExportError, Lang};
 use crate::calendar::status_quo::StatusQuo;
@@ -59,7 +57,7 @@ pub fn html(s: &Scenario, plan: &Plan, sq: &StatusQuo, lang: Lang) -> Result<Str
     body += &sections::coverage(s, plan, lang)?;
     body += &sections::map(s, &names, plan, lang)?;
     body += &sections::workload(s, &names, plan, lang)?;
-    body += &sections::conflicts(plan, lang);
+    body += &sections::conflicts(&names, plan, lang);
     Ok(format!(
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n{}</body>\n</html>\n",
         lang.tag(),

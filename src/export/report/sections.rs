@@ -11,34 +11,10 @@ use crate::plan::metrics::backlog_by_specialty;
 use chrono::Datelike;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// Pairs of planned visits that book one person on the same day.
-pub fn double_bookings(plan: &Plan) -> usize {
-    let mut days: HashMap<(&str, chrono::NaiveDate), usize> = HashMap::new();
-    for v in plan.made_visits() {
-        for d in &v.dates {
-            *days.entry((v.person.as_str(), *d)).or_default() += 1;
-        }
-    }
-    // Count visit pairs once per day they share.
-    days.values().map(|n| n * n.saturating_sub(1) / 2).sum()
-}
-
 pub fn header(s: &Scenario, plan: &Plan, lang: Lang) -> String {
     let sv = &plan.solver;
     let pct = |x: Option<f64>| x.map_or("–".to_string(), |g| format!("{:.2} %", g * 100.0));
-    let status = match sv.status.as_str() {
-        "optimal" => lang.pick("óptimo", "optimal"),
-        "feasible_with_gap" => lang.pick(
-            "factible dentro de la brecha pedida",
-            "feasible within the requested gap",
-        ),
-        "time_limit" => lang.pick(
-            "límite de tiempo (plan factible, brecha mayor a la pedida)",
-            "time limit (feasible plan, gap above the requested one)",
-        ),
-        "status_quo" => lang.pick("calendarios existentes", "existing calendars"),
-        other => other,
-    };
+    let status = lang.status(&sv.status);
     format!(
         "<p>{} {} {} {} ({} {}). {}: {} · {}: {} {} · {}: {} · {}: {}.</p>\n",
         lang.pick("Horizonte:", "Horizon:"),
@@ -117,7 +93,7 @@ pub fn summary(s: &Scenario, plan: &Plan, sq: &StatusQuo, lang: Lang) -> String 
         (
             lang.pick("Personas con doble reserva", "Persons double-booked"),
             sq.double_bookings as f64,
-            double_bookings(plan) as f64,
+            crate::plan::metrics::double_bookings(plan) as f64,
             Some(true),
         ),
         (
@@ -537,7 +513,11 @@ pub fn workload(
     ))
 }
 
-pub fn conflicts(plan: &Plan, lang: Lang) -> String {
+/// The existing calendars' conflicts and what the plan did with each
+/// visit involved, in the planner's words: who, where and when by name,
+/// not the codes plan.json keeps them under.
+pub fn conflicts(names: &Names, plan: &Plan, lang: Lang) -> String {
+    let s = names.scenario();
     let mut out = format!(
         "<section><h2>{} ({})</h2>\n",
         lang.pick(
@@ -550,19 +530,59 @@ pub fn conflicts(plan: &Plan, lang: Lang) -> String {
         return out + &format!("<p>{}</p></section>\n", lang.pick("Ninguno.", "None."));
     }
     out += &format!(
-        "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>\n",
-        lang.pick("Tipo", "Kind"),
-        lang.pick("Visitas", "Visits"),
+        "<table><tr><th>{}</th><th>{}</th><th>{}</th></tr>\n",
         lang.pick("Conflicto", "Conflict"),
-        lang.pick("Resolución", "Resolution"),
+        lang.pick("Visitas de los calendarios", "Calendar visits"),
+        lang.pick("Qué hace el plan", "What the plan does"),
     );
+    let existing: HashMap<&str, &crate::model::ExistingVisit> =
+        s.calendar.iter().map(|e| (e.code.as_str(), e)).collect();
+    let planned: HashMap<&str, &crate::plan::format::Visit> = plan
+        .visits
+        .iter()
+        .filter_map(|v| v.existing.as_deref().map(|e| (e, v)))
+        .collect();
     for c in &plan.conflicts {
+        let mut who = Vec::new();
+        let mut what = Vec::new();
+        for id in &c.visits {
+            let Some(e) = existing.get(id.as_str()) else {
+                who.push(esc(id));
+                continue;
+            };
+            let rec = s.specialist(e.specialist);
+            let inst = s.institution(rec.institution);
+            who.push(format!(
+                "{} ({}), {}, {}",
+                esc(&s.person(rec.person).name),
+                esc(&inst.name),
+                esc(&s.locality(e.locality).name),
+                lang.date(e.start)
+            ));
+            what.push(match planned.get(id.as_str()) {
+                Some(v) if v.origin == crate::plan::format::Origin::Kept => format!(
+                    "{} {}",
+                    lang.pick("se mantiene el", "kept on"),
+                    lang.date(v.start)
+                ),
+                Some(v) if v.origin == crate::plan::format::Origin::Dropped => {
+                    lang.pick("cancelada", "cancelled").to_string()
+                }
+                Some(v) => format!(
+                    "{} {} ({}, {})",
+                    lang.pick("pasa al", "moved to"),
+                    lang.date(v.start),
+                    esc(&names.person_name(&v.person)),
+                    esc(&names.locality_name(&v.locality))
+                ),
+                None => lang.pick("cancelada", "cancelled").to_string(),
+            });
+        }
         out += &format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-            esc(&c.kind),
-            esc(&c.visits.join(", ")),
-            esc(&c.message),
-            esc(&c.resolution)
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            lang.conflict_kind(&c.kind),
+            who.join("<br>"),
+            what.join("<br>")
         );
     }
     out + "</table></section>\n"
