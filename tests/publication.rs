@@ -314,3 +314,36 @@ fn the_spanish_report_has_no_english_and_the_english_one_has() {
         "the check finds English when it is there"
     );
 }
+
+/// The summary, the report and `compare` count kept and moved visits the
+/// same way (issue 16: "4 kept, 4 moved" beside "nothing kept").
+#[test]
+fn kept_and_moved_mean_the_same_everywhere() {
+    use itinera::plan::diff::ChangeKind;
+    let s = itinera::scenario::load(&common::repo("scenarios/tiny")).unwrap();
+    let net = RoadNetwork::new(&s);
+    let opts = itinera::optimize::Options {
+        time_limit: 10.0,
+        threads: 1,
+        ..Default::default()
+    };
+    let sol = itinera::plan::solve(&s, &net, &opts, None).unwrap();
+    let plan = itinera::plan::assemble(&s, &net, &sol, Default::default()).unwrap();
+    let counts = itinera::plan::diff::against_existing(&s, &net, &plan);
+    let n = |k| counts.get(&k).copied().unwrap_or(0);
+    let sq_plan = itinera::plan::status_quo::as_plan(&s, &net);
+    let cols = export::compare::compare(&[("sq".into(), sq_plan), ("plan".into(), plan.clone())]);
+    assert_eq!(
+        cols[1].changed_vs_first,
+        n(ChangeKind::Moved) + n(ChangeKind::Reassigned) + n(ChangeKind::Cancelled)
+    );
+    assert_eq!(cols[1].added_vs_first, n(ChangeKind::New));
+    let visits = itinera::calendar::merge(&s);
+    let found = itinera::calendar::conflicts::find(&s, &net, &visits);
+    let sq = itinera::calendar::status_quo::evaluate(&s, &net, &visits, &found);
+    let html = export::report::html(&s, &plan, &sq, Lang::Es).unwrap();
+    assert!(
+        html.contains(&format!("mantenidas: {}", n(ChangeKind::Kept))),
+        "the report's count"
+    );
+}

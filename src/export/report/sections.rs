@@ -6,6 +6,7 @@ use crate::calendar::status_quo::StatusQuo;
 use crate::export::lookup::Names;
 use crate::export::{ExportError, Lang};
 use crate::model::Scenario;
+use crate::plan::diff::ChangeKind;
 use crate::plan::format::Plan;
 use crate::plan::metrics::backlog_by_specialty;
 use chrono::Datelike;
@@ -136,20 +137,27 @@ pub fn summary(s: &Scenario, plan: &Plan, sq: &StatusQuo, lang: Lang) -> String 
             change
         );
     }
+    // The one definition of kept and moved (`plan::diff`), as the CLI
+    // summary and `compare` count them.
+    let net = crate::network::RoadNetwork::new(s);
+    let counts = crate::plan::diff::against_existing(s, &net, plan);
+    let n = |k: ChangeKind| counts.get(&k).copied().unwrap_or(0);
     out += &format!(
-        "</table>\n<p class=\"note\">{} {}: {} · {}: {} · {}: {} · {}: {}. {} {}.</p></section>\n",
+        "</table>\n<p class=\"note\">{} {}: {} · {}: {} · {}: {} · {}: {} · {}: {}. {} {}.</p></section>\n",
         lang.pick(
             "Visitas de los calendarios existentes",
             "Existing calendar visits"
         ),
         lang.pick("mantenidas", "kept"),
-        m.origins.get("kept").copied().unwrap_or(0),
+        n(ChangeKind::Kept),
         lang.pick("reprogramadas", "moved"),
-        m.origins.get("moved").copied().unwrap_or(0),
+        n(ChangeKind::Moved),
+        lang.pick("reasignadas", "reassigned"),
+        n(ChangeKind::Reassigned),
         lang.pick("canceladas", "dropped"),
-        m.origins.get("dropped").copied().unwrap_or(0),
+        n(ChangeKind::Cancelled),
         lang.pick("nuevas", "new"),
-        m.origins.get("new").copied().unwrap_or(0),
+        n(ChangeKind::New),
         lang.pick("Moneda:", "Currency:"),
         esc(&s.costs.currency),
     );
