@@ -117,7 +117,15 @@ fn plan_writes_a_plan_that_check_accepts() {
     names.sort();
     assert_eq!(
         names,
-        ["calendars", "fhir", "map", "plan.json", "report.html"]
+        [
+            "LEEME.txt",
+            "calendars",
+            "fhir",
+            "index.html",
+            "map",
+            "plan.json",
+            "report.html"
+        ]
     );
     fn no_temp(dir: &std::path::Path) {
         for e in std::fs::read_dir(dir).unwrap() {

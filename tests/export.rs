@@ -424,7 +424,7 @@ fn comparison_counts_changes_against_the_first_plan() {
     assert_eq!((cols[1].changed_vs_first, cols[1].added_vs_first), (1, 0));
     let table = export::compare::table(&cols, Lang::En);
     assert!(table.contains("visits changed vs the first"));
-    let csv = String::from_utf8(export::compare::csv(&cols).unwrap()).unwrap();
+    let csv = String::from_utf8(export::compare::csv(&cols, Lang::En).unwrap()).unwrap();
     assert_eq!(csv.lines().count(), 3);
     let html =
         export::compare::html(&cols, Some(&[("a".into(), vec![1.0, 2.0])]), Lang::Es).unwrap();

@@ -186,7 +186,9 @@ fn spreadsheet_cells_never_start_a_formula() {
         .filter(|f| f.path.extension().is_some_and(|e| e == "csv"))
     {
         let text = String::from_utf8_lossy(&f.bytes);
-        let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(b';')
+            .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
         for row in reader.records() {
             for cell in row.unwrap().iter() {
                 assert!(
@@ -346,4 +348,72 @@ fn kept_and_moved_mean_the_same_everywhere() {
         html.contains(&format!("mantenidas: {}", n(ChangeKind::Kept))),
         "the report's count"
     );
+}
+
+#[test]
+fn spreadsheets_open_in_columns_in_spanish_excel_and_as_a_workbook() {
+    let (s, plan) = tiny_with_dnis();
+    let p = publish(&s, &plan);
+    let csv = p
+        .files
+        .iter()
+        .find(|f| f.path.to_str() == Some("calendars/csv/tiny.csv"))
+        .unwrap();
+    let text = String::from_utf8_lossy(&csv.bytes);
+    let header = text.trim_start_matches('\u{feff}').lines().next().unwrap();
+    assert!(header.starts_with("fecha;fecha_iso;dia;"), "{header}");
+    let book = p
+        .files
+        .iter()
+        .find(|f| f.path.to_str() == Some("calendars/tiny.xlsx"))
+        .expect("a workbook");
+    assert!(book.bytes.starts_with(b"PK"), "an .xlsx is a zip");
+    let facilities: std::collections::HashSet<_> =
+        plan.made_visits().map(|v| v.facility.clone()).collect();
+    let sheets = (1..=facilities.len() + 2)
+        .filter(|n| {
+            let name = format!("xl/worksheets/sheet{n}.xml");
+            book.bytes.windows(name.len()).any(|w| w == name.as_bytes())
+        })
+        .count();
+    assert_eq!(
+        sheets,
+        facilities.len() + 1,
+        "the province and one per facility"
+    );
+}
+
+#[test]
+fn the_front_page_lists_every_calendar_and_links_only_files_that_exist() {
+    let (s, plan) = tiny_with_dnis();
+    let p = publish(&s, &plan);
+    let index = p
+        .files
+        .iter()
+        .find(|f| f.path.to_str() == Some("index.html"))
+        .expect("index.html");
+    let html = String::from_utf8_lossy(&index.bytes);
+    let paths: std::collections::HashSet<String> = p
+        .files
+        .iter()
+        .map(|f| f.path.display().to_string())
+        .collect();
+    let links: Vec<&str> = html
+        .split("href=\"")
+        .skip(1)
+        .map(|x| x.split('"').next().unwrap())
+        .collect();
+    for f in p
+        .files
+        .iter()
+        .filter(|f| f.path.extension().is_some_and(|e| e == "ics"))
+    {
+        let path = f.path.display().to_string();
+        assert!(links.contains(&path.as_str()), "{path} not listed");
+    }
+    for l in &links {
+        assert!(paths.contains(*l) || *l == "report.html", "dead link {l}");
+    }
+    assert!(html.contains("Suscribirse") && html.contains("Beta"));
+    assert!(p.files.iter().any(|f| f.path.to_str() == Some("LEEME.txt")));
 }

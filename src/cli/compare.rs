@@ -65,7 +65,7 @@ pub fn run(a: &CompareArgs) -> Result<(), Failure> {
         out!("{}", compare::table(&cols, a.lang));
     }
     if let Some(path) = &a.csv {
-        let bytes = compare::csv(&cols).map_err(|e| Failure::Other(e.into()))?;
+        let bytes = compare::csv(&cols, a.lang).map_err(|e| Failure::Other(e.into()))?;
         write_atomically(path, &bytes)?;
     }
     if let Some(path) = &a.html {

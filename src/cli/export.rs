@@ -165,7 +165,7 @@ pub fn publish(
     let c = publication.changes;
     Ok(match lang {
         Lang::Es => format!(
-            "publicado en {}: {} calendarios ICS y {} CSV, {} paquetes FHIR, mapa, report.html\neventos de calendario: {} nuevos, {} actualizados, {} sin cambios, {} cancelados\n",
+            "publicado en {}: {} calendarios ICS y {} CSV, planilla .xlsx, {} paquetes FHIR, mapa, index.html, report.html\neventos de calendario: {} nuevos, {} actualizados, {} sin cambios, {} cancelados\n",
             dir.display(),
             count("calendars/ics"),
             count("calendars/csv"),
@@ -176,7 +176,7 @@ pub fn publish(
             c.cancelled
         ),
         Lang::En => format!(
-            "published to {}: {} ICS and {} CSV calendars, {} FHIR bundles, map, report.html\ncalendar events: {} new, {} updated, {} unchanged, {} cancelled\n",
+            "published to {}: {} ICS and {} CSV calendars, .xlsx workbook, {} FHIR bundles, map, index.html, report.html\ncalendar events: {} new, {} updated, {} unchanged, {} cancelled\n",
             dir.display(),
             count("calendars/ics"),
             count("calendars/csv"),

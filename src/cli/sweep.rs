@@ -141,7 +141,7 @@ pub fn run(a: &SweepArgs) -> Result<(), Failure> {
     }
     let cols = compare::compare(&columns);
     out!("{}", compare::table(&cols, a.lang));
-    let csv = compare::csv(&cols).map_err(|e| Failure::Other(e.into()))?;
+    let csv = compare::csv(&cols, a.lang).map_err(|e| Failure::Other(e.into()))?;
     let csv_path = a.output.join("compare.csv");
     write_atomically(&csv_path, &csv)?;
     let page = compare::html(&cols, Some(&curves), a.lang).map_err(|e| Failure::Other(e.into()))?;

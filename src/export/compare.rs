@@ -175,14 +175,51 @@ pub fn table(cols: &[Column], lang: Lang) -> String {
     out
 }
 
-/// CSV: one row per plan, machine-readable numbers.
-pub fn csv(cols: &[Column]) -> Result<Vec<u8>, ExportError> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+/// CSV: one row per plan, the columns of the table, numbers rounded (no
+/// float noise) in the spreadsheet dialect of `lang` (see `sheets::writer`).
+pub fn csv(cols: &[Column], lang: Lang) -> Result<Vec<u8>, ExportError> {
+    let fail = |e: csv::Error| ExportError::Encoding {
+        what: "comparison CSV".to_string(),
+        message: e.to_string(),
+    };
+    let mut w = super::sheets::writer(lang);
+    w.write_record([
+        lang.pick("plan", "plan"),
+        lang.pick("estado", "status"),
+        lang.pick("pacientes_semana_de_espera", "patient_weeks_waiting"),
+        lang.pick("pacientes_atendidos", "patients_served"),
+        lang.pick("en_espera_al_final", "still_waiting_at_end"),
+        lang.pick("km", "km"),
+        lang.pick("costo_de_viaje", "travel_cost"),
+        lang.pick("visitas", "visits"),
+        lang.pick("visitas_duplicadas", "duplicate_visits"),
+        lang.pick("peor_racha_sin_visita_semanas", "worst_gap_weeks"),
+        lang.pick("listas_mas_alla_del_maximo", "lists_beyond_max_gap"),
+        lang.pick("visitas_cambiadas_vs_primero", "visits_changed_vs_first"),
+        lang.pick("visitas_agregadas_vs_primero", "visits_added_vs_first"),
+        lang.pick("objetivo", "objective"),
+        lang.pick("brecha", "gap"),
+    ])
+    .map_err(fail)?;
     for c in cols {
-        w.serialize(c).map_err(|e| ExportError::Encoding {
-            what: "comparison CSV".to_string(),
-            message: e.to_string(),
-        })?;
+        w.write_record([
+            super::sheets::text_cell(&c.label),
+            lang.status(&c.status).to_string(),
+            lang.decimal(c.patient_weeks_waiting, 1),
+            lang.decimal(c.patients_served, 1),
+            lang.decimal(c.unmet_at_end, 1),
+            lang.decimal(c.km, 0),
+            lang.decimal(c.travel_cost, 0),
+            c.visits.to_string(),
+            c.duplicate_visits.to_string(),
+            c.worst_gap_weeks.to_string(),
+            c.coverage_gaps.to_string(),
+            c.changed_vs_first.to_string(),
+            c.added_vs_first.to_string(),
+            lang.decimal(c.objective, 0),
+            c.solver_gap.map_or(String::new(), |g| lang.decimal(g, 6)),
+        ])
+        .map_err(fail)?;
     }
     w.into_inner().map_err(|e| ExportError::Encoding {
         what: "comparison CSV".to_string(),

@@ -12,6 +12,7 @@ pub mod events;
 pub mod fhir;
 pub mod geo;
 pub mod ics;
+pub mod index;
 pub mod lookup;
 pub mod report;
 mod routes;
@@ -114,6 +115,8 @@ pub fn publish(
         message: e.to_string(),
     })?;
     files.push(OutFile::new(MANIFEST_PATH, json));
+    let front = index::pages(s, &names, &files, opts.lang);
+    files.extend(front);
     // File names are made distinct (`events::unique_slugs`); this keeps
     // any future slip from overwriting one calendar with another.
     let mut seen = std::collections::HashSet::new();

@@ -14,8 +14,6 @@ use chrono::NaiveDate;
 use geojson::{Feature, FeatureCollection, Geometry, JsonObject};
 use std::collections::{BTreeMap, HashMap};
 
-const BOM: &[u8] = b"\xEF\xBB\xBF";
-
 fn fail(what: &str) -> impl Fn(csv::Error) -> ExportError + '_ {
     move |e| ExportError::Encoding {
         what: what.to_string(),
@@ -76,7 +74,7 @@ pub fn sheets(names: &Names, plan: &Plan, lang: Lang) -> Result<Vec<OutFile>, Ex
     let file_names = super::events::unique_slugs(by_vehicle.keys().copied());
     for (vehicle, routes) in by_vehicle {
         let path = format!("routes/{}.csv", file_names[vehicle]);
-        let mut w = csv::Writer::from_writer(BOM.to_vec());
+        let mut w = super::sheets::writer(lang);
         w.write_record(header).map_err(fail(&path))?;
         for r in routes {
             for (k, stop) in r.stops.iter().enumerate() {
@@ -92,16 +90,20 @@ pub fn sheets(names: &Names, plan: &Plan, lang: Lang) -> Result<Vec<OutFile>, Ex
                     r.id.clone(),
                     r.vehicle.clone(),
                     r.depot.clone(),
-                    r.depart.format("%Y-%m-%d %H:%M").to_string(),
-                    r.back.format("%Y-%m-%d %H:%M").to_string(),
+                    format!(
+                        "{} {}",
+                        lang.date(r.depart.date()),
+                        r.depart.format("%H:%M")
+                    ),
+                    format!("{} {}", lang.date(r.back.date()), r.back.format("%H:%M")),
                     (k + 1).to_string(),
                     super::sheets::text_cell(&names.locality_name(&stop.locality)),
                     lang.date(stop.arrival.date()),
                     stop.arrival.format("%H:%M").to_string(),
                     yes_no(stop.overnight_before).to_string(),
-                    format!("{:.1}", stop.load_kg),
-                    format!("{kg:.1}"),
-                    format!("{m3:.3}"),
+                    lang.decimal(stop.load_kg, 1),
+                    lang.decimal(kg, 1),
+                    lang.decimal(m3, 3),
                     yes_no(ds.iter().any(|d| d.cold_chain)).to_string(),
                     stop.deliveries.join(" "),
                     super::sheets::text_cell(&detail.join("; ")),

@@ -2,7 +2,10 @@
 //! whole province, a row per visit.
 //!
 //! UTF-8 with a byte-order mark, so that spreadsheet programs read accented
-//! names right; dates both as ISO (sortable) and as dd/mm/yyyy.
+//! names right; dates both as ISO (sortable) and as dd/mm/yyyy. In Spanish
+//! the columns are separated by `;` and decimals use a comma: Excel set to
+//! Argentine Spanish opens such a file in columns (with `,` it put every
+//! row in one cell). The same rows make the .xlsx workbook (`workbook`).
 
 use super::events::slug;
 use super::lookup::Names;
@@ -13,6 +16,17 @@ use chrono::Datelike;
 use std::collections::BTreeMap;
 
 const BOM: &[u8] = "\u{feff}".as_bytes();
+
+/// A CSV writer in the dialect spreadsheets of `lang` expect: a byte-order
+/// mark, and `;` between columns in Spanish (`,` in English).
+pub fn writer(lang: Lang) -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .delimiter(match lang {
+            Lang::Es => b';',
+            Lang::En => b',',
+        })
+        .from_writer(BOM.to_vec())
+}
 
 /// A text cell a spreadsheet will not run: one starting with `= + - @` (or
 /// a tab or carriage return) would be read as a formula, so a name such as
@@ -44,13 +58,108 @@ pub fn calendars(
         format!("calendars/csv/{}.csv", slug(&s.name)),
         table(names, &visits, lang)?,
     )];
-    for (code, list) in by_facility {
+    for (code, list) in &by_facility {
         out.push(OutFile::new(
             format!("calendars/csv/facilities/{}.csv", names.facility_file(code)),
-            table(names, &list, lang)?,
+            table(names, list, lang)?,
         ));
     }
+    out.push(workbook(s, names, &visits, &by_facility, lang)?);
     Ok(out)
+}
+
+/// `calendars/<scenario>.xlsx`: the province's visits on a first sheet and
+/// each facility's on a sheet of its own, with the CSV's columns; dates are
+/// spreadsheet dates and counts are numbers, so they sort and filter right
+/// whatever the spreadsheet's language.
+fn workbook(
+    s: &Scenario,
+    names: &Names,
+    visits: &[&Visit],
+    by_facility: &BTreeMap<&str, Vec<&Visit>>,
+    lang: Lang,
+) -> Result<OutFile, ExportError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let fail = |e: rust_xlsxwriter::XlsxError| ExportError::Encoding {
+        what: "spreadsheet workbook".to_string(),
+        message: e.to_string(),
+    };
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    let bold = Format::new().set_bold();
+    let mut book = Workbook::new();
+    let mut used: Vec<String> = Vec::new();
+    let mut sheets: Vec<(String, &[&Visit])> =
+        vec![(lang.pick("Provincia", "Province").to_string(), visits)];
+    for (code, list) in by_facility {
+        sheets.push((names.facility_name(code), list.as_slice()));
+    }
+    for (title, list) in sheets {
+        let sheet = book.add_worksheet();
+        sheet
+            .set_name(sheet_name(&title, &mut used))
+            .map_err(fail)?;
+        for (c, h) in header(lang).iter().enumerate() {
+            sheet
+                .write_string_with_format(0, c as u16, *h, &bold)
+                .map_err(fail)?;
+        }
+        for (r, v) in list.iter().enumerate() {
+            let row = r as u32 + 1;
+            let last = v.dates.last().copied().unwrap_or(v.start);
+            let zone = names.locality(&v.locality).map_or("", |l| l.zone.as_str());
+            let dates: Vec<String> = v.dates.iter().map(|d| lang.date(*d)).collect();
+            sheet
+                .write_datetime_with_format(row, 0, v.start, &date)
+                .and_then(|w| w.write_string(row, 1, v.start.format("%Y-%m-%d").to_string()))
+                .and_then(|w| w.write_string(row, 2, lang.weekday(v.start.weekday())))
+                .and_then(|w| w.write_datetime_with_format(row, 3, last, &date))
+                .and_then(|w| w.write_string(row, 4, names.locality_name(&v.locality)))
+                .and_then(|w| w.write_string(row, 5, zone))
+                .and_then(|w| w.write_string(row, 6, names.facility_name(&v.facility)))
+                .and_then(|w| w.write_string(row, 7, names.specialty_name(&v.specialty)))
+                .and_then(|w| w.write_string(row, 8, names.person_name(&v.person)))
+                .and_then(|w| w.write_string(row, 9, names.institution_name(&v.institution)))
+                .and_then(|w| w.write_number(row, 10, v.days))
+                .and_then(|w| w.write_number(row, 11, v.capacity))
+                .and_then(|w| w.write_string(row, 12, dates.join(" ")))
+                .and_then(|w| w.write_string(row, 13, origin(v.origin, lang)))
+                .and_then(|w| w.write_string(row, 14, &v.id))
+                .and_then(|w| w.write_string(row, 15, v.trip.clone().unwrap_or_default()))
+                .map_err(fail)?;
+        }
+        sheet.set_freeze_panes(1, 0).map_err(fail)?;
+        sheet.autofit();
+    }
+    let bytes = book.save_to_buffer().map_err(fail)?;
+    Ok(OutFile::new(
+        format!("calendars/{}.xlsx", slug(&s.name)),
+        bytes,
+    ))
+}
+
+/// A worksheet name as spreadsheets allow it (at most 31 characters, none
+/// of `[]:*?/\\`), distinct from those already `used`.
+fn sheet_name(title: &str, used: &mut Vec<String>) -> String {
+    let clean: String = title
+        .chars()
+        .map(|c| if "[]:*?/\\".contains(c) { ' ' } else { c })
+        .collect();
+    let clean = clean.trim().trim_matches('\'');
+    let base: String = clean.chars().take(31).collect();
+    let mut name = if base.is_empty() {
+        "Hoja".to_string()
+    } else {
+        base
+    };
+    let mut n = 2;
+    while used.iter().any(|u| u.to_lowercase() == name.to_lowercase()) {
+        let suffix = format!(" ({n})");
+        let keep = 31 - suffix.chars().count();
+        name = format!("{}{suffix}", clean.chars().take(keep).collect::<String>());
+        n += 1;
+    }
+    used.push(name.clone());
+    name
 }
 
 /// Column headers.
@@ -109,7 +218,7 @@ fn table(names: &Names, visits: &[&Visit], lang: Lang) -> Result<Vec<u8>, Export
         what: "CSV calendar".to_string(),
         message: e.to_string(),
     };
-    let mut w = csv::Writer::from_writer(BOM.to_vec());
+    let mut w = writer(lang);
     w.write_record(header(lang)).map_err(fail)?;
     for v in visits {
         let last = v.dates.last().copied().unwrap_or(v.start);
