@@ -148,7 +148,7 @@ fn plan_writes_a_plan_that_check_accepts() {
         .current_dir(common::repo(""))
         .assert()
         .success()
-        .stdout(predicate::str::contains("plan ok"));
+        .stdout(predicate::str::contains("plan correcto"));
 }
 
 /// Corrupt the plan of tiny with `edit` and expect `check` to name `rule`.

@@ -85,6 +85,9 @@ enum Command {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
+        /// Language of the summary: es or en.
+        #[arg(long, default_value = "es")]
+        lang: itinera::export::Lang,
     },
     /// Publish a plan: ICS/CSV calendars, FHIR bundles, GeoJSON and report.html.
     Export(export::ExportArgs),
@@ -198,7 +201,8 @@ pub fn run() -> ExitCode {
             scenario,
             plan,
             json,
-        } => check(&scenario, &plan, json),
+            lang,
+        } => check(&scenario, &plan, json, lang),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -319,7 +323,12 @@ fn trips(source: &Source) -> Result<(), Failure> {
     Ok(())
 }
 
-fn check(source: &Source, plan_path: &Path, json: bool) -> Result<(), Failure> {
+fn check(
+    source: &Source,
+    plan_path: &Path,
+    json: bool,
+    lang: itinera::export::Lang,
+) -> Result<(), Failure> {
     let s = source.load()?;
     let plan = plan_for(&s, plan_path)?;
     let net = RoadNetwork::new(&s);
@@ -331,7 +340,7 @@ fn check(source: &Source, plan_path: &Path, json: bool) -> Result<(), Failure> {
             serde_json::to_string_pretty(&doc).context("encoding JSON")?
         );
     } else {
-        out!("{}", render::violations(&plan, &found));
+        out!("{}", render::violations(&plan, &found, lang));
     }
     if found.is_empty() {
         Ok(())

@@ -463,24 +463,44 @@ pub fn plan_summary(
     out
 }
 
-pub fn violations(p: &itinera::plan::format::Plan, found: &[itinera::check::Violation]) -> String {
+pub fn violations(
+    p: &itinera::plan::format::Plan,
+    found: &[itinera::check::Violation],
+    lang: Lang,
+) -> String {
     if found.is_empty() {
-        return format!(
-            "{}: plan ok — {} visits, {} trips: every rule holds and the metrics match\n",
-            p.label(),
-            p.metrics.visits,
-            p.trips.len()
-        );
+        return match lang {
+            Lang::Es => format!(
+                "{}: plan correcto — {} visitas, {} viajes: se cumplen todas las reglas y los indicadores coinciden\n",
+                p.label(),
+                p.metrics.visits,
+                p.trips.len()
+            ),
+            Lang::En => format!(
+                "{}: plan ok — {} visits, {} trips: every rule holds and the metrics match\n",
+                p.label(),
+                p.metrics.visits,
+                p.trips.len()
+            ),
+        };
     }
     let rows: Vec<Vec<String>> = found
         .iter()
         .map(|v| vec![v.rule.to_string(), v.items.join(", "), v.message.clone()])
         .collect();
     format!(
-        "{}: {} violation(s)\n\n{}",
+        "{}: {} {}\n\n{}",
         p.label(),
         found.len(),
-        table(&["rule", "visits/trips", "detail"], &rows)
+        lang.pick("regla(s) incumplida(s)", "violation(s)"),
+        table(
+            &[
+                lang.pick("regla", "rule"),
+                lang.pick("visitas/viajes", "visits/trips"),
+                lang.pick("detalle", "detail"),
+            ],
+            &rows
+        )
     )
 }
 
