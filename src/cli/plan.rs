@@ -221,6 +221,14 @@ pub fn finish(
     options.insert("pin_confirmed".to_string(), opts.pin_confirmed.into());
     options.insert("strengthen".to_string(), opts.strengthen.into());
     let mut p = plan::assemble(s, net, sol, options).map_err(|e| Failure::Other(e.into()))?;
+    if sol.size.binaries == 0 && !s.demand.is_empty() {
+        say(lang
+            .pick(
+                "nada que planificar: ningún especialista puede hacer un viaje en el horizonte (licencias, feriados, límites mensuales, rutas cerradas o sin tiempo de viaje); todas las listas siguen esperando. `itinera trips` muestra los viajes posibles por especialista.",
+                "nothing can be planned: no specialist can make a trip within the horizon (leave, holidays, monthly limits, closed roads or no time to drive); every waiting list keeps waiting. `itinera trips` shows the possible trips per specialist.",
+            )
+            .to_string());
+    }
     if let Some((routes, supply)) = itinera::logistics::plan_supply(s, net, p.made_visits()) {
         p.routes = routes;
         p.supply = Some(supply);

@@ -262,12 +262,18 @@ fn read(solved: &::highs::SolvedModel, constant: f64) -> Result<Raw, SolverError
     let objective = solved.objective_value() + constant;
     // Unknown when HiGHS stopped before proving any bound. A proven optimum is
     // its own bound (also for a pure LP, which has no MIP bound).
-    let bound = solved
-        .double_info_value(c"mip_dual_bound")
-        .ok()
-        .filter(|b| b.is_finite())
-        .map(|b| b + constant)
-        .or((status == Status::Optimal).then_some(objective));
+    // A proven optimum is its own bound: HiGHS leaves `mip_dual_bound`
+    // meaningless for a program with no integer column (nothing can be
+    // planned: no candidate trip), where it read 6 % of the objective.
+    let bound = if status == Status::Optimal {
+        Some(objective)
+    } else {
+        solved
+            .double_info_value(c"mip_dual_bound")
+            .ok()
+            .filter(|b| b.is_finite())
+            .map(|b| b + constant)
+    };
     Ok(Raw {
         status,
         objective: Some(objective),
