@@ -29,6 +29,7 @@ mod compare;
 mod diff;
 mod export;
 mod generate;
+mod live;
 mod plan;
 mod replan;
 mod route;

@@ -5,7 +5,7 @@ use anyhow::Context as _;
 use clap::Args;
 use itinera::calendar::{self, conflicts, status_quo};
 use itinera::network::RoadNetwork;
-use itinera::optimize::{Options, Progress, Status};
+use itinera::optimize::{Options, Status};
 use itinera::plan;
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
@@ -82,23 +82,6 @@ impl SolveArgs {
     }
 }
 
-/// Progress of a solve on one stderr line, rewritten in place.
-pub fn progress_line(p: Progress, lang: itinera::export::Lang) {
-    let f = |x: Option<f64>| x.map_or("-".to_string(), |v| lang.int(v));
-    eprint!(
-        "\r{}  {:>6} s  {} {:>16}  {} {:>16}  {} {:>8}   ",
-        lang.pick("resolviendo", "solving"),
-        lang.decimal(p.seconds, 1),
-        lang.pick("plan", "plan"),
-        f(p.incumbent),
-        lang.pick("cota", "bound"),
-        f(p.bound),
-        lang.pick("brecha", "gap"),
-        p.gap_percent
-            .map_or("-".to_string(), |g| lang.percent(g / 100.0))
-    );
-}
-
 pub fn run(a: &PlanArgs) -> Result<(), Failure> {
     let s = a.scenario.load()?;
     let net = RoadNetwork::new(&s);
@@ -107,28 +90,10 @@ pub fn run(a: &PlanArgs) -> Result<(), Failure> {
         strengthen: a.strengthen,
         ..a.solve.options()
     };
-    let show = a.solve.show_progress();
-    let lang = a.solve.lang;
-    let report = |p: Progress| progress_line(p, lang);
-    if show {
-        eprintln!(
-            "{} {} ({} {})…",
-            lang.pick("armando el programa de", "building the program for"),
-            s.name,
-            s.horizon.weeks,
-            lang.pick("semanas", "weeks")
-        );
-    }
-    let sol = plan::solve(
-        &s,
-        &net,
-        &opts,
-        show.then_some(&report as &(dyn Fn(Progress) + Sync)),
-    )
+    let sol = super::live::with_line(a.solve.show_progress(), a.solve.lang, |progress| {
+        plan::solve(&s, &net, &opts, progress)
+    })
     .map_err(|e| Failure::Other(e.into()))?;
-    if show {
-        eprintln!();
-    }
     if let Some(path) = &a.export_model {
         export_model(&s, &net, &opts, &sol.cuts, path)?;
     }

@@ -3,7 +3,7 @@
 //! plan, its diff against the published one, and publish it so calendar
 //! events update in place.
 
-use super::plan::{SolveArgs, finish, progress_line, write_atomically};
+use super::plan::{SolveArgs, finish, write_atomically};
 use super::{Failure, read_plan, render};
 use anyhow::Context as _;
 use chrono::NaiveDate;
@@ -11,7 +11,6 @@ use clap::Args;
 use itinera::calendar::{self, conflicts, status_quo};
 use itinera::export::compare::diff_csv;
 use itinera::network::RoadNetwork;
-use itinera::optimize::Progress;
 use itinera::plan::{diff::by_facility, replan};
 use itinera::scenario::{Code, Diagnostic};
 use std::path::{Path, PathBuf};
@@ -39,17 +38,9 @@ pub fn run(a: &ReplanArgs) -> Result<(), Failure> {
     let current = read_plan(&a.current)?;
     let net = RoadNetwork::new(&s);
     let opts = a.solve.options();
-    let show = a.solve.show_progress();
-    let lang = a.solve.lang;
-    let report = |p: Progress| progress_line(p, lang);
-    let (prepared, sol) = replan::solve(
-        &s,
-        &net,
-        &current,
-        a.from,
-        &opts,
-        show.then_some(&report as &(dyn Fn(Progress) + Sync)),
-    )
+    let (prepared, sol) = super::live::with_line(a.solve.show_progress(), a.solve.lang, |progress| {
+        replan::solve(&s, &net, &current, a.from, &opts, progress)
+    })
     .map_err(|e| match e {
         replan::ReplanError::Plan(e) => Failure::Other(e.into()),
         e => Failure::Invalid(vec![Diagnostic {
@@ -65,9 +56,6 @@ pub fn run(a: &ReplanArgs) -> Result<(), Failure> {
             fix: "replan a plan with the scenario and what-if files it was made from, from a date inside the horizon".to_string(),
         }]),
     })?;
-    if show {
-        eprintln!();
-    }
     let mut p = finish(&s, &net, &sol, &opts, a.solve.lang, |line| {
         eprintln!("{line}")
     })?;

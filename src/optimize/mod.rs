@@ -428,8 +428,27 @@ pub fn optimize(
             progress.map(|_| &report as &(dyn Fn(Progress) + Sync)),
         );
         budget.finish(i);
+        // Its final figures count in the progress from now on, whether or
+        // not HiGHS logged a row for it.
+        if let Ok(p) = &part {
+            report(Progress {
+                incumbent: p.raw.objective,
+                bound: p.raw.bound,
+                gap_percent: None,
+                seconds: started.elapsed().as_secs_f64(),
+            });
+        }
         part
     };
+    // The program is built: the solve starts (the progress line says so).
+    if let Some(cb) = progress {
+        cb(Progress {
+            incumbent: None,
+            bound: None,
+            gap_percent: None,
+            seconds: started.elapsed().as_secs_f64(),
+        });
+    }
     let solved = decompose::run_parts(scopes.len(), workers, solve_one)?;
     let parts = solved
         .into_iter()
