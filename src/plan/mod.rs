@@ -4,6 +4,7 @@
 
 pub mod diff;
 pub mod format;
+pub mod identity;
 pub mod metrics;
 pub mod replan;
 pub mod schedule;

@@ -365,7 +365,7 @@ fn carry_identities(current: &Plan, plan: &mut Plan, changes: &[diff::Change]) {
         .visits
         .iter()
         .map(|v| v.id.as_str())
-        .zip(crate::export::events::identities(current))
+        .zip(super::identity::identities(current))
         .collect();
     let mut taken: BTreeSet<String> = old_ids.values().cloned().collect();
     let mut carried: HashMap<String, String> = HashMap::new();
