@@ -86,12 +86,14 @@ pub fn compare(plans: &[(String, Plan)]) -> Vec<Column> {
 
 /// Row labels and values (as text) of the comparison.
 fn rows(cols: &[Column], lang: Lang) -> Vec<(String, Vec<String>)> {
-    let gap = |g: Option<f64>| g.map_or("–".to_string(), |g| format!("{:.2} %", g * 100.0));
+    let gap = |g: Option<f64>| g.map_or("–".to_string(), |g| lang.percent(g));
     let row = |label: &str, f: &dyn Fn(&Column) -> String| {
         (label.to_string(), cols.iter().map(f).collect())
     };
     vec![
-        row(lang.pick("estado", "status"), &|c| c.status.clone()),
+        row(lang.pick("estado", "status"), &|c| {
+            lang.status(&c.status).to_string()
+        }),
         row(
             lang.pick("pacientes-semana de espera", "patient-weeks waiting"),
             &|c| lang.int(c.patient_weeks_waiting),
