@@ -224,6 +224,28 @@ fn the_first_publication_counts_the_cancellations_it_writes() {
     assert_eq!(written, dropped_days);
 }
 
+/// Tiny planned by the optimizer, with its network and status quo.
+fn solved_tiny() -> (
+    Scenario,
+    RoadNetwork,
+    Plan,
+    itinera::calendar::status_quo::StatusQuo,
+) {
+    let s = itinera::scenario::load(&common::repo("scenarios/tiny")).unwrap();
+    let net = RoadNetwork::new(&s);
+    let opts = itinera::optimize::Options {
+        time_limit: 10.0,
+        threads: 1,
+        ..Default::default()
+    };
+    let sol = itinera::plan::solve(&s, &net, &opts, None).unwrap();
+    let plan = itinera::plan::assemble(&s, &net, &sol, Default::default()).unwrap();
+    let visits = itinera::calendar::merge(&s);
+    let found = itinera::calendar::conflicts::find(&s, &net, &visits);
+    let sq = itinera::calendar::status_quo::evaluate(&s, &net, &visits, &found);
+    (s, net, plan, sq)
+}
+
 /// Words that give away an English text (as whole words, case-insensitive).
 const ENGLISH: [&str; 24] = [
     "the",
@@ -291,18 +313,7 @@ fn english_words(text: &str) -> Vec<String> {
 
 #[test]
 fn the_spanish_report_has_no_english_and_the_english_one_has() {
-    let s = itinera::scenario::load(&common::repo("scenarios/tiny")).unwrap();
-    let net = RoadNetwork::new(&s);
-    let opts = itinera::optimize::Options {
-        time_limit: 10.0,
-        threads: 1,
-        ..Default::default()
-    };
-    let sol = itinera::plan::solve(&s, &net, &opts, None).unwrap();
-    let plan = itinera::plan::assemble(&s, &net, &sol, Default::default()).unwrap();
-    let visits = itinera::calendar::merge(&s);
-    let found = itinera::calendar::conflicts::find(&s, &net, &visits);
-    let sq = itinera::calendar::status_quo::evaluate(&s, &net, &visits, &found);
+    let (s, _, plan, sq) = solved_tiny();
     assert!(!plan.conflicts.is_empty(), "tiny's calendars collide");
     let es = export::report::html(&s, &plan, &sq, Lang::Es).unwrap();
     assert_eq!(
@@ -322,15 +333,7 @@ fn the_spanish_report_has_no_english_and_the_english_one_has() {
 #[test]
 fn kept_and_moved_mean_the_same_everywhere() {
     use itinera::plan::diff::ChangeKind;
-    let s = itinera::scenario::load(&common::repo("scenarios/tiny")).unwrap();
-    let net = RoadNetwork::new(&s);
-    let opts = itinera::optimize::Options {
-        time_limit: 10.0,
-        threads: 1,
-        ..Default::default()
-    };
-    let sol = itinera::plan::solve(&s, &net, &opts, None).unwrap();
-    let plan = itinera::plan::assemble(&s, &net, &sol, Default::default()).unwrap();
+    let (s, net, plan, sq) = solved_tiny();
     let counts = itinera::plan::diff::against_existing(&s, &net, &plan);
     let n = |k| counts.get(&k).copied().unwrap_or(0);
     let sq_plan = itinera::plan::status_quo::as_plan(&s, &net);
@@ -340,9 +343,6 @@ fn kept_and_moved_mean_the_same_everywhere() {
         n(ChangeKind::Moved) + n(ChangeKind::Reassigned) + n(ChangeKind::Cancelled)
     );
     assert_eq!(cols[1].added_vs_first, n(ChangeKind::New));
-    let visits = itinera::calendar::merge(&s);
-    let found = itinera::calendar::conflicts::find(&s, &net, &visits);
-    let sq = itinera::calendar::status_quo::evaluate(&s, &net, &visits, &found);
     let html = export::report::html(&s, &plan, &sq, Lang::Es).unwrap();
     assert!(
         html.contains(&format!("mantenidas: {}", n(ChangeKind::Kept))),

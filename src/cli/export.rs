@@ -163,28 +163,18 @@ pub fn publish(
             .count()
     };
     let c = publication.changes;
-    Ok(match lang {
-        Lang::Es => format!(
-            "publicado en {}: {} calendarios ICS y {} CSV, planilla .xlsx, {} paquetes FHIR, mapa, index.html, report.html\neventos de calendario: {} nuevos, {} actualizados, {} sin cambios, {} cancelados\n",
-            dir.display(),
-            count("calendars/ics"),
-            count("calendars/csv"),
-            count("fhir"),
-            c.new,
-            c.updated,
-            c.unchanged,
-            c.cancelled
-        ),
-        Lang::En => format!(
-            "published to {}: {} ICS and {} CSV calendars, .xlsx workbook, {} FHIR bundles, map, index.html, report.html\ncalendar events: {} new, {} updated, {} unchanged, {} cancelled\n",
-            dir.display(),
-            count("calendars/ics"),
-            count("calendars/csv"),
-            count("fhir"),
-            c.new,
-            c.updated,
-            c.unchanged,
-            c.cancelled
-        ),
-    })
+    Ok(lang.fill(
+        "publicado en {}: {} calendarios ICS y {} CSV, planilla .xlsx, {} paquetes FHIR, mapa, index.html, report.html\neventos de calendario: {} nuevos, {} actualizados, {} sin cambios, {} cancelados\n",
+        "published to {}: {} ICS and {} CSV calendars, .xlsx workbook, {} FHIR bundles, map, index.html, report.html\ncalendar events: {} new, {} updated, {} unchanged, {} cancelled\n",
+        &[
+            &dir.display(),
+            &count("calendars/ics"),
+            &count("calendars/csv"),
+            &count("fhir"),
+            &c.new,
+            &c.updated,
+            &c.unchanged,
+            &c.cancelled,
+        ],
+    ))
 }

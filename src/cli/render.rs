@@ -321,32 +321,21 @@ pub fn plan_summary(
     }
     if let Some(supply) = &p.supply {
         let x = &supply.metrics;
-        out += &match lang {
-            Lang::Es => format!(
-                "insumos: {} entregas — {} en {} viajes de vehículos ({} km, {} {}), {} llevadas por los especialistas ({} km de camión ahorrados), {} sin hacer\n",
-                x.deliveries,
-                x.routed,
-                x.routes,
-                lang.int(x.km),
-                lang.int(x.cost),
-                s.costs.currency,
-                x.carried,
-                lang.int(x.km_saved_by_carrying),
-                x.undelivered
-            ),
-            Lang::En => format!(
-                "supply: {} deliveries — {} by {} vehicle trips ({} km, {} {}), {} carried by the specialists ({} km of trucks saved), {} not made\n",
-                x.deliveries,
-                x.routed,
-                x.routes,
-                lang.int(x.km),
-                lang.int(x.cost),
-                s.costs.currency,
-                x.carried,
-                lang.int(x.km_saved_by_carrying),
-                x.undelivered
-            ),
-        };
+        out += &lang.fill(
+            "insumos: {} entregas — {} en {} viajes de vehículos ({} km, {} {}), {} llevadas por los especialistas ({} km de camión ahorrados), {} sin hacer\n",
+            "supply: {} deliveries — {} by {} vehicle trips ({} km, {} {}), {} carried by the specialists ({} km of trucks saved), {} not made\n",
+            &[
+                &x.deliveries,
+                &x.routed,
+                &x.routes,
+                &lang.int(x.km),
+                &lang.int(x.cost),
+                &s.costs.currency,
+                &x.carried,
+                &lang.int(x.km_saved_by_carrying),
+                &x.undelivered,
+            ],
+        );
         for d in supply
             .deliveries
             .iter()
@@ -440,26 +429,18 @@ pub fn plan_summary(
     );
     let counts = itinera::plan::diff::against_existing(s, net, p);
     let g = |k: ChangeKind| counts.get(&k).copied().unwrap_or(0);
-    out += &match lang {
-        Lang::Es => format!(
-            "\nvisitas de los calendarios existentes: {} mantenidas, {} reprogramadas, {} reasignadas, {} canceladas; {} visitas nuevas; {} visita(s) confirmada(s) cambiada(s)\n",
-            g(ChangeKind::Kept),
-            g(ChangeKind::Moved),
-            g(ChangeKind::Reassigned),
-            g(ChangeKind::Cancelled),
-            g(ChangeKind::New),
-            m.confirmed_changed
-        ),
-        Lang::En => format!(
-            "\nexisting visits: {} kept, {} moved, {} reassigned, {} dropped; {} new visits; {} confirmed visit(s) changed\n",
-            g(ChangeKind::Kept),
-            g(ChangeKind::Moved),
-            g(ChangeKind::Reassigned),
-            g(ChangeKind::Cancelled),
-            g(ChangeKind::New),
-            m.confirmed_changed
-        ),
-    };
+    out += &lang.fill(
+        "\nvisitas de los calendarios existentes: {} mantenidas, {} reprogramadas, {} reasignadas, {} canceladas; {} visitas nuevas; {} visita(s) confirmada(s) cambiada(s)\n",
+        "\nexisting visits: {} kept, {} moved, {} reassigned, {} dropped; {} new visits; {} confirmed visit(s) changed\n",
+        &[
+            &g(ChangeKind::Kept),
+            &g(ChangeKind::Moved),
+            &g(ChangeKind::Reassigned),
+            &g(ChangeKind::Cancelled),
+            &g(ChangeKind::New),
+            &m.confirmed_changed,
+        ],
+    );
     out
 }
 
@@ -469,20 +450,11 @@ pub fn violations(
     lang: Lang,
 ) -> String {
     if found.is_empty() {
-        return match lang {
-            Lang::Es => format!(
-                "{}: plan correcto — {} visitas, {} viajes: se cumplen todas las reglas y los indicadores coinciden\n",
-                p.label(),
-                p.metrics.visits,
-                p.trips.len()
-            ),
-            Lang::En => format!(
-                "{}: plan ok — {} visits, {} trips: every rule holds and the metrics match\n",
-                p.label(),
-                p.metrics.visits,
-                p.trips.len()
-            ),
-        };
+        return lang.fill(
+            "{}: plan correcto — {} visitas, {} viajes: se cumplen todas las reglas y los indicadores coinciden\n",
+            "{}: plan ok — {} visits, {} trips: every rule holds and the metrics match\n",
+            &[&p.label(), &p.metrics.visits, &p.trips.len()],
+        );
     }
     let rows: Vec<Vec<String>> = found
         .iter()

@@ -34,6 +34,25 @@ impl Lang {
         }
     }
 
+    /// The message of the language, its template's `{}`s replaced by
+    /// `args` in order: one call site serves a message in both languages
+    /// (the arguments are the same, only the words around them differ).
+    pub fn fill(self, es: &str, en: &str, args: &[&dyn std::fmt::Display]) -> String {
+        let mut out = String::new();
+        let mut args = args.iter();
+        let mut parts = self.pick(es, en).split("{}");
+        if let Some(first) = parts.next() {
+            out.push_str(first);
+        }
+        for part in parts {
+            if let Some(a) = args.next() {
+                out.push_str(&a.to_string());
+            }
+            out.push_str(part);
+        }
+        out
+    }
+
     /// A plan's status (`plan.json` `solver.status`) in words, the one
     /// catalogue entry for every place that shows it.
     pub fn status(self, status: &str) -> &'static str {
@@ -174,5 +193,15 @@ mod tests {
         assert_eq!(Lang::Es.weekday(d.weekday()), "lunes");
         assert_eq!("en".parse::<Lang>(), Ok(Lang::En));
         assert!("fr".parse::<Lang>().is_err());
+    }
+
+    #[test]
+    fn each_placeholder_takes_the_next_argument() {
+        let n = 3;
+        let es = Lang::Es.fill("{} visitas en {}", "{} visits at {}", &[&n, &"Beta"]);
+        assert_eq!(es, "3 visitas en Beta");
+        let en = Lang::En.fill("{} visitas en {}", "{} visits at {}", &[&n, &"Beta"]);
+        assert_eq!(en, "3 visits at Beta");
+        assert_eq!(Lang::Es.fill("sin datos", "no data", &[]), "sin datos");
     }
 }
