@@ -23,6 +23,15 @@ fn plan_tiny(dir: &Path) -> std::path::PathBuf {
     dir.join("plan.json")
 }
 
+/// `itinera check scenarios/tiny PLAN`.
+fn check(plan: &Path) -> assert_cmd::assert::Assert {
+    itinera()
+        .args(["check", "scenarios/tiny"])
+        .arg(plan)
+        .current_dir(common::repo(""))
+        .assert()
+}
+
 fn edited(plan: &Path, edit: impl Fn(&mut serde_json::Value)) -> std::path::PathBuf {
     let mut v: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(plan).unwrap()).unwrap();
@@ -37,11 +46,7 @@ fn check_refuses_another_schema_a_repeated_id_and_another_scenario() {
     let dir = tempfile::tempdir().unwrap();
     let plan = plan_tiny(dir.path());
     let other_schema = edited(&plan, |v| v["schema"] = "itinera.plan/2".into());
-    itinera()
-        .args(["check", "scenarios/tiny"])
-        .arg(&other_schema)
-        .current_dir(common::repo(""))
-        .assert()
+    check(&other_schema)
         .code(2)
         .stderr(predicate::str::contains("E1601"))
         .stderr(predicate::str::contains("itinera.plan/2"));
@@ -49,19 +54,11 @@ fn check_refuses_another_schema_a_repeated_id_and_another_scenario() {
         let first = v["visits"][0].clone();
         v["visits"].as_array_mut().unwrap().push(first);
     });
-    itinera()
-        .args(["check", "scenarios/tiny"])
-        .arg(&twice)
-        .current_dir(common::repo(""))
-        .assert()
+    check(&twice)
         .code(6)
         .stdout(predicate::str::contains("duplicate_id"));
     let other = edited(&plan, |v| v["scenario"] = "Otra provincia".into());
-    itinera()
-        .args(["check", "scenarios/tiny"])
-        .arg(&other)
-        .current_dir(common::repo(""))
-        .assert()
+    check(&other)
         .code(2)
         .stderr(predicate::str::contains("E1602"))
         .stderr(predicate::str::contains("Otra provincia"));

@@ -518,58 +518,36 @@ pub fn replan_summary(p: &itinera::plan::format::Plan, currency: &str, lang: Lan
     let Some(r) = &p.replan else {
         return String::new();
     };
-    let mut out = String::new();
-    match lang {
-        Lang::Es => {
-            let _ = writeln!(
-                out,
-                "replanificado desde el {} (pedido: {}); {} visitas anteriores quedan como se publicaron",
-                lang.date(r.replanned_from),
-                lang.date(r.from),
-                r.fixed_visits
-            );
-            if !r.impossible.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "canceladas antes del {}: {} visita(s) que las nuevas condiciones impiden: {}",
-                    lang.date(r.replanned_from),
-                    r.impossible.len(),
-                    r.impossible.join(", ")
-                );
-            }
-            let _ = writeln!(
-                out,
-                "visitas publicadas desde entonces: {}, cambiadas {} (penalidad {} {currency}, {} cada una)",
-                r.published_visits,
-                r.changed,
-                lang.int(r.penalty),
-                lang.int(r.change_published)
-            );
-        }
-        Lang::En => {
-            let _ = writeln!(
-                out,
-                "replanned from {} (asked: {}); {} visits before it kept as published",
-                r.replanned_from, r.from, r.fixed_visits
-            );
-            if !r.impossible.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "cancelled before {}: {} visit(s) the new conditions make impossible: {}",
-                    r.replanned_from,
-                    r.impossible.len(),
-                    r.impossible.join(", ")
-                );
-            }
-            let _ = writeln!(
-                out,
-                "published visits from then on: {}, changed {} (penalty {} {currency} at {} each)",
-                r.published_visits,
-                r.changed,
-                num(r.penalty),
-                num(r.change_published)
-            );
-        }
+    let mut out = lang.fill(
+        "replanificado desde el {} (pedido: {}); {} visitas anteriores quedan como se publicaron\n",
+        "replanned from {} (asked: {}); {} visits before it kept as published\n",
+        &[
+            &lang.date(r.replanned_from),
+            &lang.date(r.from),
+            &r.fixed_visits,
+        ],
+    );
+    if !r.impossible.is_empty() {
+        out += &lang.fill(
+            "canceladas antes del {}: {} visita(s) que las nuevas condiciones impiden: {}\n",
+            "cancelled before {}: {} visit(s) the new conditions make impossible: {}\n",
+            &[
+                &lang.date(r.replanned_from),
+                &r.impossible.len(),
+                &r.impossible.join(", "),
+            ],
+        );
     }
+    out += &lang.fill(
+        "visitas publicadas desde entonces: {}, cambiadas {} (penalidad {} {}, {} cada una)\n",
+        "published visits from then on: {}, changed {} (penalty {} {} at {} each)\n",
+        &[
+            &r.published_visits,
+            &r.changed,
+            &lang.int(r.penalty),
+            &currency,
+            &lang.int(r.change_published),
+        ],
+    );
     out
 }
