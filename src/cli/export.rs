@@ -26,8 +26,9 @@ pub struct ExportArgs {
     /// Language of calendars, CSV headers and the report: es or en.
     #[arg(long, default_value = "es")]
     lang: Lang,
-    /// Publish even a plan that `check` refuses (its violations are printed,
-    /// and the report says so): for a plan edited by hand on purpose.
+    /// Publish even a plan that `check` refuses (its violations and a
+    /// warning are printed on stderr): for a plan edited by hand on purpose,
+    /// or the status quo written as a plan.
     #[arg(long)]
     force: bool,
 }

@@ -112,19 +112,20 @@ pub fn solve_in(
     let replanning = ctx.published().is_some();
     if (dropped > 0 || replanning) && !sol.greedy.is_empty() {
         let (greedy, greedy_dropped) = repair(s, std::mem::take(&mut sol.greedy))?;
-        let score = |trips: &[ChosenTrip], replanned: bool| -> Result<f64, PlanError> {
+        let score = |trips: &[ChosenTrip]| -> Result<f64, PlanError> {
             let mut trial = sol.clone();
             trial.trips = trips.to_vec();
-            trial.replanned = replanned;
+            trial.replanned = true;
             let p = assemble(s, net, &trial, BTreeMap::new())?;
             let penalty = ctx.published().map_or(0.0, |publ| {
                 (publ.visits.len() - replan::kept(s, publ, &p)) as f64 * s.weights.change_published
             });
             Ok(p.metrics.objective + penalty)
         };
-        let (old, new) = (score(&greedy, true)?, score(&sol.trips, true)?);
-        let margin = if replanning { MIN_GAIN } else { 0.0 };
-        if old <= new + margin {
+        let (old, new) = (score(&greedy)?, score(&sol.trips)?);
+        // A plan made without a published one takes the greedy plan only
+        // when it is strictly better, as before.
+        if old < new || (replanning && old <= new + MIN_GAIN) {
             // Not the solver's plan: its objective is recomputed from it.
             sol.replanned = true;
             sol.trips = greedy;
