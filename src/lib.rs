@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod check;
 pub mod export;
 pub mod generate;
+pub mod lang;
 pub mod logistics;
 pub mod model;
 pub mod network;

@@ -13,11 +13,18 @@ fn main() -> std::process::ExitCode {
 /// A solve stuck in HiGHS past its time limit (see `optimize::watchdog`):
 /// nothing has been written yet; say so and end with exit 4 (no plan in time).
 fn overrun(time_limit: f64) {
+    let grace = itinera::optimize::hard_grace(time_limit).as_secs_f64();
     eprintln!(
-        "\nerror: the solver did not stop within its time limit ({time_limit:.0} s, and {:.0} s more); \
-         no plan was written. Check the scenario's numbers with `itinera validate`, \
-         and report the scenario if they are sound.",
-        itinera::optimize::hard_grace(time_limit).as_secs_f64()
+        "\n{}",
+        cli::lang().fill(
+            "error: el solver no se detuvo dentro de su límite de tiempo ({} s, y {} s más); \
+             no se escribió ningún plan. Revise los números del escenario con `itinera validate`, \
+             e informe el escenario si son correctos.",
+            "error: the solver did not stop within its time limit ({} s, and {} s more); \
+             no plan was written. Check the scenario's numbers with `itinera validate`, \
+             and report the scenario if they are sound.",
+            &[&time_limit.round(), &grace.round()]
+        )
     );
     itinera::output::remove_pending();
     std::process::exit(4);

@@ -25,6 +25,37 @@ pub const STAGING: &str = ".itinera-staging";
 /// File whose presence in a stage says that every file of it is written.
 const COMPLETE: &str = ".complete";
 
+impl OutputError {
+    /// What went wrong, in both languages.
+    pub fn text(&self) -> crate::lang::Text {
+        use crate::tr;
+        match self {
+            OutputError::NotRegular { path, kind } => {
+                let path = path.display();
+                let es = match *kind {
+                    "a symbolic link" => "un enlace simbólico",
+                    "a folder" => "una carpeta",
+                    "not a folder" => "no es una carpeta",
+                    _ => "un dispositivo, tubería o socket",
+                };
+                tr!(
+                    "{path} no es un archivo común ({es}); itinera solo reemplaza archivos comunes: dé otra ruta",
+                    "{path} is not a regular file ({kind}); itinera only replaces regular files: give another path"
+                )
+            }
+            OutputError::Io { path, source } => {
+                let path = path.display();
+                let why = crate::scenario::io_reason(source);
+                tr!(
+                    "escribiendo {path}: {}",
+                    "writing {path}: {}",
+                    why.es; why.en
+                )
+            }
+        }
+    }
+}
+
 /// Why an output could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {

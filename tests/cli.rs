@@ -16,6 +16,13 @@ fn validate_summarises_a_good_scenario() {
         .current_dir(common::repo(""))
         .assert()
         .success()
+        .stdout(predicate::str::contains("Tiny: correcto"))
+        .stdout(predicate::str::contains("3 personas (4 legajos)"));
+    itinera()
+        .args(["validate", "scenarios/tiny", "--lang", "en"])
+        .current_dir(common::repo(""))
+        .assert()
+        .success()
         .stdout(predicate::str::contains("Tiny: ok"))
         .stdout(predicate::str::contains("3 persons (4 records)"));
 }
@@ -30,9 +37,17 @@ fn invalid_input_exits_2_with_file_line_and_code() {
         .code(2)
         .stdout(predicate::str::is_empty())
         .stderr(predicate::str::contains(
-            "roads.csv:3:2: E1202 to: unknown locality `gama`",
+            "roads.csv:3:2: E1202 to: no existe la localidad `gama`",
         ))
         .stderr(predicate::str::contains("docs/errors.md"));
+    itinera()
+        .args(["--lang", "en", "conflicts"])
+        .arg(fx.dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "roads.csv:3:2: E1202 to: unknown locality `gama`",
+        ));
 }
 
 #[test]
@@ -51,8 +66,8 @@ fn conflicts_table_and_json() {
         .current_dir(common::repo(""))
         .assert()
         .success()
-        .stdout(predicate::str::contains("8 conflict(s)"))
-        .stdout(predicate::str::contains("person double-booked"));
+        .stdout(predicate::str::contains("8 conflicto(s)"))
+        .stdout(predicate::str::contains("persona con doble reserva"));
     let out = itinera()
         .args(["conflicts", "scenarios/tiny", "--json"])
         .current_dir(common::repo(""))
@@ -65,6 +80,9 @@ fn conflicts_table_and_json() {
     assert_eq!(v["summary"]["duplicate_specialty"], 2);
     assert_eq!(v["conflicts"][1]["kind"], "person_double_booked");
     assert_eq!(v["conflicts"][1]["visits"], serde_json::json!(["m1", "c1"]));
+    // Messages stay strings, in the chosen language.
+    let message = v["conflicts"][1]["message"].as_str().unwrap();
+    assert!(message.contains("doble reserva"), "{message}");
 }
 
 #[test]
@@ -74,8 +92,8 @@ fn evaluate_table_and_json() {
         .current_dir(common::repo(""))
         .assert()
         .success()
-        .stdout(predicate::str::contains("patient-weeks waiting"))
-        .stdout(predicate::str::contains("2,200"));
+        .stdout(predicate::str::contains("pacientes-semana de espera"))
+        .stdout(predicate::str::contains("2.200"));
     let out = itinera()
         .args(["evaluate", "scenarios/tiny", "--json"])
         .current_dir(common::repo(""))
@@ -165,7 +183,29 @@ fn corrupted(edit: impl Fn(&mut serde_json::Value), rule: &str) {
         .current_dir(common::repo(""))
         .assert()
         .code(6)
-        .stdout(predicate::str::contains(rule));
+        .stdout(predicate::str::contains(rule))
+        .stdout(predicate::str::contains("regla(s) incumplida(s)"));
+    // Each violation's message is a string in the chosen language.
+    let messages = |lang: &str| -> Vec<String> {
+        let out = itinera()
+            .args(["check", "scenarios/tiny", "--json", "--lang", lang])
+            .arg(&path)
+            .current_dir(common::repo(""))
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["message"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (es, en) = (messages("es"), messages("en"));
+    assert_eq!(es.len(), en.len());
+    for (es, en) in es.iter().zip(&en) {
+        assert_ne!(es, en, "not translated");
+    }
 }
 
 fn visits(v: &mut serde_json::Value) -> &mut Vec<serde_json::Value> {
@@ -245,7 +285,7 @@ fn pinned_infeasible_plan_exits_5_with_the_conflicting_rules() {
         .assert()
         .code(5)
         .stderr(predicate::str::contains(
-            "confirmed visits pinned to their week",
+            "visitas confirmadas fijas en su semana",
         ));
     assert!(!out.path().join("plan.json").exists());
 }
@@ -283,7 +323,7 @@ fn status_quo_export_and_compare_from_the_command_line() {
         .assert()
         .success()
         .stderr(predicate::str::contains(
-            "warning: publishing a plan that breaks",
+            "aviso: se publica un plan que incumple",
         ))
         .stdout(predicate::str::contains("eventos de calendario: 12 nuevos"));
     for f in [
@@ -566,8 +606,8 @@ fn generate_writes_the_same_valid_scenario_for_the_same_seed() {
             .arg(dir)
             .assert()
             .success()
-            .stdout(predicate::str::contains("30 localities"))
-            .stdout(predicate::str::contains("(70 records)"));
+            .stdout(predicate::str::contains("30 localidades"))
+            .stdout(predicate::str::contains("(70 legajos)"));
     };
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     run(a.path());
@@ -628,7 +668,7 @@ fn plan_exports_the_model_it_solves() {
         .current_dir(common::repo(""))
         .assert()
         .success()
-        .stderr(predicate::str::contains("model written to"));
+        .stderr(predicate::str::contains("modelo escrito en"));
     let text = std::fs::read_to_string(&model).unwrap();
     assert!(text.contains("obj"), "an LP file with an objective");
     // Nothing else (no temporary file) beside it.

@@ -45,7 +45,7 @@ fn a_link_or_a_device_is_never_replaced() {
             .arg(target)
             .assert()
             .code(1)
-            .stderr(predicate::str::contains("not a regular file"));
+            .stderr(predicate::str::contains("no es un archivo común"));
     }
     assert_eq!(fs::read_to_string(&real).unwrap(), "not yours");
     assert!(
@@ -76,7 +76,8 @@ fn printing_into_a_full_device_is_an_error_not_a_panic() {
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("standard output"), "{err}");
+    assert!(err.contains("salida estándar"), "{err}");
+    assert!(err.contains("no queda espacio"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
 

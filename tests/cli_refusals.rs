@@ -75,8 +75,8 @@ fn swapped_arguments_and_folders_are_understood() {
         .current_dir(common::repo(""))
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("first, then the plan"))
-        .stderr(predicate::str::contains("unknown field").not());
+        .stderr(predicate::str::contains("primero la carpeta del escenario"))
+        .stderr(predicate::str::contains("E1003").not());
     // The folder `plan -o` wrote stands for its plan.json.
     itinera()
         .args(["check", "scenarios/tiny"])
@@ -100,7 +100,7 @@ fn export_refuses_a_plan_that_breaks_a_rule_and_another_scenarios_folder() {
         .current_dir(common::repo(""))
         .assert()
         .code(6)
-        .stderr(predicate::str::contains("nothing was published"));
+        .stderr(predicate::str::contains("no se publicó nada"));
     assert!(!out.exists());
     // A folder holding another scenario's publication.
     itinera()
@@ -125,7 +125,7 @@ fn export_refuses_a_plan_that_breaks_a_rule_and_another_scenarios_folder() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("Otra provincia"))
-        .stderr(predicate::str::contains("cancel"));
+        .stderr(predicate::str::contains("cancelaría"));
     assert_eq!(fs::read_to_string(&manifest).unwrap(), text, "untouched");
 }
 
@@ -150,7 +150,7 @@ fn replan_refuses_a_plan_whose_visits_lost_their_trips() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("E1602"))
-        .stderr(predicate::str::contains("trip"));
+        .stderr(predicate::str::contains("el viaje"));
     assert!(!dir.path().join("re").exists());
 }
 

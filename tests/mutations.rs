@@ -168,6 +168,7 @@ proptest! {
                     prop_assert!(d.file.starts_with(dir.path()), "{}", d);
                     prop_assert!(d.code.as_str().starts_with('E'));
                     prop_assert!(!d.message.is_empty() && !d.fix.is_empty(), "{}", d);
+                    prop_assert!(common::spanish(&d.message) && common::spanish(&d.fix), "not translated: {}", d);
                 }
             }
         }

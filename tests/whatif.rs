@@ -168,6 +168,12 @@ fn broken_overlays_name_their_line_and_code() {
             "{}: {found:#?}",
             path.display()
         );
+        for d in &found {
+            assert!(
+                common::spanish(&d.message) && common::spanish(&d.fix),
+                "not translated: {d}"
+            );
+        }
         let name = path.file_name().unwrap().to_str().unwrap();
         assert!(name.starts_with(code), "{name} is named after its error");
         seen += 1;

@@ -2,6 +2,8 @@
 
 use super::BookedVisit;
 use crate::model::*;
+use crate::lang::Text;
+use crate::tr;
 use crate::network::RoadNetwork;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -32,18 +34,19 @@ pub enum ConflictKind {
 }
 
 impl ConflictKind {
-    /// Short label for tables.
-    pub fn label(self) -> &'static str {
+    /// The stable code (`plan.json` `conflicts[].kind`); its words are in
+    /// the catalogue (`Lang::conflict_kind`).
+    pub fn code(self) -> &'static str {
         match self {
-            ConflictKind::PersonDoubleBooked => "person double-booked",
-            ConflictKind::TravelTime => "no time to travel",
-            ConflictKind::DuplicateSpecialty => "duplicate specialty",
+            ConflictKind::PersonDoubleBooked => "person_double_booked",
+            ConflictKind::TravelTime => "travel_time",
+            ConflictKind::DuplicateSpecialty => "duplicate_specialty",
             ConflictKind::Holiday => "holiday",
             ConflictKind::Unavailable => "unavailable",
-            ConflictKind::RoomCapacity => "room capacity",
-            ConflictKind::MonthlyTrips => "monthly trips",
-            ConflictKind::MonthlyDays => "monthly days",
-            ConflictKind::RoadClosed => "road closed",
+            ConflictKind::RoomCapacity => "room_capacity",
+            ConflictKind::MonthlyTrips => "monthly_trips",
+            ConflictKind::MonthlyDays => "monthly_days",
+            ConflictKind::RoadClosed => "road_closed",
         }
     }
 }
@@ -59,8 +62,8 @@ pub struct Conflict {
     pub institutions: Vec<String>,
     /// First date concerned.
     pub date: NaiveDate,
-    /// Human explanation.
-    pub message: String,
+    /// Human explanation, in both languages.
+    pub message: Text,
 }
 
 /// Find every conflict in the merged calendar, sorted by date then kind.
@@ -81,7 +84,7 @@ fn conflict(
     kind: ConflictKind,
     vs: &[&BookedVisit],
     date: NaiveDate,
-    message: String,
+    message: Text,
 ) -> Conflict {
     let institutions: BTreeSet<String> = vs
         .iter()
@@ -96,13 +99,13 @@ fn conflict(
     }
 }
 
-fn describe(s: &Scenario, v: &BookedVisit) -> String {
-    format!(
-        "{} ({}) at {}",
-        s.visit(v.id).code,
-        s.institution(v.institution).code,
-        s.locality(v.locality).name
-    )
+fn describe(s: &Scenario, v: &BookedVisit) -> Text {
+    let (visit, inst, town) = (
+        &s.visit(v.id).code,
+        &s.institution(v.institution).code,
+        &s.locality(v.locality).name,
+    );
+    tr!("{visit} ({inst}) en {town}", "{visit} ({inst}) at {town}")
 }
 
 /// Same person on overlapping days, or in consecutive visits too far apart.
@@ -124,13 +127,14 @@ fn person_rules(s: &Scenario, net: &RoadNetwork, visits: &[BookedVisit], out: &m
                         ConflictKind::PersonDoubleBooked,
                         &[a, b],
                         **first,
-                        format!(
-                            "{name} is booked twice on {} day(s) from {}: {} and {}",
-                            shared.len(),
-                            first,
-                            describe(s, a),
-                            describe(s, b)
-                        ),
+                        {
+                            let (n, da, db) = (shared.len(), describe(s, a), describe(s, b));
+                            tr!(
+                                "{name} tiene doble reserva en {n} día(s) desde {first}: {} y {}",
+                                "{name} is booked twice on {n} day(s) from {first}: {} and {}",
+                                da.es, db.es; da.en, db.en
+                            )
+                        },
                     ));
                     continue;
                 }
@@ -155,13 +159,17 @@ fn person_rules(s: &Scenario, net: &RoadNetwork, visits: &[BookedVisit], out: &m
                             ConflictKind::TravelTime,
                             &[first, second],
                             *start,
-                            format!(
-                                "{name} needs {h:.1} h to drive from {} to {} but has {available:.0} h between {} and {}",
-                                s.locality(first.locality).name,
-                                s.locality(second.locality).name,
-                                s.visit(first.id).code,
-                                s.visit(second.id).code
-                            ),
+                            {
+                                let (from, to) = (
+                                    &s.locality(first.locality).name,
+                                    &s.locality(second.locality).name,
+                                );
+                                let (va, vb) = (&s.visit(first.id).code, &s.visit(second.id).code);
+                                tr!(
+                                    "{name} necesita {h:.1} h para manejar de {from} a {to} pero tiene {available:.0} h entre {va} y {vb}",
+                                    "{name} needs {h:.1} h to drive from {from} to {to} but has {available:.0} h between {va} and {vb}"
+                                )
+                            },
                         ));
                     }
                 }
@@ -187,14 +195,16 @@ fn duplicate_specialty(s: &Scenario, visits: &[BookedVisit], out: &mut Vec<Confl
                         ConflictKind::DuplicateSpecialty,
                         &[a, b],
                         a.dates[0].min(b.dates[0]),
-                        format!(
-                            "{} at {} twice {apart} week(s) apart (minimum {}): {} and {}",
-                            sp.name,
-                            s.locality(loc).name,
-                            sp.min_spacing_weeks,
-                            describe(s, a),
-                            describe(s, b)
-                        ),
+                        {
+                            let (name, town, min) =
+                                (&sp.name, &s.locality(loc).name, sp.min_spacing_weeks);
+                            let (da, db) = (describe(s, a), describe(s, b));
+                            tr!(
+                                "{name} en {town} dos veces con {apart} semana(s) de distancia (mínimo {min}): {} y {}",
+                                "{name} at {town} twice {apart} week(s) apart (minimum {min}): {} and {}",
+                                da.es, db.es; da.en, db.en
+                            )
+                        },
                     ));
                 }
             }
@@ -216,12 +226,15 @@ fn day_rules(s: &Scenario, visits: &[BookedVisit], out: &mut Vec<Conflict>) {
                 ConflictKind::Holiday,
                 &[v],
                 **d,
-                format!(
-                    "{} has a consultation day on {} ({})",
-                    describe(s, v),
-                    d,
-                    s.horizon.holidays.get(*d).map_or("", String::as_str)
-                ),
+                {
+                    let visit = describe(s, v);
+                    let holiday = s.horizon.holidays.get(*d).map_or("", String::as_str);
+                    tr!(
+                        "{} tiene un día de consulta el {d}, feriado ({holiday})",
+                        "{} has a consultation day on {d} ({holiday})",
+                        visit.es; visit.en
+                    )
+                },
             ));
         }
         let person = s.person(v.person);
@@ -241,13 +254,14 @@ fn day_rules(s: &Scenario, visits: &[BookedVisit], out: &mut Vec<Conflict>) {
                 ConflictKind::Unavailable,
                 &[v],
                 **d,
-                format!(
-                    "{} is unavailable on {} day(s) of {} from {}",
-                    person.name,
-                    off.len(),
-                    describe(s, v),
-                    d
-                ),
+                {
+                    let (name, n, visit) = (&person.name, off.len(), describe(s, v));
+                    tr!(
+                        "{name} no está disponible {n} día(s) de {} desde {d}",
+                        "{name} is unavailable on {n} day(s) of {} from {d}",
+                        visit.es; visit.en
+                    )
+                },
             ));
         }
     }
@@ -272,12 +286,13 @@ fn room_capacity(s: &Scenario, visits: &[BookedVisit], out: &mut Vec<Conflict>) 
                     ConflictKind::RoomCapacity,
                     &vs,
                     date,
-                    format!(
-                        "{} visits at {} on {date} but it has {} consulting room(s) for itinerants",
-                        vs.len(),
-                        fac.name,
-                        fac.rooms_on(date)
-                    ),
+                    {
+                        let (n, name, rooms) = (vs.len(), &fac.name, fac.rooms_on(date));
+                        tr!(
+                            "{n} visitas en {name} el {date} pero tiene {rooms} consultorio(s) para itinerantes",
+                            "{n} visits at {name} on {date} but it has {rooms} consulting room(s) for itinerants"
+                        )
+                    },
                 ));
             }
         }
@@ -302,12 +317,13 @@ fn monthly_limits(s: &Scenario, visits: &[BookedVisit], out: &mut Vec<Conflict>)
                 ConflictKind::MonthlyTrips,
                 &vs,
                 date,
-                format!(
-                    "{name} ({}) has {} trips in {y}-{m:02}, limit {}",
-                    r.code,
-                    vs.len(),
-                    r.max_trips_per_month
-                ),
+                {
+                    let (code, n, limit) = (&r.code, vs.len(), r.max_trips_per_month);
+                    tr!(
+                        "{name} ({code}) tiene {n} viajes en {y}-{m:02}, límite {limit}",
+                        "{name} ({code}) has {n} trips in {y}-{m:02}, limit {limit}"
+                    )
+                },
             ));
         }
         let days: usize = vs.iter().map(|v| v.dates.len()).sum();
@@ -317,10 +333,13 @@ fn monthly_limits(s: &Scenario, visits: &[BookedVisit], out: &mut Vec<Conflict>)
                 ConflictKind::MonthlyDays,
                 &vs,
                 date,
-                format!(
-                    "{name} ({}) has {days} consultation days away in {y}-{m:02}, limit {}",
-                    r.code, r.max_days_away_per_month
-                ),
+                {
+                    let (code, limit) = (&r.code, r.max_days_away_per_month);
+                    tr!(
+                        "{name} ({code}) tiene {days} días de consulta fuera en {y}-{m:02}, límite {limit}",
+                        "{name} ({code}) has {days} consultation days away in {y}-{m:02}, limit {limit}"
+                    )
+                },
             ));
         }
     }
@@ -335,8 +354,45 @@ fn road_closed(s: &Scenario, net: &RoadNetwork, visits: &[BookedVisit], out: &mu
                 ConflictKind::RoadClosed,
                 &[v],
                 v.dates[0],
-                format!("{}: {e}", describe(s, v)),
+                {
+                    let visit = describe(s, v);
+                    let (to, from) = (&e.to, &e.from);
+                    match e.date {
+                        Some(d) => tr!(
+                            "{}: {to} no se alcanza desde {from} por camino el {d} (caminos cerrados)",
+                            "{}: {e}",
+                            visit.es; visit.en
+                        ),
+                        None => tr!(
+                            "{}: {to} no se alcanza desde {from} por camino",
+                            "{}: {e}",
+                            visit.es; visit.en
+                        ),
+                    }
+                },
             ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ConflictKind;
+
+    #[test]
+    fn each_kind_code_is_its_serialized_name() {
+        for k in [
+            ConflictKind::PersonDoubleBooked,
+            ConflictKind::TravelTime,
+            ConflictKind::DuplicateSpecialty,
+            ConflictKind::Holiday,
+            ConflictKind::Unavailable,
+            ConflictKind::RoomCapacity,
+            ConflictKind::MonthlyTrips,
+            ConflictKind::MonthlyDays,
+            ConflictKind::RoadClosed,
+        ] {
+            assert_eq!(serde_json::to_value(k).unwrap(), k.code());
         }
     }
 }

@@ -8,6 +8,8 @@
 mod rules;
 mod supply;
 
+use crate::lang::Text;
+use crate::tr;
 use crate::model::Scenario;
 use crate::network::RoadNetwork;
 use crate::plan::format::Plan;
@@ -20,8 +22,8 @@ pub struct Violation {
     pub rule: &'static str,
     /// Plan visit or trip ids involved.
     pub items: Vec<String>,
-    /// What is wrong.
-    pub message: String,
+    /// What is wrong, in both languages.
+    pub message: Text,
 }
 
 /// Check `plan` against `scenario`; an empty list means every rule holds.
@@ -35,7 +37,8 @@ pub fn check(s: &Scenario, net: &RoadNetwork, plan: &Plan) -> Vec<Violation> {
         out.push(Violation {
             rule: "what_if_mismatch",
             items: Vec::new(),
-            message: format!(
+            message: tr!(
+                "el plan se hizo con los what-if [{}] pero se verifica con [{}]: pase los mismos archivos --what-if",
                 "the plan was made under what-if [{}] but is checked under [{}]: pass the same --what-if files",
                 planned.join(", "),
                 given.join(", ")
@@ -71,7 +74,7 @@ fn unique_ids(plan: &Plan, out: &mut Vec<Violation>) {
             out.push(Violation {
                 rule: "duplicate_id",
                 items: vec![id.to_string()],
-                message: format!("{n} {kind}s have the id {id}: each id names one {kind}"),
+                message: tr!("{n} registros tienen el id {id}: cada id nombra uno solo","{n} {kind}s have the id {id}: each id names one {kind}"),
             });
         }
     }

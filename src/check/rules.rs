@@ -1,6 +1,8 @@
 //! The rules `itinera check` verifies, one method each.
 
 use super::Violation;
+use crate::lang::Text;
+use crate::tr;
 use crate::model::*;
 use crate::network::RoadNetwork;
 use crate::plan::format::{Origin, Plan, TripRecord, Visit};
@@ -25,7 +27,7 @@ pub struct Ctx<'a> {
     trips: HashMap<&'a str, &'a TripRecord>,
 }
 
-fn v(rule: &'static str, items: Vec<String>, message: String) -> Violation {
+fn v(rule: &'static str, items: Vec<String>, message: Text) -> Violation {
     Violation {
         rule,
         items,
@@ -53,7 +55,7 @@ impl<'a> Ctx<'a> {
                 None => out.push(v(
                     "unknown_reference",
                     vec![visit.id.clone()],
-                    format!("unknown specialist record `{}`", visit.specialist),
+                    tr!("no existe el legajo de especialista `{}`","unknown specialist record `{}`", visit.specialist),
                 )),
             }
         }
@@ -88,7 +90,8 @@ impl<'a> Ctx<'a> {
                 out.push(v(
                     "record_mismatch",
                     id.clone(),
-                    format!(
+                    tr!(
+                        "{}: persona/institución/especialidad difieren del legajo {}",
                         "{}: person/institution/specialty differ from record {}",
                         visit.id, rec.code
                     ),
@@ -98,18 +101,18 @@ impl<'a> Ctx<'a> {
                 Some(f) if s.locality(f.locality).code != visit.locality => out.push(v(
                     "facility",
                     id.clone(),
-                    format!("facility {} is not in {}", f.code, visit.locality),
+                    tr!("el establecimiento {} no está en {}","facility {} is not in {}", f.code, visit.locality),
                 )),
                 Some(f) if !f.hosts(rec.specialty) => out.push(v(
                     "facility",
                     id.clone(),
-                    format!("facility {} cannot host {}", f.code, sp.code),
+                    tr!("el establecimiento {} no puede recibir {}","facility {} cannot host {}", f.code, sp.code),
                 )),
                 Some(_) => {}
                 None => out.push(v(
                     "unknown_reference",
                     id.clone(),
-                    format!("unknown facility `{}`", visit.facility),
+                    tr!("no existe el establecimiento `{}`","unknown facility `{}`", visit.facility),
                 )),
             }
             if let Some(l) = s.localities.iter().position(|l| l.code == visit.locality)
@@ -118,7 +121,8 @@ impl<'a> Ctx<'a> {
                 out.push(v(
                     "region",
                     id.clone(),
-                    format!(
+                    tr!(
+                        "{}: {} tiene base en la región `{}`, {} está en la región `{}`",
                         "{}: {} is based in region `{}`, {} is in region `{}`",
                         visit.id,
                         rec.code,
@@ -137,7 +141,8 @@ impl<'a> Ctx<'a> {
                 out.push(v(
                     "visit_days",
                     id.clone(),
-                    format!(
+                    tr!(
+                        "{}: {} día(s) de consulta listados, {} declarados, {} admite {}..{}",
                         "{}: {} consultation day(s) listed, {} declared, {} allows {}..{}",
                         visit.id, n, visit.days, sp.code, sp.min_days, sp.max_days
                     ),
@@ -147,7 +152,8 @@ impl<'a> Ctx<'a> {
                 out.push(v(
                     "capacity",
                     id.clone(),
-                    format!(
+                    tr!(
+                        "{}: la capacidad {} no es días × {} pacientes",
                         "{}: capacity {} is not days × {} patients",
                         visit.id, visit.capacity, sp.patients_per_day
                     ),
@@ -158,26 +164,27 @@ impl<'a> Ctx<'a> {
                     out.push(v(
                         "outside_horizon",
                         id.clone(),
-                        format!("{}: {d} is outside the horizon", visit.id),
+                        tr!("{}: {d} está fuera del horizonte","{}: {d} is outside the horizon", visit.id),
                     ));
                 } else if !s.horizon.is_working_weekday(*d) {
                     out.push(v(
                         "non_working_day",
                         id.clone(),
-                        format!("{}: {d} is not a working day", visit.id),
+                        tr!("{}: {d} no es día hábil","{}: {d} is not a working day", visit.id),
                     ));
                 } else if s.horizon.is_holiday(*d) {
                     out.push(v(
                         "holiday",
                         id.clone(),
-                        format!("{}: consultation on the holiday {d}", visit.id),
+                        tr!("{}: consulta en el feriado {d}","{}: consultation on the holiday {d}", visit.id),
                     ));
                 }
                 if !self.free(rec, *d) {
                     out.push(v(
                         "unavailable",
                         id.clone(),
-                        format!(
+                        tr!(
+                            "{}: {} no está disponible el {d}",
                             "{}: {} is unavailable on {d}",
                             visit.id,
                             s.person(rec.person).name
@@ -189,7 +196,7 @@ impl<'a> Ctx<'a> {
                 Some(t) if t.specialist != visit.specialist => out.push(v(
                     "trip",
                     id.clone(),
-                    format!("{} belongs to trip {} of another record", visit.id, t.id),
+                    tr!("{} pertenece al viaje {} de otro legajo","{} belongs to trip {} of another record", visit.id, t.id),
                 )),
                 Some(t)
                     if visit
@@ -200,14 +207,15 @@ impl<'a> Ctx<'a> {
                     out.push(v(
                         "trip",
                         id.clone(),
-                        format!(
+                        tr!(
+                            "{} cae fuera del viaje {} ({}..{})",
                             "{} falls outside trip {} ({}..{})",
                             visit.id, t.id, t.depart, t.return_date
                         ),
                     ))
                 }
                 Some(_) => {}
-                None => out.push(v("trip", id.clone(), format!("{} has no trip", visit.id))),
+                None => out.push(v("trip", id.clone(), tr!("{} no tiene viaje","{} has no trip", visit.id))),
             }
         }
     }
@@ -238,7 +246,7 @@ impl<'a> Ctx<'a> {
                 out.push(v(
                     "unknown_reference",
                     id,
-                    format!("unknown specialist record `{}`", t.specialist),
+                    tr!("no existe el legajo de especialista `{}`","unknown specialist record `{}`", t.specialist),
                 ));
                 continue;
             };
@@ -248,7 +256,8 @@ impl<'a> Ctx<'a> {
                 out.push(v(
                     "trip_week",
                     id.clone(),
-                    format!(
+                    tr!(
+                        "{} ({}..{}) no está dentro de su semana {}",
                         "{} ({}..{}) is not within its week {}",
                         t.id, t.depart, t.return_date, t.week
                     ),
@@ -266,7 +275,8 @@ impl<'a> Ctx<'a> {
                 out.push(v(
                     "trip_stops",
                     id.clone(),
-                    format!(
+                    tr!(
+                        "{} lista las paradas {:?} pero sus visitas son en {:?}",
                         "{} lists stops {:?} but its visits are at {:?}",
                         t.id, t.stops, stops
                     ),
@@ -284,7 +294,7 @@ impl<'a> Ctx<'a> {
                 out.push(v(
                     "trip_days",
                     id.clone(),
-                    format!("{} is away on a holiday or during leave", t.id),
+                    tr!("{} está de viaje en un feriado o durante una licencia","{} is away on a holiday or during leave", t.id),
                 ));
             }
             // Legs on the road network of the trip's days.
@@ -305,7 +315,8 @@ impl<'a> Ctx<'a> {
                             out.push(v(
                                 "road_closed",
                                 id.clone(),
-                                format!(
+                                tr!(
+                                    "{}: de {} a {} no se puede manejar el {d}",
                                     "{}: {} to {} cannot be driven on {d}",
                                     t.id,
                                     s.locality(at).code,
@@ -324,7 +335,8 @@ impl<'a> Ctx<'a> {
                 out.push(v(
                     "travel_time",
                     id.clone(),
-                    format!(
+                    tr!(
+                        "{} necesita {needed} días (consultas y manejo) pero dura {}",
                         "{} needs {needed} days (consulting and driving) but lasts {}",
                         t.id,
                         away.len()
@@ -354,7 +366,7 @@ impl<'a> Ctx<'a> {
                 out.push(v(
                     "person_one_trip_a_week",
                     ids,
-                    format!("{} makes several trips in week {w}", s.person(p).name),
+                    tr!("{} hace varios viajes en la semana {w}","{} makes several trips in week {w}", s.person(p).name),
                 ));
             }
         }
@@ -372,7 +384,7 @@ impl<'a> Ctx<'a> {
                 out.push(v(
                     "person_double_booked",
                     ids,
-                    format!("{} is booked twice on {d}", s.person(p).name),
+                    tr!("{} tiene doble reserva el {d}","{} is booked twice on {d}", s.person(p).name),
                 ));
             }
         }
@@ -402,7 +414,8 @@ impl<'a> Ctx<'a> {
                 out.push(v(
                     "monthly_trips",
                     ids.clone(),
-                    format!(
+                    tr!(
+                        "{code}: {trips} viajes en {y}-{m:02}, límite {}",
                         "{code}: {trips} trips in {y}-{m:02}, limit {}",
                         r.max_trips_per_month
                     ),
@@ -412,7 +425,8 @@ impl<'a> Ctx<'a> {
                 out.push(v(
                     "monthly_days",
                     ids,
-                    format!(
+                    tr!(
+                        "{code}: {days} días fuera en {y}-{m:02}, límite {}",
                         "{code}: {days} days away in {y}-{m:02}, limit {}",
                         r.max_days_away_per_month
                     ),
@@ -444,7 +458,8 @@ impl<'a> Ctx<'a> {
                         out.push(v(
                             "spacing",
                             vec![a.id.clone(), b.id.clone()],
-                            format!(
+                            tr!(
+                                "{sp} en {l} en las semanas {wa} y {wb}, separación mínima {}",
                                 "{sp} at {l} in weeks {wa} and {wb}, minimum spacing {}",
                                 spec.min_spacing_weeks
                             ),
@@ -472,7 +487,8 @@ impl<'a> Ctx<'a> {
                 out.push(v(
                     "rooms",
                     ids.clone(),
-                    format!(
+                    tr!(
+                        "{} visitas en {f} el {d}, {} consultorio(s)",
                         "{} visits at {f} on {d}, {} room(s)",
                         ids.len(),
                         fac.rooms_on(d)
@@ -496,7 +512,8 @@ impl<'a> Ctx<'a> {
                 n => out.push(v(
                     "existing_visit",
                     vec![e.code.clone()],
-                    format!(
+                    tr!(
+                        "la visita existente {} figura {} veces",
                         "existing visit {} is accounted for {} times",
                         e.code,
                         n.copied().unwrap_or(0)
@@ -522,7 +539,7 @@ impl<'a> Ctx<'a> {
                     out.push(v(
                         "pinned_visit",
                         vec![visit.id.clone()],
-                        format!("confirmed visit {} was pinned but not kept", visit.id),
+                        tr!("la visita confirmada {} estaba fija pero no se mantuvo","confirmed visit {} was pinned but not kept", visit.id),
                     ));
                 }
             }
@@ -555,7 +572,7 @@ impl<'a> Ctx<'a> {
                 out.push(v(
                     "metrics",
                     vec![],
-                    format!("{name}: the plan claims {said} but its visits give {got}"),
+                    tr!("{name}: el plan declara {said} pero sus visitas dan {got}","{name}: the plan claims {said} but its visits give {got}"),
                 ));
             }
         }
@@ -563,7 +580,7 @@ impl<'a> Ctx<'a> {
             out.push(v(
                 "metrics",
                 vec![],
-                "visit or duplicate counts differ from the plan's claims".to_string(),
+                tr!("los conteos de visitas o duplicados difieren de lo que declara el plan", "visit or duplicate counts differ from the plan's claims"),
             ));
         }
         // A replan's solver also priced the published visits it changed.
@@ -574,7 +591,8 @@ impl<'a> Ctx<'a> {
                 out.push(v(
                     "replan_penalty",
                     vec![],
-                    format!(
+                    tr!(
+                        "la replanificación declara una penalidad de {} por {} visitas cambiadas a {} cada una; weights.change_published del escenario es {w}",
                         "the replan claims a penalty of {} for {} changed visits at {} each; the scenario's weights.change_published is {w}",
                         r.penalty, r.changed, r.change_published
                     ),
@@ -587,7 +605,8 @@ impl<'a> Ctx<'a> {
             out.push(v(
                 "objective",
                 vec![],
-                format!(
+                tr!(
+                    "las visitas del plan dan un objetivo de {:.0}, el solver informó {obj:.0}",
                     "the plan's visits give objective {:.0}, the solver reported {obj:.0}",
                     m.objective + penalty
                 ),
@@ -599,7 +618,8 @@ impl<'a> Ctx<'a> {
                 out.push(v(
                     "trip_cost",
                     vec![t.id.clone()],
-                    format!(
+                    tr!(
+                        "{}: el costo {} no es km × per_km + noches × per_night = {cost}",
                         "{}: cost {} is not km × per_km + nights × per_night = {cost}",
                         t.id, t.cost
                     ),

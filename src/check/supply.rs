@@ -4,6 +4,8 @@
 //! Re-derived from the scenario and plan.json alone.
 
 use super::Violation;
+use crate::lang::{Lang, Text};
+use crate::tr;
 use crate::model::{Scenario, Vehicle};
 use crate::network::RoadNetwork;
 use crate::plan::format::Plan;
@@ -20,7 +22,7 @@ const REASONS: [&str; 6] = [
     "fleet",
 ];
 
-fn v(rule: &'static str, items: Vec<String>, message: String) -> Violation {
+fn v(rule: &'static str, items: Vec<String>, message: Text) -> Violation {
     Violation {
         rule,
         items,
@@ -35,7 +37,7 @@ pub fn check(s: &Scenario, net: &RoadNetwork, plan: &Plan, out: &mut Vec<Violati
             out.push(v(
                 "supply_without_logistics",
                 vec![],
-                "the plan has routes but the scenario has no logistics section".into(),
+                tr!("el plan tiene rutas pero el escenario no tiene sección de logística", "the plan has routes but the scenario has no logistics section"),
             ));
         }
         return;
@@ -44,7 +46,7 @@ pub fn check(s: &Scenario, net: &RoadNetwork, plan: &Plan, out: &mut Vec<Violati
         out.push(v(
             "supply_missing",
             vec![],
-            "the scenario plans logistics but the plan has no supply section".into(),
+            tr!("el escenario planifica logística pero el plan no tiene sección de abastecimiento", "the scenario plans logistics but the plan has no supply section"),
         ));
         return;
     };
@@ -69,7 +71,8 @@ pub fn check(s: &Scenario, net: &RoadNetwork, plan: &Plan, out: &mut Vec<Violati
             out.push(v(
                 "supply_kit_count",
                 vec![visit.id.clone()],
-                format!(
+                tr!(
+                    "la visita tiene {has} entregas de kit; necesita {}",
                     "the visit has {has} kit deliveries; it needs {}",
                     u8::from(needs)
                 ),
@@ -80,7 +83,7 @@ pub fn check(s: &Scenario, net: &RoadNetwork, plan: &Plan, out: &mut Vec<Violati
         out.push(v(
             "supply_kit_count",
             vec![visit.to_string()],
-            "a kit delivery for a visit the plan does not make".into(),
+            tr!("una entrega de kit para una visita que el plan no hace", "a kit delivery for a visit the plan does not make"),
         ));
     }
     let routine = supply
@@ -96,7 +99,8 @@ pub fn check(s: &Scenario, net: &RoadNetwork, plan: &Plan, out: &mut Vec<Violati
         out.push(v(
             "supply_routine_count",
             vec![],
-            format!(
+            tr!(
+                "{routine} entregas de rutina; {} meses × {} entradas de rutina necesitan {}",
                 "{routine} routine deliveries; {} months × {} routine entries need {}",
                 months,
                 l.routine.len(),
@@ -127,7 +131,8 @@ pub fn check(s: &Scenario, net: &RoadNetwork, plan: &Plan, out: &mut Vec<Violati
             out.push(v(
                 "supply_delivery_status",
                 vec![d.id.clone()],
-                format!(
+                tr!(
+                    "estado `{}` pero en {times} parada(s) de ruta, ruta {:?}, motivo {:?}",
                     "status `{}` but on {times} route stop(s), route {:?}, reason {:?}",
                     d.status, d.route, d.reason
                 ),
@@ -152,7 +157,7 @@ pub fn check(s: &Scenario, net: &RoadNetwork, plan: &Plan, out: &mut Vec<Violati
             out.push(v(
                 "supply_unknown_vehicle",
                 item,
-                format!("unknown vehicle `{}`", r.vehicle),
+                tr!("no existe el vehículo `{}`","unknown vehicle `{}`", r.vehicle),
             ));
             continue;
         };
@@ -161,7 +166,8 @@ pub fn check(s: &Scenario, net: &RoadNetwork, plan: &Plan, out: &mut Vec<Violati
             out.push(v(
                 "supply_depot",
                 item.clone(),
-                format!(
+                tr!(
+                    "el vehículo {} tiene base en {}, no en {}",
                     "vehicle {} is based at {}, not {}",
                     vehicle.code, depot.code, r.depot
                 ),
@@ -172,10 +178,14 @@ pub fn check(s: &Scenario, net: &RoadNetwork, plan: &Plan, out: &mut Vec<Violati
             out.push(v(
                 "supply_departure_day",
                 item.clone(),
-                format!(
-                    "{} leaves on a {day:?}, when it does not run or its depot is closed",
-                    vehicle.code
-                ),
+                {
+                    let code = &vehicle.code;
+                    let (es, en) = (Lang::Es.weekday(day), Lang::En.weekday(day));
+                    tr!(
+                        "{code} sale un {es}, cuando no circula o su depósito está cerrado",
+                        "{code} leaves on a {en}, when it does not run or its depot is closed"
+                    )
+                },
             ));
         }
         by_vehicle
@@ -191,7 +201,8 @@ pub fn check(s: &Scenario, net: &RoadNetwork, plan: &Plan, out: &mut Vec<Violati
                 out.push(v(
                     "supply_stop_order",
                     item.clone(),
-                    format!(
+                    tr!(
+                        "la parada en {} se alcanza antes que la anterior",
                         "the stop at {} is reached before the previous one",
                         stop.locality
                     ),
@@ -202,7 +213,7 @@ pub fn check(s: &Scenario, net: &RoadNetwork, plan: &Plan, out: &mut Vec<Violati
                 out.push(v(
                     "supply_unknown_locality",
                     item.clone(),
-                    format!("unknown locality `{}`", stop.locality),
+                    tr!("no existe la localidad `{}`","unknown locality `{}`", stop.locality),
                 ));
                 continue;
             };
@@ -213,7 +224,7 @@ pub fn check(s: &Scenario, net: &RoadNetwork, plan: &Plan, out: &mut Vec<Violati
                     out.push(v(
                         "supply_unknown_delivery",
                         vec![r.id.clone(), id.clone()],
-                        "the stop unloads a delivery the plan does not list".into(),
+                        tr!("la parada descarga una entrega que el plan no lista", "the stop unloads a delivery the plan does not list"),
                     ));
                     continue;
                 };
@@ -224,21 +235,22 @@ pub fn check(s: &Scenario, net: &RoadNetwork, plan: &Plan, out: &mut Vec<Violati
                     out.push(v(
                         "supply_delivery_day",
                         vec![r.id.clone(), id.clone()],
-                        format!("delivered on {date}, outside {}..={}", d.earliest, d.latest),
+                        tr!("entregada el {date}, fuera de {}..={}","delivered on {date}, outside {}..={}", d.earliest, d.latest),
                     ));
                 }
                 if d.locality != stop.locality {
                     out.push(v(
                         "supply_delivery_place",
                         vec![r.id.clone(), id.clone()],
-                        format!("for {} but unloaded at {}", d.locality, stop.locality),
+                        tr!("para {} pero descargada en {}","for {} but unloaded at {}", d.locality, stop.locality),
                     ));
                 }
                 if d.cold_chain && !vehicle.refrigerated {
                     out.push(v(
                         "supply_cold_chain",
                         vec![r.id.clone(), id.clone()],
-                        format!(
+                        tr!(
+                            "una carga de cadena de frío en {}, que no es refrigerado",
                             "a cold-chain load on {}, which is not refrigerated",
                             vehicle.code
                         ),
@@ -248,7 +260,7 @@ pub fn check(s: &Scenario, net: &RoadNetwork, plan: &Plan, out: &mut Vec<Violati
                     out.push(v(
                         "supply_delivery_status",
                         vec![r.id.clone(), id.clone()],
-                        format!("the delivery names route {:?}", d.route),
+                        tr!("la entrega nombra la ruta {:?}","the delivery names route {:?}", d.route),
                     ));
                 }
             }
@@ -258,7 +270,7 @@ pub fn check(s: &Scenario, net: &RoadNetwork, plan: &Plan, out: &mut Vec<Violati
             out.push(v(
                 "supply_capacity",
                 item.clone(),
-                format!("{kg:.1} kg and {m3:.2} m³ on {}", vehicle.code),
+                tr!("{kg:.1} kg y {m3:.2} m³ en {}","{kg:.1} kg and {m3:.2} m³ on {}", vehicle.code),
             ));
         }
         // Closed roads only lengthen a trip; it can never be shorter than on open roads.
@@ -266,7 +278,8 @@ pub fn check(s: &Scenario, net: &RoadNetwork, plan: &Plan, out: &mut Vec<Violati
             out.push(v(
                 "supply_km",
                 item.clone(),
-                format!(
+                tr!(
+                    "{} km declarados, pero las paradas están a {km:.0} km por camino",
                     "{} km claimed, but the stops are {km:.0} km apart by road",
                     r.km
                 ),
@@ -277,7 +290,8 @@ pub fn check(s: &Scenario, net: &RoadNetwork, plan: &Plan, out: &mut Vec<Violati
             out.push(v(
                 "supply_trip_days",
                 item,
-                format!(
+                tr!(
+                    "un viaje de {days} días; {} hace como máximo {}",
                     "a {days}-day trip; {} makes at most {}",
                     vehicle.code, vehicle.max_days
                 ),
@@ -291,7 +305,7 @@ pub fn check(s: &Scenario, net: &RoadNetwork, plan: &Plan, out: &mut Vec<Violati
                 out.push(v(
                     "supply_vehicle_overlap",
                     vec![w[0].2.to_string(), w[1].2.to_string()],
-                    format!("{vehicle} leaves on a trip before it is back from the previous one"),
+                    tr!("{vehicle} sale de viaje antes de volver del anterior","{vehicle} leaves on a trip before it is back from the previous one"),
                 ));
             }
         }

@@ -27,9 +27,9 @@ pub struct CompareArgs {
     /// Also write an HTML comparison page with charts.
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
-    /// Language of labels: es or en.
-    #[arg(long, default_value = "es")]
-    lang: Lang,
+    /// The global `--lang` (set by `cli::run`).
+    #[arg(skip)]
+    pub(crate) lang: Lang,
 }
 
 /// `LABEL=PATH`, or PATH labelled by its folder (or file) name.

@@ -20,9 +20,9 @@ pub struct DiffArgs {
     /// Print JSON (schema itinera.diff/1) instead of a table.
     #[arg(long)]
     json: bool,
-    /// Language of the table: es or en.
-    #[arg(long, default_value = "es")]
-    lang: itinera::export::Lang,
+    /// The global `--lang` (set by `cli::run`).
+    #[arg(skip)]
+    pub(crate) lang: itinera::export::Lang,
 }
 
 pub fn run(a: &DiffArgs) -> Result<(), Failure> {

@@ -23,9 +23,9 @@ pub struct ExportArgs {
     /// same folder updates the calendar events instead of duplicating them.
     #[arg(short, long)]
     output: Option<PathBuf>,
-    /// Language of calendars, CSV headers and the report: es or en.
-    #[arg(long, default_value = "es")]
-    lang: Lang,
+    /// The global `--lang` (set by `cli::run`).
+    #[arg(skip)]
+    pub(crate) lang: Lang,
     /// Publish even a plan that `check` refuses (its violations and a
     /// warning are printed on stderr): for a plan edited by hand on purpose,
     /// or the status quo written as a plan.
@@ -90,19 +90,29 @@ pub fn publish(
     let violations = itinera::check::check(s, &net, plan);
     if !violations.is_empty() {
         for v in violations.iter().take(20) {
-            eprintln!("  {}: {}", v.rule, v.message);
+            eprintln!("  {}: {}", v.rule, v.message.get(lang));
         }
+        let n = violations.len();
         if !target.force {
             eprintln!(
-                "error: the plan breaks {} rule(s) (`itinera check` lists them all); nothing was published. \
-                 Fix the plan, or publish it anyway with --force.",
-                violations.len()
+                "{}",
+                lang.fill(
+                    "error: el plan incumple {} regla(s) (`itinera check` las lista todas); no se publicó nada. \
+                     Corrija el plan, o publíquelo igual con --force.",
+                    "error: the plan breaks {} rule(s) (`itinera check` lists them all); nothing was published. \
+                     Fix the plan, or publish it anyway with --force.",
+                    &[&n]
+                )
             );
             return Err(Failure::Answer(6));
         }
         eprintln!(
-            "warning: publishing a plan that breaks {} rule(s), as --force asks",
-            violations.len()
+            "{}",
+            lang.fill(
+                "aviso: se publica un plan que incumple {} regla(s), como pide --force",
+                "warning: publishing a plan that breaks {} rule(s), as --force asks",
+                &[&n]
+            )
         );
     }
     itinera::output::recover(dir)?;
@@ -116,26 +126,38 @@ pub fn publish(
     }
     let previous: Option<Manifest> = match std::fs::read_to_string(&manifest_path) {
         Ok(text) => Some(serde_json::from_str(&text).with_context(|| {
-            format!(
+            lang.fill(
+                "leyendo {}: no es un manifiesto escrito por itinera; muévalo a otro lado para empezar una publicación nueva (los eventos de calendario serán nuevos, no actualizaciones)",
                 "reading {}: it is not a manifest written by itinera; move it away to start a new publication (calendar events will then be new, not updates)",
-                manifest_path.display()
+                &[&manifest_path.display()],
             )
         })?),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => {
             return Err(Failure::Other(
-                anyhow::Error::new(e).context(format!("reading {}", manifest_path.display())),
+                anyhow::Error::new(e).context(lang.fill(
+                    "leyendo {}",
+                    "reading {}",
+                    &[&manifest_path.display()],
+                )),
             ));
         }
     };
     if let Some(m) = previous.as_ref().filter(|m| m.scenario != s.name) {
         return Err(Failure::Other(anyhow::anyhow!(
-            "{} holds the publication of scenario \"{}\", not \"{}\": publishing there would cancel all its events. \
-             Publish into another folder (-o), or move {} away to start that folder anew",
-            dir.display(),
-            m.scenario,
-            s.name,
-            manifest_path.display()
+            "{}",
+            lang.fill(
+                "{} tiene la publicación del escenario \"{}\", no de \"{}\": publicar ahí cancelaría todos sus eventos. \
+                 Publique en otra carpeta (-o), o mueva {} a otro lado para empezar esa carpeta de nuevo",
+                "{} holds the publication of scenario \"{}\", not \"{}\": publishing there would cancel all its events. \
+                 Publish into another folder (-o), or move {} away to start that folder anew",
+                &[
+                    &dir.display(),
+                    &m.scenario,
+                    &s.name,
+                    &manifest_path.display()
+                ]
+            )
         )));
     }
     let opts = ExportOptions {
@@ -143,8 +165,8 @@ pub fn publish(
         published_at: chrono::Utc::now(),
     };
     let publication =
-        export::publish(s, plan, previous.as_ref(), &opts).map_err(|e| Failure::Other(e.into()))?;
-    let report = export::report::html(s, plan, sq, lang).map_err(|e| Failure::Other(e.into()))?;
+        export::publish(s, plan, previous.as_ref(), &opts).map_err(Failure::from)?;
+    let report = export::report::html(s, plan, sq, lang).map_err(Failure::from)?;
     // Everything is staged, then moved into place together (see
     // `itinera::output`): a stopped run leaves the previous publication.
     let mut stage = itinera::output::Stage::begin(dir)?;

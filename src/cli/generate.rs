@@ -31,7 +31,7 @@ pub struct GenerateArgs {
     output: PathBuf,
 }
 
-pub fn run(a: &GenerateArgs) -> Result<(), Failure> {
+pub fn run(a: &GenerateArgs, lang: itinera::export::Lang) -> Result<(), Failure> {
     let params = Params {
         localities: a.localities as usize,
         specialists: a.specialists as usize,
@@ -53,10 +53,12 @@ pub fn run(a: &GenerateArgs) -> Result<(), Failure> {
     }
     let s = load(&a.output)?;
     outln!(
-        "{}: written to {} — {}",
-        s.name,
-        a.output.display(),
-        super::summary(&s)
+        "{}",
+        lang.fill(
+            "{}: escrito en {} — {}",
+            "{}: written to {} — {}",
+            &[&s.name, &a.output.display(), &super::summary(&s, lang)]
+        )
     );
     Ok(())
 }

@@ -40,11 +40,22 @@ mod render;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use itinera::calendar::{self, conflicts, status_quo};
+use itinera::lang::{Lang, Text};
+use itinera::tr;
 use itinera::model::Scenario;
 use itinera::network::RoadNetwork;
 use itinera::scenario::{self, ScenarioError};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+/// The language chosen on the command line, for messages written outside
+/// a command (the overrun hook in `main`).
+static LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
+
+/// The language of the command line (Spanish until it is parsed).
+pub fn lang() -> Lang {
+    LANG.get().copied().unwrap_or_default()
+}
 
 /// Exit code for invalid input.
 const EXIT_INVALID: u8 = 2;
@@ -58,6 +69,10 @@ const EXIT_INVALID: u8 = 2;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Language of everything itinera writes for people: messages, tables,
+    /// calendars, sheets and the report (es: Spanish, en: English).
+    #[arg(long, global = true, default_value = "es", value_name = "es|en")]
+    lang: itinera::export::Lang,
 }
 
 #[derive(Subcommand)]
@@ -86,9 +101,6 @@ enum Command {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
-        /// Language of the summary: es or en.
-        #[arg(long, default_value = "es")]
-        lang: itinera::export::Lang,
     },
     /// Publish a plan: ICS/CSV calendars, FHIR bundles, GeoJSON and report.html.
     Export(export::ExportArgs),
@@ -155,20 +167,37 @@ pub(crate) fn write_stdout(args: std::fmt::Arguments<'_>) -> Result<(), Failure>
     let mut out = std::io::stdout().lock();
     out.write_fmt(args)
         .and_then(|_| out.flush())
-        .map_err(|e| Failure::Other(anyhow::anyhow!("writing to standard output: {e}")))
+        .map_err(|e| {
+            Failure::Other(anyhow::anyhow!(
+                "{}",
+                lang().fill(
+                    "escribiendo en la salida estándar: {}",
+                    "writing to standard output: {}",
+                    &[&scenario::io_reason(&e).get(lang())]
+                )
+            ))
+        })
 }
 
 /// Why a command stopped.
 pub(crate) enum Failure {
     Invalid(Vec<scenario::Diagnostic>),
     Other(anyhow::Error),
+    /// A failure the library words in both languages.
+    Said(Text),
     /// The command ran and answered, with a non-zero exit code of its own.
     Answer(u8),
 }
 
 impl From<itinera::output::OutputError> for Failure {
     fn from(e: itinera::output::OutputError) -> Self {
-        Failure::Other(e.into())
+        Failure::Said(e.text())
+    }
+}
+
+impl From<itinera::export::ExportError> for Failure {
+    fn from(e: itinera::export::ExportError) -> Self {
+        Failure::Said(e.text())
     }
 }
 
@@ -181,44 +210,72 @@ impl From<anyhow::Error> for Failure {
 /// Parse the command line, run the command, map the outcome to an exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    let lang = cli.lang;
+    let _ = LANG.set(lang);
     let outcome = match cli.command {
-        Command::Validate { scenario } => validate(&scenario),
-        Command::Conflicts { scenario, json } => show_conflicts(&scenario, json),
+        Command::Validate { scenario } => validate(&scenario, lang),
+        Command::Conflicts { scenario, json } => show_conflicts(&scenario, json, lang),
         Command::Evaluate {
             scenario,
             json,
             as_plan,
-        } => evaluate(&scenario, json, as_plan.as_deref()),
-        Command::Trips { scenario } => trips(&scenario),
-        Command::Plan(args) => plan::run(&args),
-        Command::Export(args) => export::run(&args),
-        Command::Compare(args) => compare::run(&args),
-        Command::Sweep(args) => sweep::run(&args),
-        Command::Diff(args) => diff::run(&args),
-        Command::Replan(args) => replan::run(&args),
-        Command::Generate(args) => generate::run(&args),
-        Command::Route(args) => route::run(&args),
+        } => evaluate(&scenario, json, as_plan.as_deref(), lang),
+        Command::Trips { scenario } => trips(&scenario, lang),
+        Command::Plan(mut args) => {
+            args.solve.lang = lang;
+            plan::run(&args)
+        }
+        Command::Export(mut args) => {
+            args.lang = lang;
+            export::run(&args)
+        }
+        Command::Compare(mut args) => {
+            args.lang = lang;
+            compare::run(&args)
+        }
+        Command::Sweep(mut args) => {
+            args.lang = lang;
+            sweep::run(&args)
+        }
+        Command::Diff(mut args) => {
+            args.lang = lang;
+            diff::run(&args)
+        }
+        Command::Replan(mut args) => {
+            args.solve.lang = lang;
+            replan::run(&args)
+        }
+        Command::Generate(args) => generate::run(&args, lang),
+        Command::Route(args) => route::run(&args, lang),
         Command::Check {
             scenario,
             plan,
             json,
-            lang,
         } => check(&scenario, &plan, json, lang),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Invalid(diags)) => {
             for d in &diags {
-                eprintln!("{d}");
+                eprintln!("{}", d.render(lang));
             }
+            let n = diags.len();
             eprintln!(
-                "error: the scenario has {} problem(s); codes are explained in docs/errors.md",
-                diags.len()
+                "{}",
+                lang.fill(
+                    "error: {} problema(s) en los datos; los códigos se explican en docs/errors.md",
+                    "error: the input has {} problem(s); codes are explained in docs/errors.md",
+                    &[&n]
+                )
             );
             ExitCode::from(EXIT_INVALID)
         }
         Err(Failure::Other(e)) => {
             eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+        Err(Failure::Said(text)) => {
+            eprintln!("error: {}", text.get(lang));
             ExitCode::FAILURE
         }
         Err(Failure::Answer(code)) => ExitCode::from(code),
@@ -234,8 +291,14 @@ pub(crate) fn load(path: &Path) -> Result<Scenario, Failure> {
             line: None,
             column: None,
             field: "SCENARIO".to_string(),
-            message: "this is a JSON file (a plan?), not a scenario".to_string(),
-            fix: "give the scenario folder (or its scenario.yaml) first, then the plan: `itinera check SCENARIO PLAN`".to_string(),
+            message: tr!(
+                "es un archivo JSON (¿un plan?), no un escenario",
+                "this is a JSON file (a plan?), not a scenario"
+            ),
+            fix: tr!(
+                "dé primero la carpeta del escenario (o su scenario.yaml) y después el plan: `itinera check ESCENARIO PLAN`",
+                "give the scenario folder (or its scenario.yaml) first, then the plan: `itinera check SCENARIO PLAN`"
+            ),
         }]));
     }
     scenario::load(path).map_err(|e| match e {
@@ -243,48 +306,56 @@ pub(crate) fn load(path: &Path) -> Result<Scenario, Failure> {
     })
 }
 
-fn validate(source: &Source) -> Result<(), Failure> {
+fn validate(source: &Source, lang: Lang) -> Result<(), Failure> {
     let s = source.load()?;
-    outln!("{}: ok — {}", s.label(), summary(&s));
+    outln!("{}: {} — {}", s.label(), lang.pick("correcto", "ok"), summary(&s, lang));
     Ok(())
 }
 
 /// What a valid scenario holds, in one line.
-pub(crate) fn summary(s: &Scenario) -> String {
-    format!(
+pub(crate) fn summary(s: &Scenario, lang: Lang) -> String {
+    lang.fill(
+        "{} semanas desde el {}, {} instituciones, {} especialidades, {} localidades, {} caminos, {} establecimientos, {} personas ({} legajos), {} listas de espera, {} visitas existentes",
         "{} weeks from {}, {} institutions, {} specialties, {} localities, {} roads, {} facilities, {} persons ({} records), {} waiting lists, {} existing visits",
-        s.horizon.weeks,
-        s.horizon.start,
-        s.institutions.len(),
-        s.specialties.len(),
-        s.localities.len(),
-        s.roads.len(),
-        s.facilities.len(),
-        s.persons.len(),
-        s.specialists.len(),
-        s.demand.len(),
-        s.calendar.len()
+        &[
+            &s.horizon.weeks,
+            &lang.date(s.horizon.start),
+            &s.institutions.len(),
+            &s.specialties.len(),
+            &s.localities.len(),
+            &s.roads.len(),
+            &s.facilities.len(),
+            &s.persons.len(),
+            &s.specialists.len(),
+            &s.demand.len(),
+            &s.calendar.len(),
+        ],
     )
 }
 
-fn show_conflicts(source: &Source, json: bool) -> Result<(), Failure> {
+fn show_conflicts(source: &Source, json: bool, lang: Lang) -> Result<(), Failure> {
     let s = source.load()?;
     let net = RoadNetwork::new(&s);
     let visits = calendar::merge(&s);
     let found = conflicts::find(&s, &net, &visits);
     if json {
-        let doc = render::conflicts_json(&s, &found);
+        let doc = render::conflicts_json(&s, &found, lang);
         outln!(
             "{}",
             serde_json::to_string_pretty(&doc).context("encoding JSON")?
         );
     } else {
-        out!("{}", render::conflicts_table(&s, &visits, &found));
+        out!("{}", render::conflicts_table(&s, &visits, &found, lang));
     }
     Ok(())
 }
 
-fn evaluate(source: &Source, json: bool, as_plan: Option<&Path>) -> Result<(), Failure> {
+fn evaluate(
+    source: &Source,
+    json: bool,
+    as_plan: Option<&Path>,
+    lang: Lang,
+) -> Result<(), Failure> {
     let s = source.load()?;
     let net = RoadNetwork::new(&s);
     let visits = calendar::merge(&s);
@@ -302,7 +373,7 @@ fn evaluate(source: &Source, json: bool, as_plan: Option<&Path>) -> Result<(), F
             serde_json::to_string_pretty(&doc).context("encoding JSON")?
         );
     } else {
-        out!("{}", render::status_quo_tables(&s, &sq));
+        out!("{}", render::status_quo_tables(&s, &sq, lang));
     }
     if let Some(out) = as_plan {
         let mut p = itinera::plan::status_quo::as_plan(&s, &net);
@@ -316,11 +387,11 @@ fn evaluate(source: &Source, json: bool, as_plan: Option<&Path>) -> Result<(), F
     Ok(())
 }
 
-fn trips(source: &Source) -> Result<(), Failure> {
+fn trips(source: &Source, lang: Lang) -> Result<(), Failure> {
     let s = source.load()?;
     let net = RoadNetwork::new(&s);
     let catalog = itinera::trips::TripCatalog::build(&s, &net);
-    out!("{}", render::trips_table(&s, &catalog));
+    out!("{}", render::trips_table(&s, &catalog, lang));
     Ok(())
 }
 
@@ -335,7 +406,7 @@ fn check(
     let net = RoadNetwork::new(&s);
     let found = itinera::check::check(&s, &net, &plan);
     if json {
-        let doc = serde_json::json!({"schema": "itinera.check/1", "plan": plan_path, "violations": found});
+        let doc = serde_json::json!({"schema": "itinera.check/1", "plan": plan_path, "violations": render::json_in(lang, &found)});
         outln!(
             "{}",
             serde_json::to_string_pretty(&doc).context("encoding JSON")?
@@ -359,18 +430,27 @@ pub(crate) fn read_plan(plan_path: &Path) -> Result<itinera::plan::format::Plan,
     } else {
         plan_path
     };
-    let unreadable = |message: String, fix: &str| {
-        let mut d = plan_diagnostic(plan_path, None, &message);
-        d.fix = fix.to_string();
+    let unreadable = |message: Text, fix: Text| {
+        let mut d = plan_diagnostic(plan_path, None, message);
+        d.fix = fix;
         Failure::Invalid(vec![d])
     };
     if plan_path.is_dir() {
         let fix = if plan_path.join("scenario.yaml").is_file() {
-            "this is a scenario folder: the arguments may be the wrong way round (SCENARIO first, then PLAN)"
+            tr!(
+                "es la carpeta de un escenario: quizás los argumentos están al revés (primero ESCENARIO, después PLAN)",
+                "this is a scenario folder: the arguments may be the wrong way round (SCENARIO first, then PLAN)"
+            )
         } else {
-            "give the plan.json file, or the folder `itinera plan -o` wrote"
+            tr!(
+                "dé el archivo plan.json, o la carpeta que escribió `itinera plan -o`",
+                "give the plan.json file, or the folder `itinera plan -o` wrote"
+            )
         };
-        return Err(unreadable("a folder without a plan.json".to_string(), fix));
+        return Err(unreadable(
+            tr!("una carpeta sin plan.json", "a folder without a plan.json"),
+            fix,
+        ));
     }
     // A publication stopped half-way is finished (or undone) before reading.
     if let Some(dir) = plan_path.parent() {
@@ -383,14 +463,18 @@ pub(crate) fn read_plan(plan_path: &Path) -> Result<itinera::plan::format::Plan,
     let text = match std::fs::read(plan_path) {
         Ok(bytes) => String::from_utf8(bytes).map_err(|_| {
             unreadable(
-                "the file is not UTF-8 text".to_string(),
-                "pass a plan.json written by `itinera plan` (schema itinera.plan/1)",
+                tr!("el archivo no es texto UTF-8", "the file is not UTF-8 text"),
+                plan_fix(),
             )
         })?,
         Err(e) => {
             return Err(unreadable(
-                format!("cannot be read: {}", itinera::scenario::io_reason(&e)),
-                "check the path: pass a plan.json written by `itinera plan`",
+                itinera::scenario::io_reason(&e)
+                    .around("no se puede leer: {}", "cannot be read: {}"),
+                tr!(
+                    "revise la ruta: dé un plan.json escrito por `itinera plan`",
+                    "check the path: pass a plan.json written by `itinera plan`"
+                ),
             ));
         }
     };
@@ -400,19 +484,24 @@ pub(crate) fn read_plan(plan_path: &Path) -> Result<itinera::plan::format::Plan,
         .ok()
         .and_then(|v| v.get("schema").and_then(|s| s.as_str()).map(str::to_string));
     if let Some(schema) = schema.filter(|s| s != itinera::plan::format::SCHEMA) {
+        let ours = itinera::plan::format::SCHEMA;
         return Err(unreadable(
-            format!(
-                "the plan's schema is `{schema}`; this itinera reads `{}`",
-                itinera::plan::format::SCHEMA
+            tr!(
+                "el esquema del plan es `{schema}`; este itinera lee `{ours}`",
+                "the plan's schema is `{schema}`; this itinera reads `{ours}`"
             ),
-            "plan the scenario again with this version of itinera",
+            tr!(
+                "planifique el escenario otra vez con esta versión de itinera",
+                "plan the scenario again with this version of itinera"
+            ),
         ));
     }
     serde_json::from_str(&text).map_err(|e| {
         Failure::Invalid(vec![plan_diagnostic(
             plan_path,
             Some((e.line() as u64, e.column() as u64)),
-            &e.to_string(),
+            Text::same(e.to_string())
+                .around("JSON inválido: {}", "invalid JSON: {}"),
         )])
     })
 }
@@ -430,24 +519,37 @@ pub(crate) fn plan_for(
             line: None,
             column: None,
             field: "scenario".to_string(),
-            message: format!(
-                "the plan was made for scenario \"{}\", not \"{}\"",
-                plan.scenario, s.name
+            message: {
+                let (theirs, ours) = (&plan.scenario, &s.name);
+                tr!(
+                    "el plan se hizo para el escenario \"{theirs}\", no para \"{ours}\"",
+                    "the plan was made for scenario \"{theirs}\", not \"{ours}\""
+                )
+            },
+            fix: tr!(
+                "dé el escenario con que se hizo el plan",
+                "give the scenario the plan was made from"
             ),
-            fix: "give the scenario the plan was made from".to_string(),
         }]));
     }
     Ok(plan)
 }
 
-fn plan_diagnostic(path: &Path, at: Option<(u64, u64)>, message: &str) -> scenario::Diagnostic {
+fn plan_diagnostic(path: &Path, at: Option<(u64, u64)>, message: Text) -> scenario::Diagnostic {
     scenario::Diagnostic {
         code: scenario::Code::PlanUnreadable,
         file: path.to_path_buf(),
         line: at.map(|a| a.0),
         column: at.map(|a| a.1),
         field: String::new(),
-        message: message.to_string(),
-        fix: "pass a plan.json written by `itinera plan` (schema itinera.plan/1)".to_string(),
+        message,
+        fix: plan_fix(),
     }
+}
+
+fn plan_fix() -> Text {
+    tr!(
+        "dé un plan.json escrito por `itinera plan` (esquema itinera.plan/1)",
+        "pass a plan.json written by `itinera plan` (schema itinera.plan/1)"
+    )
 }

@@ -19,7 +19,7 @@ pub struct PlanArgs {
     #[arg(short, long, default_value = "out")]
     output: PathBuf,
     #[command(flatten)]
-    solve: SolveArgs,
+    pub(crate) solve: SolveArgs,
     /// Keep every confirmed visit exactly (instead of pricing changes).
     #[arg(long)]
     pin_confirmed: bool,
@@ -57,8 +57,8 @@ pub struct SolveArgs {
     /// Write only the plan (no calendars, FHIR, map or report).
     #[arg(long)]
     pub no_export: bool,
-    /// Language of calendars, CSV headers and the report: es or en.
-    #[arg(long, default_value = "es")]
+    /// The global `--lang` (set by `cli::run`).
+    #[arg(skip)]
     pub lang: itinera::export::Lang,
     /// No progress on stderr.
     #[arg(long, short)]
@@ -95,7 +95,7 @@ pub fn run(a: &PlanArgs) -> Result<(), Failure> {
     })
     .map_err(|e| Failure::Other(e.into()))?;
     if let Some(path) = &a.export_model {
-        export_model(&s, &net, &opts, &sol.cuts, path)?;
+        export_model(&s, &net, &opts, &sol.cuts, path, a.solve.lang)?;
     }
     let p = finish(&s, &net, &sol, &opts, a.solve.lang, |line| {
         eprintln!("{line}")
@@ -172,7 +172,7 @@ pub fn finish(
                         "relajar este grupo de reglas las vuelve compatibles",
                         "relaxing this rule group makes the rules feasible"
                     ),
-                    g.describe()
+                    g.describe(lang)
                 ));
             }
             return Err(Failure::Answer(5));
@@ -211,6 +211,7 @@ fn export_model(
     opts: &Options,
     cuts: &[itinera::optimize::NoGood],
     path: &Path,
+    lang: itinera::export::Lang,
 ) -> Result<(), Failure> {
     let tmp = itinera::output::temp_beside(path)?;
     let ctx = itinera::optimize::Context::new(s, net);
@@ -220,12 +221,18 @@ fn export_model(
     match written {
         Ok(size) => {
             eprintln!(
-                "model written to {}: {} rows, {} columns ({} binary, {} integer)",
-                path.display(),
-                size.rows,
-                size.columns,
-                size.binaries,
-                size.integers
+                "{}",
+                lang.fill(
+                    "modelo escrito en {}: {} filas, {} columnas ({} binarias, {} enteras)",
+                    "model written to {}: {} rows, {} columns ({} binary, {} integer)",
+                    &[
+                        &path.display(),
+                        &size.rows,
+                        &size.columns,
+                        &size.binaries,
+                        &size.integers
+                    ]
+                )
             );
             Ok(())
         }

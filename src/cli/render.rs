@@ -7,7 +7,6 @@ use itinera::export::Lang;
 use itinera::model::Scenario;
 use itinera::plan::diff::ChangeKind;
 use std::collections::BTreeMap;
-use std::fmt::Write;
 
 /// Left-aligned text table with a header rule; widths count characters, not bytes.
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
@@ -58,46 +57,102 @@ fn counts(found: &[Conflict]) -> BTreeMap<ConflictKind, (usize, usize)> {
     m
 }
 
-pub fn conflicts_table(s: &Scenario, visits: &[BookedVisit], found: &[Conflict]) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{}: {} visits in {} calendars, {} conflict(s)\n",
-        s.name,
-        visits.len(),
-        s.institutions.len(),
-        found.len()
+pub fn conflicts_table(
+    s: &Scenario,
+    visits: &[BookedVisit],
+    found: &[Conflict],
+    lang: Lang,
+) -> String {
+    let l = |es, en| lang.pick(es, en);
+    let mut out = lang.fill(
+        "{}: {} visitas en {} calendarios, {} conflicto(s)\n\n",
+        "{}: {} visits in {} calendars, {} conflict(s)\n\n",
+        &[
+            &s.name,
+            &visits.len(),
+            &s.institutions.len(),
+            &found.len(),
+        ],
     );
     if !found.is_empty() {
         let rows: Vec<Vec<String>> = found
             .iter()
             .map(|c| {
                 vec![
-                    c.date.to_string(),
-                    c.kind.label().to_string(),
+                    lang.date(c.date),
+                    lang.conflict_kind(c.kind.code()).to_string(),
                     c.institutions.join("+"),
                     c.visits.join(", "),
-                    c.message.clone(),
+                    c.message.get(lang).to_string(),
                 ]
             })
             .collect();
         out += &table(
-            &["date", "conflict", "institutions", "visits", "detail"],
+            &[
+                l("fecha", "date"),
+                l("conflicto", "conflict"),
+                l("instituciones", "institutions"),
+                l("visitas", "visits"),
+                l("detalle", "detail"),
+            ],
             &rows,
         );
         out.push('\n');
     }
     let rows: Vec<Vec<String>> = counts(found)
         .into_iter()
-        .map(|(k, (n, cross))| vec![k.label().to_string(), n.to_string(), cross.to_string()])
+        .map(|(k, (n, cross))| {
+            vec![
+                lang.conflict_kind(k.code()).to_string(),
+                n.to_string(),
+                cross.to_string(),
+            ]
+        })
         .collect();
     if !rows.is_empty() {
-        out += &table(&["conflict", "count", "across institutions"], &rows);
+        out += &table(
+            &[
+                l("conflicto", "conflict"),
+                l("cantidad", "count"),
+                l("entre instituciones", "across institutions"),
+            ],
+            &rows,
+        );
     }
     out
 }
 
-pub fn conflicts_json(s: &Scenario, found: &[Conflict]) -> serde_json::Value {
+/// A JSON document for `--json`, its bilingual texts (`{"es", "en"}`
+/// objects, see `Text`) replaced by the text of `lang`: a field holding a
+/// message stays a string whatever the language.
+pub fn json_in(lang: Lang, doc: impl serde::Serialize) -> serde_json::Value {
+    fn walk(v: &mut serde_json::Value, lang: Lang) {
+        use serde_json::Value;
+        match v {
+            Value::Object(map) => {
+                let text = (map.len() == 2)
+                    .then(|| (map.get("es"), map.get("en")))
+                    .and_then(|pair| match pair {
+                        (Some(Value::String(es)), Some(Value::String(en))) => {
+                            Some(lang.pick(es, en).to_string())
+                        }
+                        _ => None,
+                    });
+                match text {
+                    Some(t) => *v = Value::String(t),
+                    None => map.values_mut().for_each(|x| walk(x, lang)),
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|x| walk(x, lang)),
+            _ => {}
+        }
+    }
+    let mut v = serde_json::to_value(doc).unwrap_or_default();
+    walk(&mut v, lang);
+    v
+}
+
+pub fn conflicts_json(s: &Scenario, found: &[Conflict], lang: Lang) -> serde_json::Value {
     let summary: BTreeMap<String, usize> = counts(found)
         .into_iter()
         .map(|(k, (n, _))| {
@@ -115,28 +170,17 @@ pub fn conflicts_json(s: &Scenario, found: &[Conflict]) -> serde_json::Value {
         "scenario": s.name,
         "visits": s.calendar.len(),
         "summary": summary,
-        "conflicts": found,
+        "conflicts": json_in(lang, found),
     })
 }
 
-fn num(x: f64) -> String {
-    // Thousands separated by commas, no decimals: planners read totals.
-    let v = x.round() as i64;
-    let digits = v.abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if v < 0 { format!("-{out}") } else { out }
-}
-
-pub fn status_quo_tables(s: &Scenario, m: &StatusQuo) -> String {
-    let mut out = format!(
+pub fn status_quo_tables(s: &Scenario, m: &StatusQuo, lang: Lang) -> String {
+    let l = |es: &str, en: &str| lang.pick(es, en).to_string();
+    let num = |x: f64| lang.int(x);
+    let mut out = lang.fill(
+        "{}: situación actual de los calendarios existentes, {} semanas desde el {}\n\n",
         "{}: status quo of the existing calendars, {} weeks from {}\n\n",
-        s.name, s.horizon.weeks, s.horizon.start
+        &[&s.name, &s.horizon.weeks, &lang.date(s.horizon.start)],
     );
     let by_inst = m
         .visits_by_institution
@@ -145,42 +189,58 @@ pub fn status_quo_tables(s: &Scenario, m: &StatusQuo) -> String {
         .collect::<Vec<_>>()
         .join(", ");
     let rows = vec![
-        vec!["visits".into(), format!("{} ({by_inst})", m.visits)],
+        vec![l("visitas", "visits"), format!("{} ({by_inst})", m.visits)],
         vec![
-            "consultation days".into(),
+            l("días de consulta", "consultation days"),
             num(f64::from(m.consultation_days)),
         ],
-        vec!["patient slots offered".into(), num(m.capacity)],
-        vec!["patients served".into(), num(m.patients_served)],
+        vec![l("turnos ofrecidos", "patient slots offered"), num(m.capacity)],
+        vec![l("pacientes atendidos", "patients served"), num(m.patients_served)],
         vec![
-            "patients demanding (start + referrals)".into(),
+            l(
+                "pacientes que esperan (inicio + derivaciones)",
+                "patients demanding (start + referrals)",
+            ),
             num(m.total_demand),
         ],
-        vec!["patient-weeks waiting".into(), num(m.patient_weeks_waiting)],
         vec![
-            "weighted patient-weeks".into(),
+            l("pacientes-semana de espera", "patient-weeks waiting"),
+            num(m.patient_weeks_waiting),
+        ],
+        vec![
+            l("pacientes-semana ponderados", "weighted patient-weeks"),
             num(m.weighted_patient_weeks),
         ],
-        vec!["still waiting at the end".into(), num(m.unmet_at_end)],
-        vec!["km driven".into(), num(m.km)],
         vec![
-            format!("travel cost ({})", s.costs.currency),
+            l("esperando al final", "still waiting at the end"),
+            num(m.unmet_at_end),
+        ],
+        vec![l("km recorridos", "km driven"), num(m.km)],
+        vec![
+            format!(
+                "{} ({})",
+                l("costo de viaje", "travel cost"),
+                s.costs.currency
+            ),
             num(m.travel_cost),
         ],
         vec![
-            "duplicate specialty visits".into(),
+            l("visitas de especialidad duplicadas", "duplicate specialty visits"),
             m.duplicates.to_string(),
         ],
         vec![
-            "persons double-booked".into(),
+            l("personas con doble reserva", "persons double-booked"),
             m.double_bookings.to_string(),
         ],
         vec![
-            "waiting lists beyond max gap".into(),
-            format!("{} of {}", m.coverage_gaps, m.waiting_lists),
+            l(
+                "listas de espera más allá de la brecha máxima",
+                "waiting lists beyond max gap",
+            ),
+            lang.fill("{} de {}", "{} of {}", &[&m.coverage_gaps, &m.waiting_lists]),
         ],
     ];
-    out += &table(&["metric", "value"], &rows);
+    out += &table(&[lang.pick("indicador", "metric"), lang.pick("valor", "value")], &rows);
     out.push('\n');
     let rows: Vec<Vec<String>> = m
         .by_specialty
@@ -197,18 +257,18 @@ pub fn status_quo_tables(s: &Scenario, m: &StatusQuo) -> String {
         .collect();
     out += &table(
         &[
-            "specialty",
-            "visits",
-            "served",
-            "patient-weeks",
-            "waiting at end",
+            lang.pick("especialidad", "specialty"),
+            lang.pick("visitas", "visits"),
+            lang.pick("atendidos", "served"),
+            lang.pick("pacientes-semana", "patient-weeks"),
+            lang.pick("esperando al final", "waiting at end"),
         ],
         &rows,
     );
     out
 }
 
-pub fn trips_table(s: &Scenario, c: &itinera::trips::TripCatalog) -> String {
+pub fn trips_table(s: &Scenario, c: &itinera::trips::TripCatalog, lang: Lang) -> String {
     let mut rows = Vec::new();
     for (r, rec) in s.specialists.iter().enumerate() {
         let trips: Vec<_> = c.by_state[0]
@@ -240,30 +300,34 @@ pub fn trips_table(s: &Scenario, c: &itinera::trips::TripCatalog) -> String {
             by_stops(3),
             placed.to_string(),
             if cheapest.is_finite() {
-                num(cheapest)
+                lang.int(cheapest)
             } else {
                 "-".into()
             },
         ]);
     }
-    let mut out = format!(
+    let mut out = lang.fill(
+        "{}: {} viajes candidatos (todos los caminos abiertos), {} estado(s) de cierres, {} ubicaciones en {} semanas\n\n",
         "{}: {} candidate trips (all roads open), {} closure state(s), {} placements over {} weeks\n\n",
-        s.name,
-        c.by_state[0].len(),
-        c.by_state.len(),
-        c.placements.len(),
-        s.horizon.weeks
+        &[
+            &s.name,
+            &c.by_state[0].len(),
+            &c.by_state.len(),
+            &c.placements.len(),
+            &s.horizon.weeks,
+        ],
     );
+    let l = |es, en| lang.pick(es, en);
     out += &table(
         &[
-            "record",
-            "specialty",
-            "base",
-            "1 stop",
-            "2 stops",
-            "3 stops",
-            "placements",
-            "cheapest",
+            l("legajo", "record"),
+            l("especialidad", "specialty"),
+            l("base", "base"),
+            l("1 parada", "1 stop"),
+            l("2 paradas", "2 stops"),
+            l("3 paradas", "3 stops"),
+            l("ubicaciones", "placements"),
+            l("más barato", "cheapest"),
         ],
         &rows,
     );
@@ -458,7 +522,7 @@ pub fn violations(
     }
     let rows: Vec<Vec<String>> = found
         .iter()
-        .map(|v| vec![v.rule.to_string(), v.items.join(", "), v.message.clone()])
+        .map(|v| vec![v.rule.to_string(), v.items.join(", "), v.message.get(lang).to_string()])
         .collect();
     format!(
         "{}: {} {}\n\n{}",

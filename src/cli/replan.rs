@@ -30,7 +30,7 @@ pub struct ReplanArgs {
     #[arg(short, long)]
     output: PathBuf,
     #[command(flatten)]
-    solve: SolveArgs,
+    pub(crate) solve: SolveArgs,
 }
 
 pub fn run(a: &ReplanArgs) -> Result<(), Failure> {
@@ -52,8 +52,11 @@ pub fn run(a: &ReplanArgs) -> Result<(), Failure> {
                 replan::ReplanError::AfterHorizon { .. } => "--from".to_string(),
                 _ => String::new(),
             },
-            message: e.to_string(),
-            fix: "replan a plan with the scenario and what-if files it was made from, from a date inside the horizon".to_string(),
+            message: e.text(),
+            fix: itinera::tr!(
+                "replanifique un plan con el escenario y los what-if con que se hizo, desde una fecha dentro del horizonte",
+                "replan a plan with the scenario and what-if files it was made from, from a date inside the horizon"
+            ),
         }]),
     })?;
     let mut p = finish(&s, &net, &sol, &opts, a.solve.lang, |line| {

@@ -30,7 +30,10 @@ pub struct RouteArgs {
     json: bool,
 }
 
-pub fn run(a: &RouteArgs) -> Result<(), Failure> {
+/// The solution in CVRPLIB's solution-file format (`Route #k: …`, `Cost …`,
+/// kept as the standard so it can be compared with published solutions),
+/// then a summary line in the user's language.
+pub fn run(a: &RouteArgs, lang: itinera::export::Lang) -> Result<(), Failure> {
     let mut instance = formats::read(&a.file).context("reading the instance")?;
     if let Some(k) = a.vehicles {
         instance = instance.with_fleet(k).context("--vehicles")?;
@@ -38,7 +41,14 @@ pub fn run(a: &RouteArgs) -> Result<(), Failure> {
     let clients = instance.problem.clients().len();
     let limit = a.time_limit.unwrap_or(0.1 * clients as f64);
     if !(limit.is_finite() && limit > 0.0) {
-        return Err(anyhow::anyhow!("--time-limit must be a positive number of seconds").into());
+        return Err(anyhow::anyhow!(
+            "{}",
+            lang.pick(
+                "--time-limit debe ser un número positivo de segundos",
+                "--time-limit must be a positive number of seconds"
+            )
+        )
+        .into());
     }
     let params = SearchParams {
         seed: a.seed,
@@ -84,18 +94,28 @@ pub fn run(a: &RouteArgs) -> Result<(), Failure> {
             outln!("Route #{}: {}", k + 1, ids.join(" "));
         }
         outln!("Cost {}", format_cost(cost, instance.scale));
+        let verdict = if solution.feasible {
+            lang.pick("factible", "feasible")
+        } else {
+            lang.pick(
+                "NO FACTIBLE (se muestra la solución que menos viola)",
+                "INFEASIBLE (least violating solution shown)",
+            )
+        };
         outln!(
-            "{}: {} clients, {} vehicles, {}, {:.1} s, {} iterations",
-            instance.name,
-            clients,
-            routes.len(),
-            if solution.feasible {
-                "feasible"
-            } else {
-                "INFEASIBLE (least violating solution shown)"
-            },
-            solution.elapsed.as_secs_f64(),
-            solution.iterations
+            "{}",
+            lang.fill(
+                "{}: {} clientes, {} vehículos, {}, {} s, {} iteraciones",
+                "{}: {} clients, {} vehicles, {}, {} s, {} iterations",
+                &[
+                    &instance.name,
+                    &clients,
+                    &routes.len(),
+                    &verdict,
+                    &lang.decimal(solution.elapsed.as_secs_f64(), 1),
+                    &solution.iterations,
+                ]
+            )
         );
     }
     if solution.feasible {

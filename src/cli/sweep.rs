@@ -41,9 +41,9 @@ pub struct SweepArgs {
     /// Variants solved at once (default: the cores divided by --threads).
     #[arg(long)]
     jobs: Option<usize>,
-    /// Language of the comparison: es or en.
-    #[arg(long, default_value = "es")]
-    lang: Lang,
+    /// The global `--lang` (set by `cli::run`).
+    #[arg(skip)]
+    pub(crate) lang: Lang,
 }
 
 /// A scenario to solve and the folder its plan goes to.
@@ -71,10 +71,12 @@ pub fn run(a: &SweepArgs) -> Result<(), Failure> {
         .build()
         .context("starting the worker threads")?;
     eprintln!(
-        "sweep: {} variants, {jobs} at a time, {} solver thread(s) each, {} s each",
-        variants.len(),
-        a.threads,
-        a.time_limit
+        "{}",
+        a.lang.fill(
+            "barrido: {} variantes, {} a la vez, {} hilo(s) de solver cada una, {} s cada una",
+            "sweep: {} variants, {} at a time, {} solver thread(s) each, {} s each",
+            &[&variants.len(), &jobs, &a.threads, &a.time_limit]
+        )
     );
     let solved: Vec<Result<Plan, Failure>> = pool.install(|| {
         variants
@@ -87,11 +89,20 @@ pub fn run(a: &SweepArgs) -> Result<(), Failure> {
                 let p = finish(&v.scenario, &net, &sol, &opts, a.lang, |line| {
                     eprintln!("{}: {line}", v.folder)
                 });
+                let status = p.as_ref().map_or(a.lang.pick("sin plan", "no plan"), |p| {
+                    a.lang.status(&p.solver.status)
+                });
                 eprintln!(
-                    "{}: {} in {:.0} s",
-                    v.folder,
-                    p.as_ref().map_or("no plan", |p| p.solver.status.as_str()),
-                    started.elapsed().as_secs_f64()
+                    "{}",
+                    a.lang.fill(
+                        "{}: {} en {} s",
+                        "{}: {} in {} s",
+                        &[
+                            &v.folder,
+                            &status,
+                            &a.lang.decimal(started.elapsed().as_secs_f64(), 0)
+                        ]
+                    )
                 );
                 p
             })
@@ -148,9 +159,12 @@ pub fn run(a: &SweepArgs) -> Result<(), Failure> {
     let html_path = a.output.join("compare.html");
     write_atomically(&html_path, page.as_bytes())?;
     outln!(
-        "\nwritten to {}: {} plans, compare.html, compare.csv",
-        a.output.display(),
-        columns.len()
+        "\n{}",
+        a.lang.fill(
+            "escrito en {}: {} planes, compare.html, compare.csv",
+            "written to {}: {} plans, compare.html, compare.csv",
+            &[&a.output.display(), &columns.len()]
+        )
     );
     if worst > 0 {
         return Err(Failure::Answer(worst));

@@ -17,7 +17,7 @@ pub mod lookup;
 pub mod report;
 mod routes;
 pub mod sheets;
-pub mod text;
+pub use crate::lang as text;
 pub mod timezone;
 
 pub use events::{Changes, DayEvent, Manifest};
@@ -53,6 +53,23 @@ pub struct ExportOptions {
     pub lang: Lang,
     /// Publication time (DTSTAMP, FHIR bundle timestamp).
     pub published_at: DateTime<Utc>,
+}
+
+impl ExportError {
+    /// What went wrong, in both languages.
+    pub fn text(&self) -> crate::lang::Text {
+        use crate::tr;
+        match self {
+            ExportError::UnknownReference { kind, code } => {
+                let es = crate::scenario::noun(kind);
+                tr!(
+                    "el plan nombra {es} `{code}`, que el escenario no tiene: exporte un plan con el escenario con que se hizo",
+                    "the plan names {kind} `{code}`, which the scenario does not have: export a plan with the scenario it was made for"
+                )
+            }
+            ExportError::Encoding { .. } => crate::lang::Text::same(self.to_string()),
+        }
+    }
 }
 
 /// Why an export could not be built.

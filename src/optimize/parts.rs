@@ -40,17 +40,42 @@ impl Group {
     ];
 
     /// What the group means, for explanations.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Group::TripShape => "trips must fit the person's free days of the week",
-            Group::Person => "one trip a week per person and the monthly trip/day limits",
-            Group::Spacing => "no specialty twice at a locality within its minimum spacing",
-            Group::Coverage => "every waiting list visited at least every max-gap weeks",
-            Group::Rooms => "consulting rooms per facility",
-            Group::Backlog => "waiting-list dynamics",
-            Group::Commitments => "confirmed visits pinned to their week",
-            Group::Published => "the published plan's trips before the replanning date",
-        }
+    pub fn describe(self, lang: crate::lang::Lang) -> &'static str {
+        let (es, en) = match self {
+            Group::TripShape => (
+                "los viajes deben caber en los días libres de la semana de la persona",
+                "trips must fit the person's free days of the week",
+            ),
+            Group::Person => (
+                "un viaje por semana por persona y los límites mensuales de viajes y días",
+                "one trip a week per person and the monthly trip/day limits",
+            ),
+            Group::Spacing => (
+                "ninguna especialidad dos veces en una localidad dentro de su separación mínima",
+                "no specialty twice at a locality within its minimum spacing",
+            ),
+            Group::Coverage => (
+                "cada lista de espera visitada al menos cada max-gap semanas",
+                "every waiting list visited at least every max-gap weeks",
+            ),
+            Group::Rooms => (
+                "consultorios por establecimiento",
+                "consulting rooms per facility",
+            ),
+            Group::Backlog => (
+                "evolución de las listas de espera",
+                "waiting-list dynamics",
+            ),
+            Group::Commitments => (
+                "visitas confirmadas fijas en su semana",
+                "confirmed visits pinned to their week",
+            ),
+            Group::Published => (
+                "los viajes del plan publicado antes de la fecha de replanificación",
+                "the published plan's trips before the replanning date",
+            ),
+        };
+        lang.pick(es, en)
     }
 }
 

@@ -258,7 +258,7 @@ pub fn assemble(
         .map(|c| Resolution {
             kind: label(c.kind),
             visits: c.visits.clone(),
-            message: c.message.clone(),
+            message: c.message.en.clone(),
             resolution: c
                 .visits
                 .iter()

@@ -55,6 +55,31 @@ pub enum ReplanError {
     },
 }
 
+impl ReplanError {
+    /// What is wrong, in both languages (the `Display` text is English).
+    pub fn text(&self) -> crate::lang::Text {
+        use crate::tr;
+        match self {
+            ReplanError::OtherScenario { plan, scenario } => tr!(
+                "el plan vigente es del escenario \"{plan}\", no de \"{scenario}\"",
+                "the current plan is for scenario \"{plan}\", not \"{scenario}\""
+            ),
+            ReplanError::Unknown { kind, code } => {
+                let es = crate::scenario::noun(kind);
+                tr!(
+                    "el plan vigente nombra {es} \"{code}\", que el escenario no tiene",
+                    "the current plan names {kind} \"{code}\", which the scenario does not have"
+                )
+            }
+            ReplanError::Plan(e) => crate::lang::Text::same(e.to_string()),
+            ReplanError::AfterHorizon { from, last } => tr!(
+                "--from {from}: la última semana del horizonte empieza el {last}; dé una fecha igual o anterior",
+                "--from {from}: the horizon's last week starts on {last}; give a date on or before it"
+            ),
+        }
+    }
+}
+
 /// The published plan as the optimizer sees it, and what the cut left out.
 #[derive(Clone, Debug)]
 pub struct Prepared {
@@ -126,7 +151,7 @@ pub fn prepare(
         if !trip_ids.contains(trip) {
             return Err(ReplanError::Unknown {
                 kind: "trip",
-                code: format!("{trip} (of visit {})", v.id),
+                code: format!("{trip} ({})", v.id),
             });
         }
     }

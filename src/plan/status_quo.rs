@@ -64,7 +64,7 @@ pub fn as_plan(s: &Scenario, net: &RoadNetwork) -> Plan {
         .map(|c| super::format::Resolution {
             kind: super::label(c.kind),
             visits: c.visits.clone(),
-            message: c.message.clone(),
+            message: c.message.en.clone(),
             resolution: "unresolved: both visits stay booked".to_string(),
         })
         .collect();

@@ -5,6 +5,7 @@
 //! problem so the planner can fix a whole file in one pass. Codes are stable
 //! and indexed in `docs/errors.md`.
 
+use crate::lang::{Lang, Text};
 use serde::Serialize;
 use std::fmt;
 use std::path::PathBuf;
@@ -221,29 +222,37 @@ pub struct Diagnostic {
     /// Path of the offending field, e.g. `specialties[2].min_days` or `km`.
     pub field: String,
     /// What is wrong.
-    pub message: String,
+    pub message: Text,
     /// What to do about it.
-    pub fix: String,
+    pub fix: Text,
 }
 
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file.display())?;
+impl Diagnostic {
+    /// One line: `file:line:column: CODE field: message — fix`, in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        let mut out = self.file.display().to_string();
         if let Some(line) = self.line {
-            write!(f, ":{line}")?;
+            out += &format!(":{line}");
             if let Some(col) = self.column {
-                write!(f, ":{col}")?;
+                out += &format!(":{col}");
             }
         }
         if self.field.is_empty() {
-            write!(f, ": {}: {}", self.code, self.message)?;
+            out += &format!(": {}: {}", self.code, self.message.get(lang));
         } else {
-            write!(f, ": {} {}: {}", self.code, self.field, self.message)?;
+            out += &format!(": {} {}: {}", self.code, self.field, self.message.get(lang));
         }
         if !self.fix.is_empty() {
-            write!(f, " — {}", self.fix)?;
+            out += &format!(" — {}", self.fix.get(lang));
         }
-        Ok(())
+        out
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// In Spanish, the default language.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(Lang::Es))
     }
 }
 
@@ -280,8 +289,8 @@ impl Diagnostics {
         file: &std::path::Path,
         pos: &Position,
         field: impl Into<String>,
-        message: impl Into<String>,
-        fix: impl Into<String>,
+        message: Text,
+        fix: Text,
     ) {
         self.items.push(Diagnostic {
             code,
@@ -289,8 +298,8 @@ impl Diagnostics {
             line: pos.line,
             column: pos.column,
             field: field.into(),
-            message: message.into(),
-            fix: fix.into(),
+            message,
+            fix,
         });
     }
 

@@ -4,6 +4,8 @@
 //! is checked against one definition here, wherever it is read.
 
 use super::diagnostic::Code;
+use crate::lang::Text;
+use crate::tr;
 
 /// Where a number may lie.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -34,28 +36,33 @@ impl Range {
     }
 
     /// `Ok(v)` when `v` is in range; otherwise the code, the message and the fix.
-    pub fn check(&self, v: f64) -> Result<f64, (Code, String, String)> {
+    pub fn check(&self, v: f64) -> Result<f64, (Code, Text, Text)> {
         let low = if self.open_min {
             v <= self.min
         } else {
             v < self.min
         };
         if v.is_nan() || v.is_infinite() || v > self.max {
+            let range = self.describe();
             Err((
                 Code::OutOfRange,
-                format!("{v} is outside the supported range {}", self.describe()),
-                format!("use a finite number {}", self.describe()),
+                range.around(
+                    &format!("{v} está fuera del rango admitido {{}}"),
+                    &format!("{v} is outside the supported range {{}}"),
+                ),
+                range.around("use un número finito {}", "use a finite number {}"),
             ))
         } else if low {
+            let min = self.min;
             let need = if self.open_min {
-                format!("more than {}", self.min)
+                tr!("mayor que {min}", "more than {min}")
             } else {
-                format!("at least {}", self.min)
+                tr!("al menos {min}", "at least {min}")
             };
             Err((
                 Code::NotPositive,
-                format!("{v} must be {need}"),
-                format!("use a number {}", self.describe()),
+                need.around(&format!("{v} debe ser {{}}"), &format!("{v} must be {{}}")),
+                self.describe().around("use un número {}", "use a number {}"),
             ))
         } else {
             Ok(v)
@@ -63,11 +70,12 @@ impl Range {
     }
 
     /// `from 0 to 100000000`, `above 0 up to 100`.
-    pub fn describe(&self) -> String {
+    pub fn describe(&self) -> Text {
+        let (min, max) = (self.min, self.max);
         if self.open_min {
-            format!("above {} up to {}", self.min, self.max)
+            tr!("mayor que {min} y hasta {max}", "above {min} up to {max}")
         } else {
-            format!("from {} to {}", self.min, self.max)
+            tr!("de {min} a {max}", "from {min} to {max}")
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The `logistics` section of scenario.yaml: depots, vehicles, supply kits
 //! and routine deliveries, checked against the localities and specialties.
 
+use crate::tr;
 use super::diagnostic::{Code, Diagnostics};
 use super::limits::{self, Range};
 use super::settings::{parse_hours, positive_int, ranged, weekdays};
@@ -41,8 +42,14 @@ pub fn validate(
                 file,
                 &pos(v),
                 field,
-                format!("unknown locality `{}`", v.value),
-                "use a locality id from localities.csv",
+                {
+                    let v = &v.value;
+                    tr!("no existe la localidad `{v}`", "unknown locality `{v}`")
+                },
+                tr!(
+                    "use un id de localidad de localities.csv",
+                    "use a locality id from localities.csv"
+                ),
             );
         }
         found
@@ -59,8 +66,11 @@ pub fn validate(
                 file,
                 &pos(rd),
                 format!("{f}.id"),
-                format!("depot `{}` is defined twice", r.id),
-                "give each depot its own id",
+                {
+                    let id = &r.id;
+                    tr!("el depósito `{id}` se define dos veces", "depot `{id}` is defined twice")
+                },
+                tr!("dele a cada depósito su propio id", "give each depot its own id"),
             );
         }
         let open = match &r.open {
@@ -82,8 +92,14 @@ pub fn validate(
             file,
             &pos(section),
             "logistics.depots",
-            "logistics needs at least one depot",
-            "list the warehouses that load vehicles under logistics.depots",
+            tr!(
+                "la logística necesita al menos un depósito",
+                "logistics needs at least one depot"
+            ),
+            tr!(
+                "liste en logistics.depots los depósitos que cargan vehículos",
+                "list the warehouses that load vehicles under logistics.depots"
+            ),
         );
     }
 
@@ -98,8 +114,11 @@ pub fn validate(
                 file,
                 &pos(rv),
                 format!("{f}.id"),
-                format!("vehicle `{}` is defined twice", r.id),
-                "give each vehicle its own id",
+                {
+                    let id = &r.id;
+                    tr!("el vehículo `{id}` se define dos veces", "vehicle `{id}` is defined twice")
+                },
+                tr!("dele a cada vehículo su propio id", "give each vehicle its own id"),
             );
         }
         let depot = depot_ids.get(&r.depot.value).copied();
@@ -109,8 +128,14 @@ pub fn validate(
                 file,
                 &pos(&r.depot),
                 format!("{f}.depot"),
-                format!("unknown depot `{}`", r.depot.value),
-                "use a depot id from logistics.depots",
+                {
+                    let v = &r.depot.value;
+                    tr!("no existe el depósito `{v}`", "unknown depot `{v}`")
+                },
+                tr!(
+                    "use un id de depósito de logistics.depots",
+                    "use a depot id from logistics.depots"
+                ),
             );
         }
         let capacity_kg = positive(&r.capacity_kg, limits::LOAD, &format!("{f}.capacity_kg"), d);
@@ -149,8 +174,14 @@ pub fn validate(
             file,
             &pos(section),
             "logistics.vehicles",
-            "logistics needs at least one vehicle",
-            "list the vehicles under logistics.vehicles",
+            tr!(
+                "la logística necesita al menos un vehículo",
+                "logistics needs at least one vehicle"
+            ),
+            tr!(
+                "liste los vehículos en logistics.vehicles",
+                "list the vehicles under logistics.vehicles"
+            ),
         );
     }
 
@@ -164,8 +195,14 @@ pub fn validate(
                 file,
                 &pos(&r.specialty),
                 format!("{f}.specialty"),
-                format!("unknown specialty `{}`", r.specialty.value),
-                "use a specialty id from `specialties:`",
+                {
+                    let v = &r.specialty.value;
+                    tr!("no existe la especialidad `{v}`", "unknown specialty `{v}`")
+                },
+                tr!(
+                    "use un id de especialidad de `specialties:`",
+                    "use a specialty id from `specialties:`"
+                ),
             );
             continue;
         };
@@ -175,8 +212,11 @@ pub fn validate(
                 file,
                 &pos(&r.specialty),
                 format!("{f}.specialty"),
-                format!("specialty `{}` has two kits", r.specialty.value),
-                "give each specialty one kit",
+                {
+                    let v = &r.specialty.value;
+                    tr!("la especialidad `{v}` tiene dos kits", "specialty `{v}` has two kits")
+                },
+                tr!("dele a cada especialidad un solo kit", "give each specialty one kit"),
             );
         }
         kits.push(Kit {
@@ -243,8 +283,11 @@ pub fn validate(
                 file,
                 &pos(v),
                 "logistics.unload_minutes",
-                format!("{} must be zero or more", v.value),
-                "use whole minutes",
+                {
+                    let v = v.value;
+                    tr!("{v} debe ser cero o más", "{v} must be zero or more")
+                },
+                tr!("use minutos enteros", "use whole minutes"),
             );
             0
         })
@@ -260,8 +303,8 @@ pub fn validate(
                         file,
                         &pos(v),
                         "logistics.driving_hours_per_day",
-                        format!("{h} hours do not fit in a day"),
-                        "use at most 24 hours",
+                        tr!("{h} horas no caben en un día", "{h} hours do not fit in a day"),
+                        tr!("use como máximo 24 horas", "use at most 24 hours"),
                     );
                 }
                 h
@@ -276,8 +319,14 @@ pub fn validate(
                     file,
                     &pos(t),
                     "logistics.departure_time",
-                    format!("{:?} is not a time of day", t.value),
-                    "write the local departure time as HH:MM, e.g. 07:00",
+                    {
+                        let v = &t.value;
+                        tr!("{v:?} no es una hora del día", "{v:?} is not a time of day")
+                    },
+                    tr!(
+                        "escriba la hora local de salida como HH:MM, p. ej. 07:00",
+                        "write the local departure time as HH:MM, e.g. 07:00"
+                    ),
                 );
                 NaiveTime::MIN
             }

@@ -17,8 +17,10 @@ mod yaml;
 
 pub use diagnostic::{Code, Diagnostic};
 pub use table::io_reason;
+pub use tables::noun;
 pub use whatif::{apply as apply_what_if, apply_all as apply_what_ifs};
 
+use crate::tr;
 use crate::model::{InstitutionId, Scenario};
 use diagnostic::{Diagnostics, Position};
 use std::collections::HashSet;
@@ -133,8 +135,11 @@ pub fn load(dir: &Path) -> Result<Scenario, ScenarioError> {
                 &yaml_path,
                 p,
                 "files.calendars.institution",
-                format!("unknown institution `{inst}`"),
-                "use an institution id from `institutions:`",
+                tr!("no existe la institución `{inst}`", "unknown institution `{inst}`"),
+                tr!(
+                    "use un id de institución de `institutions:`",
+                    "use an institution id from `institutions:`"
+                ),
             );
             continue;
         };

@@ -5,6 +5,7 @@
 //! Connectivity only (every road open); seasonal closures are the network's
 //! business and only make some weeks impossible, not the whole demand.
 
+use crate::tr;
 use super::diagnostic::{Code, Diagnostics, Position};
 use crate::model::{Demand, Facility, Locality, Road, Specialist, Specialty};
 use petgraph::unionfind::UnionFind;
@@ -53,11 +54,17 @@ pub fn check(input: &Input<'_>, d: &mut Diagnostics) {
                 input.file,
                 pos,
                 "specialty",
-                format!(
-                    "{} is demanded at {} but no specialist record practises it",
-                    sp.code, loc.code
+                {
+                    let (sp, loc) = (&sp.code, &loc.code);
+                    tr!(
+                        "se pide {sp} en {loc} pero ningún legajo de especialista la ejerce",
+                        "{sp} is demanded at {loc} but no specialist record practises it"
+                    )
+                },
+                tr!(
+                    "agregue un especialista de esta especialidad o quite la fila de demanda",
+                    "add a specialist of this specialty or remove the demand row"
                 ),
-                "add a specialist of this specialty or remove the demand row",
             );
         } else if in_region.is_empty() {
             d.push(
@@ -65,11 +72,17 @@ pub fn check(input: &Input<'_>, d: &mut Diagnostics) {
                 input.file,
                 pos,
                 "locality",
-                format!(
-                    "{} is demanded at {} (region `{region}`) but every specialist of it is based in another region, and specialists serve only their own region",
-                    sp.code, loc.code
+                {
+                    let (sp, loc) = (&sp.code, &loc.code);
+                    tr!(
+                        "se pide {sp} en {loc} (región `{region}`) pero todos sus especialistas tienen base en otra región, y cada especialista atiende solo su región",
+                        "{sp} is demanded at {loc} (region `{region}`) but every specialist of it is based in another region, and specialists serve only their own region"
+                    )
+                },
+                tr!(
+                    "agregue un especialista de esta especialidad con base en esa región, o corrija la columna `region` de localities.csv",
+                    "add a specialist of this specialty based in that region, or correct the `region` column of localities.csv"
                 ),
-                "add a specialist of this specialty based in that region, or correct the `region` column of localities.csv",
             );
         } else if !in_region
             .iter()
@@ -80,8 +93,17 @@ pub fn check(input: &Input<'_>, d: &mut Diagnostics) {
                 input.file,
                 pos,
                 "locality",
-                format!("no base of {} is connected by road to {}", sp.code, loc.code),
-                "add the missing road link in roads.csv, or a specialist based in that part of the network",
+                {
+                    let (sp, loc) = (&sp.code, &loc.code);
+                    tr!(
+                        "ninguna base de {sp} está unida por camino a {loc}",
+                        "no base of {sp} is connected by road to {loc}"
+                    )
+                },
+                tr!(
+                    "agregue el tramo que falta en roads.csv, o un especialista con base en esa parte de la red",
+                    "add the missing road link in roads.csv, or a specialist based in that part of the network"
+                ),
             );
         }
         let hosted = input
@@ -94,8 +116,17 @@ pub fn check(input: &Input<'_>, d: &mut Diagnostics) {
                 input.file,
                 pos,
                 "locality",
-                format!("{} has demand for {} but no facility that can host it", loc.code, sp.code),
-                "add a facility in that locality (facilities.csv) or widen a facility's `specialties`",
+                {
+                    let (sp, loc) = (&sp.code, &loc.code);
+                    tr!(
+                        "{loc} tiene demanda de {sp} pero ningún establecimiento que pueda recibirla",
+                        "{loc} has demand for {sp} but no facility that can host it"
+                    )
+                },
+                tr!(
+                    "agregue un establecimiento en esa localidad (facilities.csv) o amplíe las `specialties` de uno",
+                    "add a facility in that locality (facilities.csv) or widen a facility's `specialties`"
+                ),
             );
         }
     }

@@ -3,6 +3,9 @@
 
 use super::diagnostic::{Code, Diagnostics, Position};
 use super::limits::{self, Range};
+use super::tables::noun;
+use crate::lang::Lang;
+use crate::tr;
 use super::yaml::{RawScenario, S, pos};
 use crate::model::{
     Costs, Horizon, Institution, PersonIdentifier, Publishing, Specialty, TravelOptions, Weights,
@@ -98,11 +101,17 @@ fn publishing(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> Publishing
                 file,
                 &pos(h),
                 "publish.consultation_hours",
-                format!(
-                    "{:?} is not a range of hours with its end after its start",
-                    h.value
+                {
+                    let v = &h.value;
+                    tr!(
+                        "{v:?} no es un rango de horas que termine después de empezar",
+                        "{v:?} is not a range of hours with its end after its start"
+                    )
+                },
+                tr!(
+                    "escriba las horas locales como HH:MM-HH:MM, p. ej. 08:00-14:00",
+                    "write local hours as HH:MM-HH:MM, e.g. 08:00-14:00"
                 ),
-                "write local hours as HH:MM-HH:MM, e.g. 08:00-14:00",
             ),
         }
     }
@@ -130,16 +139,28 @@ fn publishing(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> Publishing
                 file,
                 &pos(k),
                 "publish.person_identifier_system",
-                "publishing the DNI needs the identifier system hospitals know it by",
-                "add person_identifier_system, e.g. http://www.renaper.gob.ar/dni",
+                tr!(
+                    "publicar el DNI requiere el sistema de identificadores con que lo conocen los hospitales",
+                    "publishing the DNI needs the identifier system hospitals know it by"
+                ),
+                tr!(
+                    "agregue person_identifier_system, p. ej. http://www.renaper.gob.ar/dni",
+                    "add person_identifier_system, e.g. http://www.renaper.gob.ar/dni"
+                ),
             ),
             (other, _) => d.push(
                 Code::YamlSyntax,
                 file,
                 &pos(k),
                 "publish.person_identifier",
-                format!("`{other}` is not a way to identify specialists"),
-                "use `key` (a pseudonymous key, the default) or `dni`",
+                tr!(
+                    "`{other}` no es una forma de identificar especialistas",
+                    "`{other}` is not a way to identify specialists"
+                ),
+                tr!(
+                    "use `key` (una clave seudónima, la opción por defecto) o `dni`",
+                    "use `key` (a pseudonymous key, the default) or `dni`"
+                ),
             ),
         }
     }
@@ -187,8 +208,14 @@ pub(super) fn positive_int(
                 file,
                 &pos(v),
                 field,
-                format!("{} must be a whole number of at least 1", v.value),
-                "use a positive whole number",
+                {
+                    let v = v.value;
+                    tr!(
+                        "{v} debe ser un número entero de al menos 1",
+                        "{v} must be a whole number of at least 1"
+                    )
+                },
+                tr!("use un número entero positivo", "use a positive whole number"),
             );
             None
         }
@@ -219,8 +246,8 @@ pub(super) fn weekdays(
                     file,
                     &pos(list),
                     format!("{field}[{i}]"),
-                    format!("`{name}` is listed twice"),
-                    "list each weekday once",
+                    tr!("`{name}` aparece dos veces", "`{name}` is listed twice"),
+                    tr!("nombre cada día una sola vez", "list each weekday once"),
                 );
             }
             None => {
@@ -230,8 +257,11 @@ pub(super) fn weekdays(
                     file,
                     &pos(list),
                     format!("{field}[{i}]"),
-                    format!("`{name}` is not a weekday"),
-                    "use mon, tue, wed, thu, fri, sat or sun",
+                    tr!("`{name}` no es un día de la semana", "`{name}` is not a weekday"),
+                    tr!(
+                        "use mon, tue, wed, thu, fri, sat o sun (lunes a domingo)",
+                        "use mon, tue, wed, thu, fri, sat or sun"
+                    ),
                 );
             }
         }
@@ -242,8 +272,11 @@ pub(super) fn weekdays(
             file,
             &pos(list),
             field,
-            "no weekday listed",
-            "list weekdays, e.g. [mon, tue, wed, thu, fri]",
+            tr!("no hay días hábiles", "no weekday listed"),
+            tr!(
+                "liste los días hábiles, p. ej. [mon, tue, wed, thu, fri]",
+                "list weekdays, e.g. [mon, tue, wed, thu, fri]"
+            ),
         );
     }
     if !ok {
@@ -264,8 +297,14 @@ fn horizon(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> Option<Horizo
             file,
             &pos(&h.start),
             "horizon.start",
-            format!("{start} is not a plausible planning date"),
-            "start the horizon on a Monday between the years 2000 and 2100",
+            tr!(
+                "{start} no es una fecha de planificación plausible",
+                "{start} is not a plausible planning date"
+            ),
+            tr!(
+                "empiece el horizonte un lunes entre los años 2000 y 2100",
+                "start the horizon on a Monday between the years 2000 and 2100"
+            ),
         );
     } else if start.weekday() != Weekday::Mon {
         ok = false;
@@ -274,8 +313,14 @@ fn horizon(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> Option<Horizo
             file,
             &pos(&h.start),
             "horizon.start",
-            format!("{start} is a {:?}, not a Monday", start.weekday()),
-            "start the horizon on a Monday; weeks run Monday to Sunday",
+            {
+                let (es, en) = (Lang::Es.weekday(start.weekday()), Lang::En.weekday(start.weekday()));
+                tr!("{start} es {es}, no lunes", "{start} is a {en}, not a Monday")
+            },
+            tr!(
+                "empiece el horizonte un lunes; las semanas van de lunes a domingo",
+                "start the horizon on a Monday; weeks run Monday to Sunday"
+            ),
         );
     }
     let weeks = match u32::try_from(h.weeks.value) {
@@ -286,8 +331,14 @@ fn horizon(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> Option<Horizo
                 file,
                 &pos(&h.weeks),
                 "horizon.weeks",
-                format!("{} weeks is not a usable horizon", h.weeks.value),
-                format!("plan between 1 and {MAX_WEEKS} weeks"),
+                {
+                    let w = h.weeks.value;
+                    tr!("{w} semanas no es un horizonte usable", "{w} weeks is not a usable horizon")
+                },
+                tr!(
+                    "planifique entre 1 y {MAX_WEEKS} semanas",
+                    "plan between 1 and {MAX_WEEKS} weeks"
+                ),
             );
             None
         }
@@ -304,8 +355,14 @@ fn horizon(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> Option<Horizo
                 file,
                 &pos(&h.time_zone),
                 "horizon.time_zone",
-                format!("`{}` is not an IANA time zone", h.time_zone.value),
-                "use a zone name such as America/Argentina/Rio_Gallegos",
+                {
+                    let z = &h.time_zone.value;
+                    tr!("`{z}` no es una zona horaria IANA", "`{z}` is not an IANA time zone")
+                },
+                tr!(
+                    "use un nombre de zona como America/Argentina/Rio_Gallegos",
+                    "use a zone name such as America/Argentina/Rio_Gallegos"
+                ),
             );
             None
         }
@@ -326,13 +383,14 @@ fn horizon(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> Option<Horizo
                 file,
                 &pos(hol),
                 field,
-                format!(
-                    "holiday {} is outside the horizon {}..{}",
-                    hol.value.date,
-                    horizon.start,
-                    horizon.end()
-                ),
-                "remove it or fix the date",
+                {
+                    let (date, start, end) = (hol.value.date, horizon.start, horizon.end());
+                    tr!(
+                        "el feriado {date} está fuera del horizonte {start}..{end}",
+                        "holiday {date} is outside the horizon {start}..{end}"
+                    )
+                },
+                tr!("quítelo o corrija la fecha", "remove it or fix the date"),
             );
         } else if horizon
             .holidays
@@ -344,8 +402,11 @@ fn horizon(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> Option<Horizo
                 file,
                 &pos(hol),
                 field,
-                format!("holiday {} is listed twice", hol.value.date),
-                "list each holiday date once",
+                {
+                    let date = hol.value.date;
+                    tr!("el feriado {date} aparece dos veces", "holiday {date} is listed twice")
+                },
+                tr!("nombre cada feriado una sola vez", "list each holiday date once"),
             );
         }
     }
@@ -367,8 +428,11 @@ fn check_id(
             file,
             p,
             field,
-            format!("{what} id is empty"),
-            "give it a short id",
+            {
+                let es = noun(what);
+                tr!("el id de {es} está vacío", "{what} id is empty")
+            },
+            tr!("dele un id corto", "give it a short id"),
         );
     } else if !seen.insert(id.to_string()) {
         d.push(
@@ -376,8 +440,17 @@ fn check_id(
             file,
             p,
             field,
-            format!("{what} id `{id}` is defined twice"),
-            format!("remove the duplicated {what} or give it another id"),
+            {
+                let es = noun(what);
+                tr!("el id de {es} `{id}` se define dos veces", "{what} id `{id}` is defined twice")
+            },
+            {
+                let es = noun(what);
+                tr!(
+                    "quite {es} repetida o dele otro id",
+                    "remove the duplicated {what} or give it another id"
+                )
+            },
         );
     }
 }
@@ -435,8 +508,11 @@ fn specialties(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> Vec<Speci
                 file,
                 &pos(&r.min_days),
                 f("min_days"),
-                format!("min_days ({lo}) is greater than max_days ({hi})"),
-                "make min_days <= max_days",
+                tr!(
+                    "min_days ({lo}) es mayor que max_days ({hi})",
+                    "min_days ({lo}) is greater than max_days ({hi})"
+                ),
+                tr!("haga min_days <= max_days", "make min_days <= max_days"),
             );
         }
         if let (Some(sp), Some(g)) = (spacing, gap)
@@ -447,8 +523,14 @@ fn specialties(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> Vec<Speci
                 file,
                 &pos(&r.min_spacing_weeks),
                 f("min_spacing_weeks"),
-                format!("min_spacing_weeks ({sp}) is greater than max_gap_weeks ({g}): no calendar can satisfy both"),
-                "make min_spacing_weeks <= max_gap_weeks",
+                tr!(
+                    "min_spacing_weeks ({sp}) es mayor que max_gap_weeks ({g}): ningún calendario puede cumplir ambos",
+                    "min_spacing_weeks ({sp}) is greater than max_gap_weeks ({g}): no calendar can satisfy both"
+                ),
+                tr!(
+                    "haga min_spacing_weeks <= max_gap_weeks",
+                    "make min_spacing_weeks <= max_gap_weeks"
+                ),
             );
         }
         out.push(Specialty {
@@ -483,7 +565,8 @@ fn travel(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> TravelOptions 
         ] {
             if let Err((code, message, fix)) = limits::SPEED.check(v) {
                 let field = format!("travel.speed_kmh.{name}");
-                d.push(code, file, &pos(s), field, format!("speed {message}"), fix);
+                let message = message.around("velocidad: {}", "speed {}");
+                d.push(code, file, &pos(s), field, message, fix);
             }
         }
         t.speed_paved_kmh = s.value.paved;
@@ -497,8 +580,17 @@ fn travel(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> TravelOptions 
                 file,
                 &pos(h),
                 "travel.max_driving_hours_per_day",
-                format!("{} hours is not a usable daily driving limit", h.value),
-                "use a number of hours between 0 and 24, e.g. 8",
+                {
+                    let v = h.value;
+                    tr!(
+                        "{v} horas no es un límite diario de manejo usable",
+                        "{v} hours is not a usable daily driving limit"
+                    )
+                },
+                tr!(
+                    "use un número de horas entre 0 y 24, p. ej. 8",
+                    "use a number of hours between 0 and 24, e.g. 8"
+                ),
             );
         } else {
             t.max_driving_hours_per_day = h.value;
@@ -511,11 +603,17 @@ fn travel(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> TravelOptions 
                 file,
                 &pos(h),
                 "travel.same_day_drive_hours",
-                format!(
-                    "{} hours must be between 0 and max_driving_hours_per_day ({})",
-                    h.value, t.max_driving_hours_per_day
+                {
+                    let (v, most) = (h.value, t.max_driving_hours_per_day);
+                    tr!(
+                        "{v} horas debe estar entre 0 y max_driving_hours_per_day ({most})",
+                        "{v} hours must be between 0 and max_driving_hours_per_day ({most})"
+                    )
+                },
+                tr!(
+                    "use el viaje más largo que todavía deja tiempo para atender ese día, p. ej. 2.5",
+                    "use the longest drive that still leaves time to consult that day, e.g. 2.5"
                 ),
-                "use the longest drive that still leaves time to consult that day, e.g. 2.5",
             );
         } else {
             t.same_day_drive_hours = h.value;
@@ -529,8 +627,14 @@ fn travel(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> TravelOptions 
                 file,
                 &pos(k),
                 "travel.max_stops_per_trip",
-                format!("{} stops per trip is not supported", k.value),
-                "use 1 to 5 localities per trip",
+                {
+                    let v = k.value;
+                    tr!(
+                        "{v} paradas por viaje no está admitido",
+                        "{v} stops per trip is not supported"
+                    )
+                },
+                tr!("use de 1 a 5 localidades por viaje", "use 1 to 5 localities per trip"),
             ),
         }
     }

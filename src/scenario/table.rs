@@ -2,7 +2,9 @@
 //! reported (file, line, column, field) instead of stopping at the first one.
 
 use super::diagnostic::{Code, Diagnostics, Position};
+use crate::lang::Text;
 use crate::model::DateRange;
+use crate::tr;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -26,13 +28,24 @@ pub struct Table {
 const NOTES: &str = "notes";
 
 /// An I/O error in words a planner can act on, without the library's wording.
-pub fn io_reason(e: &std::io::Error) -> String {
+pub fn io_reason(e: &std::io::Error) -> Text {
     use std::io::ErrorKind as K;
     match e.kind() {
-        K::NotFound => "no such file".to_string(),
-        K::PermissionDenied => "permission denied".to_string(),
-        K::IsADirectory => "it is a folder, not a file".to_string(),
-        _ => e.to_string(),
+        K::NotFound => tr!("no existe", "no such file"),
+        K::PermissionDenied => tr!("permiso denegado", "permission denied"),
+        K::IsADirectory => tr!("es una carpeta, no un archivo", "it is a folder, not a file"),
+        K::StorageFull => tr!(
+            "no queda espacio en el disco",
+            "no space left on the device"
+        ),
+        K::ReadOnlyFilesystem => tr!(
+            "el sistema de archivos es de solo lectura",
+            "the file system is read-only"
+        ),
+        _ => {
+            let e = e.to_string();
+            tr!("error del sistema: {e}", "{e}")
+        }
     }
 }
 
@@ -49,8 +62,11 @@ impl Table {
                     path,
                     &Position::default(),
                     "",
-                    format!("cannot read file: {}", io_reason(&e)),
-                    "create the file (a header line is enough for an empty table) or fix the path under `files:` in scenario.yaml",
+                    io_reason(&e).around("no se puede leer el archivo: {}", "cannot read file: {}"),
+                    tr!(
+                        "cree el archivo (basta la línea de encabezados para una tabla vacía) o corrija la ruta en `files:` de scenario.yaml",
+                        "create the file (a header line is enough for an empty table) or fix the path under `files:` in scenario.yaml"
+                    ),
                 );
                 return None;
             }
@@ -65,8 +81,14 @@ impl Table {
                     path,
                     &Position { line: Some(line), column: None },
                     "",
-                    "the file is not UTF-8 text (Excel's \"CSV\" saves Windows-1252, which breaks accents)",
-                    "in Excel: Save As → \"CSV UTF-8 (delimitado por comas)\"; or convert it: iconv -f WINDOWS-1252 -t UTF-8 FILE > NEW",
+                    tr!(
+                        "el archivo no es texto UTF-8 (el \"CSV\" de Excel guarda en Windows-1252, que rompe los acentos)",
+                        "the file is not UTF-8 text (Excel's \"CSV\" saves Windows-1252, which breaks accents)"
+                    ),
+                    tr!(
+                        "en Excel: Guardar como → \"CSV UTF-8 (delimitado por comas)\"; o conviértalo: iconv -f WINDOWS-1252 -t UTF-8 ARCHIVO > NUEVO",
+                        "in Excel: Save As → \"CSV UTF-8 (delimitado por comas)\"; or convert it: iconv -f WINDOWS-1252 -t UTF-8 FILE > NEW"
+                    ),
                 );
                 return None;
             }
@@ -82,8 +104,14 @@ impl Table {
                 path,
                 &Position::at(1, 1),
                 "",
-                "the columns are separated by `;` (Excel in Spanish saves so), itinera reads `,`",
-                "in Excel: Save As → \"CSV UTF-8 (delimitado por comas)\" with the list separator set to `,`, and decimals with a dot",
+                tr!(
+                    "las columnas están separadas por `;` (así guarda Excel en español); itinera lee `,`",
+                    "the columns are separated by `;` (Excel in Spanish saves so), itinera reads `,`"
+                ),
+                tr!(
+                    "en Excel: Guardar como → \"CSV UTF-8 (delimitado por comas)\" con el separador de listas en `,` y los decimales con punto",
+                    "in Excel: Save As → \"CSV UTF-8 (delimitado por comas)\" with the list separator set to `,`, and decimals with a dot"
+                ),
             );
             return None;
         }
@@ -100,8 +128,11 @@ impl Table {
                     path,
                     &Position::at(1, 1),
                     "",
-                    format!("cannot read the header: {e}"),
-                    "the first line must list the column names, separated by commas",
+                    tr!("no se puede leer el encabezado: {e}", "cannot read the header: {e}"),
+                    tr!(
+                        "la primera línea debe nombrar las columnas, separadas por comas",
+                        "the first line must list the column names, separated by commas"
+                    ),
                 );
                 return None;
             }
@@ -122,11 +153,14 @@ impl Table {
                     path,
                     &Position::at(1, i as u64 + 1),
                     name,
-                    format!("unknown column `{name}`"),
-                    format!(
-                        "rename or remove it; allowed columns: {}",
-                        allowed.join(", ")
-                    ),
+                    tr!("columna desconocida `{name}`", "unknown column `{name}`"),
+                    {
+                        let allowed = allowed.join(", ");
+                        tr!(
+                            "renómbrela o quítela; columnas admitidas: {allowed}",
+                            "rename or remove it; allowed columns: {allowed}"
+                        )
+                    },
                 );
             } else if index.insert(name.to_string(), i).is_some() {
                 header_ok = false;
@@ -135,8 +169,8 @@ impl Table {
                     path,
                     &Position::at(1, i as u64 + 1),
                     name,
-                    format!("column `{name}` appears twice"),
-                    "keep one column of each name",
+                    tr!("la columna `{name}` aparece dos veces", "column `{name}` appears twice"),
+                    tr!("deje una sola columna de cada nombre", "keep one column of each name"),
                 );
             }
         }
@@ -148,8 +182,11 @@ impl Table {
                     path,
                     &Position::at(1, 1),
                     *required,
-                    format!("missing required column `{required}`"),
-                    format!("add a `{required}` column (see docs/scenario.md)"),
+                    tr!("falta la columna obligatoria `{required}`", "missing required column `{required}`"),
+                    tr!(
+                        "agregue una columna `{required}` (vea docs/scenario.md)",
+                        "add a `{required}` column (see docs/scenario.md)"
+                    ),
                 );
             }
         }
@@ -170,8 +207,11 @@ impl Table {
                         path,
                         &Position { line, column: None },
                         "",
-                        format!("unreadable row: {e}"),
-                        "every row needs as many cells as the header; quote cells that contain commas",
+                        tr!("fila ilegible: {e}", "unreadable row: {e}"),
+                        tr!(
+                            "cada fila necesita tantas celdas como el encabezado; ponga entre comillas las celdas con comas",
+                            "every row needs as many cells as the header; quote cells that contain commas"
+                        ),
                     );
                 }
             }
@@ -228,7 +268,7 @@ impl Row<'_> {
             .unwrap_or("")
     }
 
-    fn bad(&self, diags: &mut Diagnostics, column: &str, message: String, fix: &str) {
+    fn bad(&self, diags: &mut Diagnostics, column: &str, message: Text, fix: Text) {
         diags.push(
             Code::CsvValue,
             &self.table.path,
@@ -248,8 +288,8 @@ impl Row<'_> {
                 &self.table.path,
                 &self.pos(column),
                 column,
-                format!("`{column}` is empty"),
-                format!("fill in `{column}`"),
+                tr!("`{column}` está vacío", "`{column}` is empty"),
+                tr!("complete `{column}`", "fill in `{column}`"),
             );
             None
         } else {
@@ -266,8 +306,11 @@ impl Row<'_> {
                 self.bad(
                     diags,
                     column,
-                    format!("`{v}` is not a number"),
-                    "write a decimal number with a dot, e.g. 12.5",
+                    tr!("`{v}` no es un número", "`{v}` is not a number"),
+                    tr!(
+                        "escriba un número decimal con punto, p. ej. 12.5",
+                        "write a decimal number with a dot, e.g. 12.5"
+                    ),
                 );
                 None
             }
@@ -283,8 +326,8 @@ impl Row<'_> {
                 self.bad(
                     diags,
                     column,
-                    format!("`{v}` is not a whole number"),
-                    "write a whole number, e.g. 3",
+                    tr!("`{v}` no es un número entero", "`{v}` is not a whole number"),
+                    tr!("escriba un número entero, p. ej. 3", "write a whole number, e.g. 3"),
                 );
                 None
             }
@@ -300,8 +343,11 @@ impl Row<'_> {
                 self.bad(
                     diags,
                     column,
-                    format!("`{v}` is not a valid date"),
-                    "write dates as YYYY-MM-DD, e.g. 2027-03-01",
+                    tr!("`{v}` no es una fecha válida", "`{v}` is not a valid date"),
+                    tr!(
+                        "escriba las fechas como AAAA-MM-DD, p. ej. 2027-03-01",
+                        "write dates as YYYY-MM-DD, e.g. 2027-03-01"
+                    ),
                 );
                 None
             }
@@ -341,18 +387,27 @@ impl Row<'_> {
 
 /// A date range `FROM..TO` or a single date, or what is wrong with it and
 /// how to fix it.
-pub fn parse_range(part: &str) -> Result<DateRange, (String, &'static str)> {
+pub fn parse_range(part: &str) -> Result<DateRange, (Text, Text)> {
     let (from, to) = part.split_once("..").unwrap_or((part, part));
     let parse = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
     match (parse(from), parse(to)) {
         (Some(from), Some(to)) if from <= to => Ok(DateRange { from, to }),
         (Some(from), Some(to)) => Err((
-            format!("range `{part}` ends ({to}) before it starts ({from})"),
-            "write the earlier date first: FROM..TO",
+            tr!(
+                "el rango `{part}` termina ({to}) antes de empezar ({from})",
+                "range `{part}` ends ({to}) before it starts ({from})"
+            ),
+            tr!(
+                "escriba primero la fecha anterior: DESDE..HASTA",
+                "write the earlier date first: FROM..TO"
+            ),
         )),
         _ => Err((
-            format!("`{part}` is not a date range"),
-            "write ranges as YYYY-MM-DD..YYYY-MM-DD (several separated by `;` in a CSV cell)",
+            tr!("`{part}` no es un rango de fechas", "`{part}` is not a date range"),
+            tr!(
+                "escriba los rangos como AAAA-MM-DD..AAAA-MM-DD (varios separados por `;` en una celda CSV)",
+                "write ranges as YYYY-MM-DD..YYYY-MM-DD (several separated by `;` in a CSV cell)"
+            ),
         )),
     }
 }

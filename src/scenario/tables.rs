@@ -4,7 +4,9 @@
 use super::diagnostic::{Code, Diagnostics, Position};
 use super::limits::{self, Range};
 use super::table::{Columns, Row, Table};
+use crate::lang::Lang;
 use crate::model::*;
+use crate::tr;
 use std::collections::{HashMap, HashSet};
 
 /// Id lookups built as tables are read, so later tables can refer to earlier ones.
@@ -15,6 +17,23 @@ pub struct Ids {
     pub localities: HashMap<String, LocalityId>,
     pub facilities: HashMap<String, FacilityId>,
     pub specialists: HashMap<String, SpecialistId>,
+}
+
+/// The Spanish words, with their article, for a kind of record named in
+/// English in the code (`locality` → `la localidad`).
+pub fn noun(what: &str) -> &'static str {
+    match what {
+        "locality" => "la localidad",
+        "institution" => "la institución",
+        "specialty" => "la especialidad",
+        "specialist record" => "el legajo de especialista",
+        "facility" => "el establecimiento",
+        "visit" => "la visita",
+        "demand row" => "la fila de demanda",
+        "trip" => "el viaje",
+        "person" => "la persona",
+        _ => "el registro",
+    }
 }
 
 fn index_of<T: Copy>(
@@ -31,16 +50,21 @@ fn index_of<T: Copy>(
         let mut known: Vec<&str> = map.keys().map(String::as_str).collect();
         known.sort_unstable();
         let hint = if known.len() <= 12 {
-            format!("use one of: {}", known.join(", "))
+            let known = known.join(", ");
+            tr!("use uno de: {known}", "use one of: {known}")
         } else {
-            format!("use an id defined in the {what} table")
+            tr!(
+                "use un id definido en su tabla",
+                "use an id defined in the {what} table"
+            )
         };
+        let es = noun(what);
         d.push(
             code,
             row.path(),
             &row.pos(column),
             column,
-            format!("unknown {what} `{v}`"),
+            tr!("no existe {es} `{v}`", "unknown {what} `{v}`"),
             hint,
         );
     }
@@ -63,8 +87,14 @@ fn unique(
             row.path(),
             &row.pos(column),
             column,
-            format!("{what} `{id}` is defined twice"),
-            format!("remove the duplicated row or give it another {column}"),
+            {
+                let es = noun(what);
+                tr!("{es} `{id}` se define dos veces", "{what} `{id}` is defined twice")
+            },
+            tr!(
+                "quite la fila repetida o dele otro valor en `{column}`",
+                "remove the duplicated row or give it another {column}"
+            ),
         );
         false
     }
@@ -80,8 +110,8 @@ fn count(row: &Row<'_>, column: &str, min: i64, d: &mut Diagnostics) -> Option<u
                 row.path(),
                 &row.pos(column),
                 column,
-                format!("{v} must be at least {min}"),
-                format!("use a whole number >= {min}"),
+                tr!("{v} debe ser al menos {min}", "{v} must be at least {min}"),
+                tr!("use un número entero >= {min}", "use a whole number >= {min}"),
             );
             None
         }
@@ -121,8 +151,11 @@ pub fn localities(t: &Table, ids: &mut Ids, d: &mut Diagnostics) -> Vec<Locality
                     row.path(),
                     &row.pos(c),
                     c,
-                    format!("{v} is out of range ±{lim}"),
-                    "use decimal degrees, negative for south and west (Santa Cruz is about -49, -69)",
+                    tr!("{v} está fuera del rango ±{lim}", "{v} is out of range ±{lim}"),
+                    tr!(
+                        "use grados decimales, negativos al sur y al oeste (Santa Cruz está cerca de -49, -69)",
+                        "use decimal degrees, negative for south and west (Santa Cruz is about -49, -69)"
+                    ),
                 );
             }
         }
@@ -184,8 +217,14 @@ pub fn roads(t: &Table, ids: &Ids, horizon: Option<&Horizon>, d: &mut Diagnostic
                     row.path(),
                     &row.pos("surface"),
                     "surface",
-                    format!("`{other}` is not a road surface"),
-                    "use paved, gravel or mixed",
+                    tr!(
+                        "`{other}` no es una calzada conocida",
+                        "`{other}` is not a road surface"
+                    ),
+                    tr!(
+                        "use paved (asfalto), gravel (ripio) o mixed (mixta)",
+                        "use paved, gravel or mixed"
+                    ),
                 );
                 None
             }
@@ -200,8 +239,14 @@ pub fn roads(t: &Table, ids: &Ids, horizon: Option<&Horizon>, d: &mut Diagnostic
                 row.path(),
                 &row.pos("to"),
                 "to",
-                "a road from a locality to itself",
-                "remove the row or fix `from`/`to`",
+                tr!(
+                    "un camino de una localidad a sí misma",
+                    "a road from a locality to itself"
+                ),
+                tr!(
+                    "quite la fila o corrija `from`/`to`",
+                    "remove the row or fix `from`/`to`"
+                ),
             );
             continue;
         }
@@ -234,14 +279,17 @@ fn check_ranges_in_horizon(
                 row.path(),
                 &row.pos(column),
                 column,
-                format!(
-                    "range {}..{} lies entirely outside the horizon {}..{}",
-                    r.from,
-                    r.to,
-                    h.start,
-                    h.end()
+                {
+                    let (from, to, start, end) = (r.from, r.to, h.start, h.end());
+                    tr!(
+                        "el rango {from}..{to} queda entero fuera del horizonte {start}..{end}",
+                        "range {from}..{to} lies entirely outside the horizon {start}..{end}"
+                    )
+                },
+                tr!(
+                    "corrija las fechas o quite el rango",
+                    "fix the dates or remove the range"
                 ),
-                "fix the dates or remove the range",
             );
         }
     }
@@ -292,8 +340,11 @@ pub fn facilities(t: &Table, ids: &mut Ids, d: &mut Diagnostics) -> Vec<Facility
                     row.path(),
                     &row.pos("specialties"),
                     "specialties",
-                    format!("unknown specialty `{s}`"),
-                    "use specialty ids from scenario.yaml, separated by `;` (empty = any)",
+                    tr!("no existe la especialidad `{s}`", "unknown specialty `{s}`"),
+                    tr!(
+                        "use ids de especialidad de scenario.yaml, separados por `;` (vacío = cualquiera)",
+                        "use specialty ids from scenario.yaml, separated by `;` (empty = any)"
+                    ),
                 ),
             }
         }
@@ -412,11 +463,17 @@ pub fn specialists(
                         row.path(),
                         &row.pos("name"),
                         "name",
-                        format!(
-                            "person `{person}` is `{}` on line {first_line} but `{name}` here",
-                            p.name
+                        {
+                            let first = &p.name;
+                            tr!(
+                                "la persona `{person}` es `{first}` en la línea {first_line} pero `{name}` aquí",
+                                "person `{person}` is `{first}` on line {first_line} but `{name}` here"
+                            )
+                        },
+                        tr!(
+                            "los legajos de una persona llevan el mismo nombre; corrija el nombre o el id de persona",
+                            "records of one person must carry the same name; fix the name or the person id"
                         ),
-                        "records of one person must carry the same name; fix the name or the person id",
                     );
                 }
                 let dup = p
@@ -429,8 +486,14 @@ pub fn specialists(
                         row.path(),
                         &row.pos("institution"),
                         "institution",
-                        format!("person `{person}` already has a record in this institution"),
-                        "a person holds at most one record per institution; merge the records",
+                        tr!(
+                            "la persona `{person}` ya tiene un legajo en esta institución",
+                            "person `{person}` already has a record in this institution"
+                        ),
+                        tr!(
+                            "una persona tiene a lo sumo un legajo por institución; unifique los legajos",
+                            "a person holds at most one record per institution; merge the records"
+                        ),
                     );
                 }
                 p.records.push(sid);
@@ -580,8 +643,14 @@ pub fn calendar(
                     row.path(),
                     &row.pos("status"),
                     "status",
-                    format!("`{other}` is not a visit status"),
-                    "use confirmed or tentative",
+                    tr!(
+                        "`{other}` no es un estado de visita",
+                        "`{other}` is not a visit status"
+                    ),
+                    tr!(
+                        "use confirmed (confirmada) o tentative (tentativa)",
+                        "use confirmed or tentative"
+                    ),
                 );
                 None
             }
@@ -594,13 +663,19 @@ pub fn calendar(
                     row.path(),
                     &row.pos("specialist"),
                     "specialist",
-                    format!(
-                        "record `{}` belongs to `{}`, but this is the calendar of `{}`",
-                        rec.code,
-                        ctx.institutions[rec.institution.index()].code,
-                        ctx.institutions[ctx.institution.index()].code
+                    {
+                        let code = &rec.code;
+                        let owner = &ctx.institutions[rec.institution.index()].code;
+                        let here = &ctx.institutions[ctx.institution.index()].code;
+                        tr!(
+                            "el legajo `{code}` es de `{owner}`, pero este es el calendario de `{here}`",
+                            "record `{code}` belongs to `{owner}`, but this is the calendar of `{here}`"
+                        )
+                    },
+                    tr!(
+                        "pase la visita al calendario de su institución, o use el legajo de la persona en esta institución",
+                        "move the visit to its institution's calendar file, or use the person's record in this institution"
                     ),
-                    "move the visit to its institution's calendar file, or use the person's record in this institution",
                 );
             }
             if let Some(days) = days {
@@ -612,12 +687,17 @@ pub fn calendar(
                         row.path(),
                         &row.pos("days"),
                         "days",
-                        format!(
-                            "{days} consultation days exceed the most allowed ({} for {})",
-                            sp.max_days.max(week_len),
-                            sp.code
+                        {
+                            let (most, code) = (sp.max_days.max(week_len), &sp.code);
+                            tr!(
+                                "{days} días de consulta superan el máximo ({most} para {code})",
+                                "{days} consultation days exceed the most allowed ({most} for {code})"
+                            )
+                        },
+                        tr!(
+                            "divida la visita en varias visitas",
+                            "split the visit into several visits"
                         ),
-                        "split the visit into several visits",
                     );
                 }
             }
@@ -630,12 +710,17 @@ pub fn calendar(
                 row.path(),
                 &row.pos("facility"),
                 "facility",
-                format!(
-                    "facility `{}` is not in locality `{}`",
-                    row.raw("facility"),
-                    row.raw("locality")
+                {
+                    let (f, l) = (row.raw("facility"), row.raw("locality"));
+                    tr!(
+                        "el establecimiento `{f}` no está en la localidad `{l}`",
+                        "facility `{f}` is not in locality `{l}`"
+                    )
+                },
+                tr!(
+                    "use un establecimiento de esa localidad",
+                    "use a facility of that locality"
                 ),
-                "use a facility of that locality",
             );
         }
         if let (Some(s), Some(f)) = (specialist, facility) {
@@ -646,12 +731,17 @@ pub fn calendar(
                     row.path(),
                     &row.pos("facility"),
                     "facility",
-                    format!(
-                        "facility `{}` cannot host {}",
-                        row.raw("facility"),
-                        ctx.specialties[spec.index()].code
+                    {
+                        let (f, sp) = (row.raw("facility"), &ctx.specialties[spec.index()].code);
+                        tr!(
+                            "el establecimiento `{f}` no puede recibir {sp}",
+                            "facility `{f}` cannot host {sp}"
+                        )
+                    },
+                    tr!(
+                        "use otro establecimiento o agregue la especialidad a su columna `specialties`",
+                        "use another facility or add the specialty to its `specialties` column"
                     ),
-                    "use another facility or add the specialty to its `specialties` column",
                 );
             }
         }
@@ -668,11 +758,18 @@ pub fn calendar(
                     row.path(),
                     &row.pos("start"),
                     "start",
-                    format!(
-                        "{start} is a {:?}, not a working day",
-                        chrono::Datelike::weekday(&start)
+                    {
+                        let day = chrono::Datelike::weekday(&start);
+                        let (es, en) = (Lang::Es.weekday(day), Lang::En.weekday(day));
+                        tr!(
+                            "{start} es {es}, no un día hábil",
+                            "{start} is a {en}, not a working day"
+                        )
+                    },
+                    tr!(
+                        "empiece las visitas en un día hábil (horizon.working_days)",
+                        "start visits on a working weekday (horizon.working_days)"
                     ),
-                    "start visits on a working weekday (horizon.working_days)",
                 );
             } else if plausible && !last.is_some_and(|l| h.contains(l)) {
                 d.push(
@@ -680,12 +777,17 @@ pub fn calendar(
                     row.path(),
                     &row.pos("start"),
                     "start",
-                    format!(
-                        "visit of {days} day(s) from {start} is not inside the horizon {}..{}",
-                        h.start,
-                        h.end()
+                    {
+                        let (first, end) = (h.start, h.end());
+                        tr!(
+                            "la visita de {days} día(s) desde {start} no cabe en el horizonte {first}..{end}",
+                            "visit of {days} day(s) from {start} is not inside the horizon {first}..{end}"
+                        )
+                    },
+                    tr!(
+                        "quite la visita o corrija su fecha",
+                        "remove the visit or fix its date"
                     ),
-                    "remove the visit or fix its date",
                 );
             }
         }

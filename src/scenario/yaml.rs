@@ -2,6 +2,8 @@
 //! file, with source positions kept for validation messages.
 
 use super::diagnostic::{Code, Diagnostics, Position};
+use crate::lang::Text;
+use crate::tr;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::path::Path;
@@ -248,7 +250,10 @@ pub struct RawCalendarFile {
 pub fn read(path: &Path, diags: &mut Diagnostics) -> Option<RawScenario> {
     parse(
         path,
-        "a scenario is a folder with a scenario.yaml file (see docs/scenario.md)",
+        tr!(
+            "un escenario es una carpeta con un archivo scenario.yaml (vea docs/scenario.md)",
+            "a scenario is a folder with a scenario.yaml file (see docs/scenario.md)"
+        ),
         diags,
     )
 }
@@ -257,7 +262,7 @@ pub fn read(path: &Path, diags: &mut Diagnostics) -> Option<RawScenario> {
 /// recorded with their position, `unreadable` is the fix for a missing file.
 pub fn parse<T: serde::de::DeserializeOwned>(
     path: &Path,
-    unreadable: &str,
+    unreadable: Text,
     diags: &mut Diagnostics,
 ) -> Option<T> {
     let text = match std::fs::read_to_string(path) {
@@ -268,7 +273,8 @@ pub fn parse<T: serde::de::DeserializeOwned>(
                 path,
                 &Position::default(),
                 "",
-                format!("cannot read file: {}", super::table::io_reason(&e)),
+                super::table::io_reason(&e)
+                    .around("no se puede leer el archivo: {}", "cannot read file: {}"),
                 unreadable,
             );
             return None;
@@ -284,7 +290,7 @@ pub fn parse<T: serde::de::DeserializeOwned>(
                 .unwrap_or_default();
             let message = friendly(&first_line(&err.to_string()));
             let (code, fix) = classify(&message);
-            let mut field = quoted(&message);
+            let mut field = quoted(&message.en);
             if field.is_empty() {
                 field = key_on_line(&text, position.line);
             }
@@ -308,9 +314,9 @@ fn first_line(message: &str) -> String {
     }
 }
 
-/// Plain words for the parser's type names, without its advice to
-/// programmers (options of the library that reads YAML).
-fn friendly(message: &str) -> String {
+/// Plain words for the parser's messages, in both languages, without its
+/// advice to programmers (options of the library that reads YAML).
+fn friendly(message: &str) -> Text {
     if let Some(key) = message.strip_prefix("duplicate mapping key") {
         let key = key
             .split(',')
@@ -319,15 +325,46 @@ fn friendly(message: &str) -> String {
             .trim_start_matches(':')
             .trim();
         return if key.is_empty() {
-            "a key appears twice in the same mapping".to_string()
+            tr!(
+                "una clave aparece dos veces en el mismo bloque",
+                "a key appears twice in the same mapping"
+            )
         } else {
-            format!("`{key}` appears twice in the same mapping")
+            tr!(
+                "`{key}` aparece dos veces en el mismo bloque",
+                "`{key}` appears twice in the same mapping"
+            )
         };
     }
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        let (name, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        let name = name.trim_end_matches(", there are no fields");
+        return if expected.is_empty() {
+            tr!("campo desconocido {name}", "unknown field {name}")
+        } else {
+            let expected = expected.trim_start_matches("one of ");
+            tr!(
+                "campo desconocido {name}; se esperaba uno de {expected}",
+                "unknown field {name}, expected one of {expected}"
+            )
+        };
+    }
+    if let Some(name) = message.strip_prefix("missing field ") {
+        return tr!("falta el campo {name}", "missing field {name}");
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "?"));
+        return tr!(
+            "tipo de valor inválido: {found}, se esperaba {expected}",
+            "invalid type: {found}, expected {expected}"
+        );
+    }
     match message {
-        "invalid i64" | "invalid u64" => "expected a whole number".to_string(),
-        "invalid f64" => "expected a number".to_string(),
-        m => m.to_string(),
+        "invalid i64" | "invalid u64" => {
+            tr!("se esperaba un número entero", "expected a whole number")
+        }
+        "invalid f64" => tr!("se esperaba un número", "expected a number"),
+        m => tr!("YAML inválido: {m}", "{m}"),
     }
 }
 
@@ -354,26 +391,39 @@ fn quoted(message: &str) -> String {
         .to_string()
 }
 
-fn classify(message: &str) -> (Code, &'static str) {
+fn classify(message: &Text) -> (Code, Text) {
+    let message = &message.en;
     if message.contains("appears twice") {
         (
             Code::YamlSyntax,
-            "keep one of the two: a key may appear once in each mapping",
+            tr!(
+                "deje una de las dos: una clave puede aparecer una vez en cada bloque",
+                "keep one of the two: a key may appear once in each mapping"
+            ),
         )
     } else if message.contains("unknown field") {
         (
             Code::UnknownField,
-            "remove the field or fix its spelling; docs/scenario.md lists every field",
+            tr!(
+                "quite el campo o corrija cómo está escrito; docs/scenario.md lista todos los campos",
+                "remove the field or fix its spelling; docs/scenario.md lists every field"
+            ),
         )
     } else if message.contains("missing field") {
         (
             Code::MissingField,
-            "add the field; docs/scenario.md lists the required fields with an example",
+            tr!(
+                "agregue el campo; docs/scenario.md lista los campos obligatorios con un ejemplo",
+                "add the field; docs/scenario.md lists the required fields with an example"
+            ),
         )
     } else {
         (
             Code::YamlSyntax,
-            "fix the YAML at this position (indentation, quoting, or the value's type)",
+            tr!(
+                "corrija el YAML en esta posición (sangría, comillas o el tipo del valor)",
+                "fix the YAML at this position (indentation, quoting, or the value's type)"
+            ),
         )
     }
 }

@@ -12,6 +12,10 @@ use super::diagnostic::{Code, Diagnostics, Position};
 use super::limits::{self, Range};
 use super::table::parse_range;
 use super::yaml::{S, parse, pos};
+use super::tables::noun;
+use crate::lang::{Lang, Text};
+use crate::tr;
+use chrono::Datelike;
 use crate::model::*;
 use raw::*;
 use std::path::Path;
@@ -26,7 +30,10 @@ pub fn apply(mut s: Scenario, path: &Path) -> Result<Scenario, ScenarioError> {
     let mut d = Diagnostics::default();
     let Some(raw) = parse::<RawWhatIf>(
         path,
-        "a what-if is a YAML file (see docs/what-if.md)",
+        tr!(
+            "un what-if es un archivo YAML (vea docs/what-if.md)",
+            "a what-if is a YAML file (see docs/what-if.md)"
+        ),
         &mut d,
     ) else {
         return Err(ScenarioError::Invalid(d.into_sorted()));
@@ -41,8 +48,11 @@ pub fn apply(mut s: Scenario, path: &Path) -> Result<Scenario, ScenarioError> {
             Code::EmptyId,
             &Position::default(),
             "name",
-            "the what-if has no name".into(),
-            "give it a short name: it labels the plan and the report",
+            tr!("el what-if no tiene nombre", "the what-if has no name"),
+            tr!(
+                "dele un nombre corto: rotula el plan y el informe",
+                "give it a short name: it labels the plan and the report"
+            ),
         );
     }
     for (i, x) in raw.new_specialists.iter().enumerate() {
@@ -84,7 +94,7 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn err(&mut self, code: Code, p: &Position, field: &str, message: String, fix: &str) {
+    fn err(&mut self, code: Code, p: &Position, field: &str, message: Text, fix: Text) {
         self.d.push(code, self.path, p, field, message, fix);
     }
 
@@ -93,7 +103,7 @@ impl Ctx<'_> {
         match range.check(v) {
             Ok(v) => Some(v),
             Err((code, message, fix)) => {
-                self.err(code, p, field, message, &fix);
+                self.err(code, p, field, message, fix);
                 None
             }
         }
@@ -107,14 +117,18 @@ impl Ctx<'_> {
                     Code::DateOutsideHorizon,
                     p,
                     field,
-                    format!(
-                        "{}..{} is outside the horizon ({}..{})",
-                        r.from,
-                        r.to,
-                        self.s.horizon.start,
-                        self.s.horizon.end()
+                    {
+                        let (from, to) = (r.from, r.to);
+                        let (start, end) = (self.s.horizon.start, self.s.horizon.end());
+                        tr!(
+                            "{from}..{to} está fuera del horizonte ({start}..{end})",
+                            "{from}..{to} is outside the horizon ({start}..{end})"
+                        )
+                    },
+                    tr!(
+                        "use fechas del período planificado",
+                        "use dates of the planned period"
                     ),
-                    "use dates of the planned period",
                 );
                 None
             }
@@ -130,8 +144,14 @@ impl Ctx<'_> {
             code,
             p,
             field,
-            format!("unknown {what} `{id}`"),
-            "use an id of the base scenario or of an earlier new entry",
+            {
+                let es = noun(what);
+                tr!("no existe {es} `{id}`", "unknown {what} `{id}`")
+            },
+            tr!(
+                "use un id del escenario base o de una entrada nueva anterior",
+                "use an id of the base scenario or of an earlier new entry"
+            ),
         );
     }
 
@@ -195,8 +215,17 @@ impl Ctx<'_> {
                 Code::DuplicateId,
                 &p,
                 &format!("{at}.record"),
-                format!("specialist record `{}` already exists", x.record),
-                "give the new record an id of its own",
+                {
+                    let r = &x.record;
+                    tr!(
+                        "el legajo de especialista `{r}` ya existe",
+                        "specialist record `{r}` already exists"
+                    )
+                },
+                tr!(
+                    "dele al legajo nuevo un id propio",
+                    "give the new record an id of its own"
+                ),
             );
             return;
         }
@@ -237,8 +266,17 @@ impl Ctx<'_> {
                         Code::PersonNameMismatch,
                         &p,
                         &format!("{at}.name"),
-                        format!("person `{}` is `{}` in the base scenario", x.person, q.name),
-                        "use the same name for every record of a person",
+                        {
+                            let (person, name) = (&x.person, &q.name);
+                            tr!(
+                                "la persona `{person}` es `{name}` en el escenario base",
+                                "person `{person}` is `{name}` in the base scenario"
+                            )
+                        },
+                        tr!(
+                            "use el mismo nombre en todos los legajos de una persona",
+                            "use the same name for every record of a person"
+                        ),
                     );
                     return;
                 }
@@ -250,11 +288,17 @@ impl Ctx<'_> {
                         Code::PersonDuplicateInstitution,
                         &p,
                         &format!("{at}.institution"),
-                        format!(
-                            "person `{}` already has a record in `{}`",
-                            x.person, x.institution
+                        {
+                            let (person, inst) = (&x.person, &x.institution);
+                            tr!(
+                                "la persona `{person}` ya tiene un legajo en `{inst}`",
+                                "person `{person}` already has a record in `{inst}`"
+                            )
+                        },
+                        tr!(
+                            "una persona tiene a lo sumo un legajo por institución",
+                            "a person holds at most one record per institution"
                         ),
-                        "a person holds at most one record per institution",
                     );
                     return;
                 }
@@ -275,8 +319,11 @@ impl Ctx<'_> {
                 Code::NotPositive,
                 &p,
                 &format!("{at}.max_trips_per_month"),
-                "a new record needs at least one trip and one day away a month".into(),
-                "set both limits to 1 or more",
+                tr!(
+                    "un legajo nuevo necesita al menos un viaje y un día fuera por mes",
+                    "a new record needs at least one trip and one day away a month"
+                ),
+                tr!("ponga ambos límites en 1 o más", "set both limits to 1 or more"),
             );
             return;
         }
@@ -308,8 +355,17 @@ impl Ctx<'_> {
                 Code::UnknownLocality,
                 &p,
                 at,
-                format!("no road joins `{}` and `{}`", x.from, x.to),
-                "name the two ends of a road of roads.csv",
+                {
+                    let (a, b) = (&x.from, &x.to);
+                    tr!(
+                        "ningún camino une `{a}` y `{b}`",
+                        "no road joins `{a}` and `{b}`"
+                    )
+                },
+                tr!(
+                    "nombre los dos extremos de un camino de roads.csv",
+                    "name the two ends of a road of roads.csv"
+                ),
             );
             return;
         }
@@ -318,8 +374,14 @@ impl Ctx<'_> {
                 Code::MissingField,
                 &p,
                 at,
-                "a road change needs either `closed: FROM..TO` or `open: true`".into(),
-                "close it for dates, or open it for the whole horizon",
+                tr!(
+                    "un cambio de camino necesita `closed: DESDE..HASTA` u `open: true`",
+                    "a road change needs either `closed: FROM..TO` or `open: true`"
+                ),
+                tr!(
+                    "ciérrelo por fechas, o ábralo para todo el horizonte",
+                    "close it for dates, or open it for the whole horizon"
+                ),
             );
             return;
         }
@@ -355,8 +417,11 @@ impl Ctx<'_> {
                 Code::UnknownLocality,
                 &p,
                 &format!("{at}.zone"),
-                format!("no locality is in zone `{z}`"),
-                "use a zone of localities.csv",
+                tr!(
+                    "ninguna localidad está en la zona `{z}`",
+                    "no locality is in zone `{z}`"
+                ),
+                tr!("use una zona de localities.csv", "use a zone of localities.csv"),
             );
             return;
         }
@@ -383,8 +448,11 @@ impl Ctx<'_> {
                 Code::MissingField,
                 &p,
                 at,
-                "the change says neither `factor`, `extra_per_week` nor `add_waiting`".into(),
-                "say how the demand changes",
+                tr!(
+                    "el cambio no dice `factor`, `extra_per_week` ni `add_waiting`",
+                    "the change says neither `factor`, `extra_per_week` nor `add_waiting`"
+                ),
+                tr!("diga cómo cambia la demanda", "say how the demand changes"),
             );
             return;
         }
@@ -425,11 +493,17 @@ impl Ctx<'_> {
                 Code::OutOfRange,
                 &p,
                 &format!("{at}.add_waiting"),
-                format!(
-                    "a waiting list would hold more than {} patients",
-                    limits::WAITING.max
+                {
+                    let most = limits::WAITING.max;
+                    tr!(
+                        "una lista de espera tendría más de {most} pacientes",
+                        "a waiting list would hold more than {most} patients"
+                    )
+                },
+                tr!(
+                    "agregue menos pacientes, o divida la lista",
+                    "add fewer patients, or split the list"
                 ),
-                "add fewer patients, or split the list",
             );
         }
         if touched == 0 {
@@ -437,8 +511,14 @@ impl Ctx<'_> {
                 Code::DemandWithoutSpecialist,
                 &p,
                 at,
-                "no waiting list matches this change".into(),
-                "check locality, zone and specialty against demand.csv",
+                tr!(
+                    "ninguna lista de espera coincide con este cambio",
+                    "no waiting list matches this change"
+                ),
+                tr!(
+                    "compare localidad, zona y especialidad con demand.csv",
+                    "check locality, zone and specialty against demand.csv"
+                ),
             );
         }
     }
@@ -467,7 +547,19 @@ impl Ctx<'_> {
         }
         let (spacing, gap) = (sp.min_spacing_weeks, sp.max_gap_weeks);
         if spacing > gap {
-            self.err(Code::SpacingAboveGap, &p, at, format!("min_spacing_weeks {spacing} is above max_gap_weeks {gap}"), "a specialty cannot need to wait longer between visits than its coverage rule allows");
+            self.err(
+                Code::SpacingAboveGap,
+                &p,
+                at,
+                tr!(
+                    "min_spacing_weeks {spacing} supera max_gap_weeks {gap}",
+                    "min_spacing_weeks {spacing} is above max_gap_weeks {gap}"
+                ),
+                tr!(
+                    "una especialidad no puede esperar entre visitas más de lo que su regla de cobertura permite",
+                    "a specialty cannot need to wait longer between visits than its coverage rule allows"
+                ),
+            );
         }
     }
 
@@ -488,8 +580,14 @@ impl Ctx<'_> {
                 Code::NotPositive,
                 &p,
                 &format!("{at}.extra_rooms"),
-                "a care day adds at least one consulting room".into(),
-                "set extra_rooms to the rooms opened for itinerants on those days",
+                tr!(
+                    "un día de atención agrega al menos un consultorio",
+                    "a care day adds at least one consulting room"
+                ),
+                tr!(
+                    "ponga en extra_rooms los consultorios abiertos para itinerantes esos días",
+                    "set extra_rooms to the rooms opened for itinerants on those days"
+                ),
             );
             return;
         }
@@ -514,16 +612,26 @@ impl Ctx<'_> {
                 .expect("a date inside the horizon has a successor");
         }
         if !closed.is_empty() {
-            let list: Vec<String> = closed
-                .iter()
-                .map(|d| format!("{d} ({})", d.format("%a")))
-                .collect();
+            let list = |lang: Lang| {
+                let days: Vec<String> = closed
+                    .iter()
+                    .map(|d| format!("{d} ({})", lang.weekday(d.weekday())))
+                    .collect();
+                days.join(", ")
+            };
+            let (es, en) = (list(Lang::Es), list(Lang::En));
             self.err(
                 Code::StartOnNonWorkingDay,
                 &p,
                 &format!("{at}.dates"),
-                format!("care days on days without consultations: {}", list.join(", ")),
-                "itinera plans consultations on horizon.working_days that are not holidays: list those dates only (or add the weekday to working_days in the scenario)",
+                tr!(
+                    "días de atención en días sin consultas: {es}",
+                    "care days on days without consultations: {en}"
+                ),
+                tr!(
+                    "itinera planifica consultas en los horizon.working_days que no son feriados: liste solo esas fechas (o agregue el día a working_days en el escenario)",
+                    "itinera plans consultations on horizon.working_days that are not holidays: list those dates only (or add the weekday to working_days in the scenario)"
+                ),
             );
             return;
         }

@@ -1,8 +1,85 @@
-//! Words of the published files in Spanish (the default: the ministry, the
-//! fund and the hospitals work in Spanish) or English.
+//! The message catalogue: every word a planner, clerk or patient reads, in
+//! Spanish (the default: the ministry, the fund and the hospitals work in
+//! Spanish) or English. A message is written once, in both languages, where
+//! it is raised ([`tr!`] builds a [`Text`]); the language is chosen where it
+//! is shown.
 
 use chrono::{Datelike, NaiveDate, Weekday};
+use serde::Serialize;
 use std::str::FromStr;
+
+/// A message in both languages, chosen when it is shown. It serializes as
+/// `{"es": …, "en": …}` so that JSON readers get both.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Text {
+    /// Spanish.
+    pub es: String,
+    /// English.
+    pub en: String,
+}
+
+impl Text {
+    /// The text in `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        lang.pick(&self.es, &self.en)
+    }
+
+    /// Whether there is nothing to say.
+    pub fn is_empty(&self) -> bool {
+        self.es.is_empty() && self.en.is_empty()
+    }
+
+    /// The same words in both languages (a name, a path, a library's text
+    /// that has no translation).
+    pub fn same(s: impl Into<String>) -> Self {
+        let s = s.into();
+        Self {
+            es: s.clone(),
+            en: s,
+        }
+    }
+
+    /// This text inside a sentence: each language's template has one `{}`
+    /// where the text goes.
+    pub fn around(&self, es: &str, en: &str) -> Self {
+        Self {
+            es: es.replacen("{}", &self.es, 1),
+            en: en.replacen("{}", &self.en, 1),
+        }
+    }
+
+    /// Whether either language contains `needle`.
+    pub fn contains(&self, needle: &str) -> bool {
+        self.es.contains(needle) || self.en.contains(needle)
+    }
+}
+
+impl std::fmt::Display for Text {
+    /// Spanish, the default language.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.es)
+    }
+}
+
+/// A [`Text`] from a Spanish and an English format string with the same
+/// arguments: `tr!("{n} visitas", "{n} visits")`; or with positional
+/// arguments of each language apart, Spanish first:
+/// `tr!("{} y {}", "{} and {}", a.es, b.es; a.en, b.en)`.
+#[macro_export]
+macro_rules! tr {
+    ($es:literal, $en:literal, $($ea:expr),+ ; $($na:expr),+ $(,)?) => {
+        $crate::lang::Text {
+            es: format!($es, $($ea),+),
+            en: format!($en, $($na),+),
+        }
+    };
+    ($es:literal, $en:literal $(, $arg:expr)* $(,)?) => {
+        $crate::lang::Text {
+            es: format!($es $(, $arg)*),
+            en: format!($en $(, $arg)*),
+        }
+    };
+}
 
 /// Language of calendars, CSV headers and the report.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
