@@ -348,6 +348,18 @@ fn kept_and_moved_mean_the_same_everywhere() {
         html.contains(&format!("mantenidas: {}", n(ChangeKind::Kept))),
         "the report's count"
     );
+    // The calendars' column says the same of each visit.
+    let p = publish(&s, &plan);
+    let csv = p
+        .files
+        .iter()
+        .find(|f| f.path.to_str() == Some("calendars/csv/tiny.csv"))
+        .unwrap();
+    let text = String::from_utf8_lossy(&csv.bytes);
+    let column = |word: &str| text.lines().filter(|l| l.contains(&format!(";{word};"))).count();
+    assert_eq!(column("se mantiene"), n(ChangeKind::Kept), "{text}");
+    assert_eq!(column("reprogramada"), n(ChangeKind::Moved), "{text}");
+    assert_eq!(column("nueva"), n(ChangeKind::New), "{text}");
 }
 
 #[test]

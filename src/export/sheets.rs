@@ -11,9 +11,10 @@ use super::events::slug;
 use super::lookup::Names;
 use super::{ExportError, Lang, OutFile};
 use crate::model::Scenario;
-use crate::plan::format::{Origin, Plan, Visit};
+use crate::plan::diff::ChangeKind;
+use crate::plan::format::{Plan, Visit};
 use chrono::Datelike;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 const BOM: &[u8] = "\u{feff}".as_bytes();
 
@@ -46,6 +47,11 @@ pub fn calendars(
     plan: &Plan,
     lang: Lang,
 ) -> Result<Vec<OutFile>, ExportError> {
+    let origins = crate::plan::diff::origins(s, &crate::network::RoadNetwork::new(s), plan);
+    let names = &Labels {
+        names,
+        origins: &origins,
+    };
     let mut visits: Vec<&Visit> = plan.made_visits().collect();
     visits.sort_by(|a, b| {
         (a.start, &a.locality, &a.specialty).cmp(&(b.start, &b.locality, &b.specialty))
@@ -74,7 +80,7 @@ pub fn calendars(
 /// whatever the spreadsheet's language.
 fn workbook(
     s: &Scenario,
-    names: &Names,
+    names: &Labels,
     visits: &[&Visit],
     by_facility: &BTreeMap<&str, Vec<&Visit>>,
     lang: Lang,
@@ -122,7 +128,7 @@ fn workbook(
                 .and_then(|w| w.write_number(row, 10, v.days))
                 .and_then(|w| w.write_number(row, 11, v.capacity))
                 .and_then(|w| w.write_string(row, 12, dates.join(" ")))
-                .and_then(|w| w.write_string(row, 13, origin(v.origin, lang)))
+                .and_then(|w| w.write_string(row, 13, names.origin(v, lang)))
                 .and_then(|w| w.write_string(row, 14, &v.id))
                 .and_then(|w| w.write_string(row, 15, v.trip.clone().unwrap_or_default()))
                 .map_err(fail)?;
@@ -204,16 +210,35 @@ pub fn header(lang: Lang) -> [&'static str; 16] {
     }
 }
 
-fn origin(o: Origin, lang: Lang) -> &'static str {
-    match o {
-        Origin::Kept => lang.pick("se mantiene", "kept"),
-        Origin::Moved => lang.pick("reprogramada", "moved"),
-        Origin::New => lang.pick("nueva", "new"),
-        Origin::Dropped => lang.pick("cancelada", "dropped"),
+/// The names of the scenario and what each visit is to the existing
+/// calendars.
+struct Labels<'a> {
+    names: &'a Names<'a>,
+    origins: &'a HashMap<String, ChangeKind>,
+}
+
+impl<'a> std::ops::Deref for Labels<'a> {
+    type Target = Names<'a>;
+    fn deref(&self) -> &Names<'a> {
+        self.names
     }
 }
 
-fn table(names: &Names, visits: &[&Visit], lang: Lang) -> Result<Vec<u8>, ExportError> {
+impl Labels<'_> {
+    /// The visit against the existing calendars, as `plan::diff` counts it
+    /// for the summary, the report and `compare`.
+    fn origin(&self, v: &Visit, lang: Lang) -> &'static str {
+        match self.origins.get(&v.id) {
+            Some(ChangeKind::Kept) => lang.pick("se mantiene", "kept"),
+            Some(ChangeKind::Moved) => lang.pick("reprogramada", "moved"),
+            Some(ChangeKind::Reassigned) => lang.pick("otro especialista", "reassigned"),
+            Some(ChangeKind::Cancelled) => lang.pick("cancelada", "cancelled"),
+            Some(ChangeKind::New) | None => lang.pick("nueva", "new"),
+        }
+    }
+}
+
+fn table(names: &Labels, visits: &[&Visit], lang: Lang) -> Result<Vec<u8>, ExportError> {
     let fail = |e: csv::Error| ExportError::Encoding {
         what: "CSV calendar".to_string(),
         message: e.to_string(),
@@ -238,7 +263,7 @@ fn table(names: &Names, visits: &[&Visit], lang: Lang) -> Result<Vec<u8>, Export
             v.days.to_string(),
             v.capacity.to_string(),
             dates.join(" "),
-            origin(v.origin, lang).to_string(),
+            names.origin(v, lang).to_string(),
             v.id.clone(),
             v.trip.clone().unwrap_or_default(),
         ])

@@ -180,3 +180,17 @@ pub fn against_existing(
 ) -> BTreeMap<ChangeKind, usize> {
     counts(&diff(&super::status_quo::as_plan(s, net), plan))
 }
+
+/// What each visit `plan` makes is to the existing calendars (kept, moved,
+/// reassigned or new), by visit id: the same matching as
+/// [`against_existing`], so a calendar's column agrees with the counts.
+pub fn origins(
+    s: &crate::model::Scenario,
+    net: &crate::network::RoadNetwork,
+    plan: &Plan,
+) -> std::collections::HashMap<String, ChangeKind> {
+    diff(&super::status_quo::as_plan(s, net), plan)
+        .into_iter()
+        .filter_map(|c| c.new.map(|v| (v.id, c.kind)))
+        .collect()
+}
