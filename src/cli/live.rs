@@ -58,18 +58,26 @@ fn line(latest: Option<Progress>, seconds: f64, lang: Lang) -> String {
             lang.pick("armando el programa…", "building the program…"),
             lang.decimal(seconds, 0)
         ),
-        Some(p) => format!(
-            "{}  {:>6} s  {} {:>16}  {} {:>16}  {} {:>8}   ",
-            lang.pick("resolviendo", "solving"),
-            lang.decimal(seconds, 0),
-            lang.pick("plan", "plan"),
-            f(p.incumbent),
-            lang.pick("cota", "bound"),
-            f(p.bound),
-            lang.pick("brecha", "gap"),
-            p.gap_percent
-                .map_or("-".to_string(), |g| lang.percent(g / 100.0))
-        ),
+        Some(p) => {
+            let (known, parts) = p.parts;
+            let share = if known < parts && known > 0 {
+                lang.fill("  ({} de {} partes)", "  ({} of {} parts)", &[&known, &parts])
+            } else {
+                String::new()
+            };
+            format!(
+                "{}  {:>6} s  {} {:>16}  {} {:>16}  {} {:>8}{share}   ",
+                lang.pick("resolviendo", "solving"),
+                lang.decimal(seconds, 0),
+                lang.pick("plan", "plan"),
+                f(p.incumbent),
+                lang.pick("cota", "bound"),
+                f(p.bound),
+                lang.pick("brecha", "gap"),
+                p.gap_percent
+                    .map_or("-".to_string(), |g| lang.percent(g / 100.0))
+            )
+        }
     }
 }
 
@@ -86,6 +94,7 @@ mod tests {
             bound: Some(1_056_098_358.0),
             gap_percent: Some(68.37),
             seconds: 12.0,
+            parts: (1, 1),
         };
         let solving = line(Some(p), 12.0, Lang::Es);
         assert!(solving.contains("resolviendo"), "{solving}");
@@ -94,6 +103,12 @@ mod tests {
             "{solving}"
         );
         assert!(line(Some(p), 12.0, Lang::En).contains("68.37 %"));
+        let partial = Progress {
+            parts: (2, 5),
+            gap_percent: None,
+            ..p
+        };
+        assert!(line(Some(partial), 12.0, Lang::Es).contains("(2 de 5 partes)"));
     }
 
     #[test]

@@ -432,6 +432,7 @@ pub fn optimize(
         // not HiGHS logged a row for it.
         if let Ok(p) = &part {
             report(Progress {
+                parts: (1, 1),
                 incumbent: p.raw.objective,
                 bound: p.raw.bound,
                 gap_percent: None,
@@ -443,6 +444,7 @@ pub fn optimize(
     // The program is built: the solve starts (the progress line says so).
     if let Some(cb) = progress {
         cb(Progress {
+            parts: (0, scopes.len()),
             incumbent: None,
             bound: None,
             gap_percent: None,
@@ -470,24 +472,55 @@ pub fn optimize(
     Ok(sol)
 }
 
-/// Sum of the components' latest progress.
+/// The components' latest progress summed over the parts that have both a
+/// plan and a bound; `parts` says how many of how many that is, and the gap
+/// is given only when it is all of them (a sum over some parts is not the
+/// whole plan's figure).
 fn combine(latest: &[Option<Progress>], started: Instant) -> Progress {
-    let sum = |f: &dyn Fn(&Progress) -> Option<f64>| -> Option<f64> {
-        latest
-            .iter()
-            .map(|p| p.as_ref().and_then(f))
-            .sum::<Option<f64>>()
-    };
-    let incumbent = sum(&|p| p.incumbent);
-    let bound = sum(&|p| p.bound);
+    let known: Vec<(f64, f64)> = latest
+        .iter()
+        .filter_map(|p| Some((p.as_ref()?.incumbent?, p.as_ref()?.bound?)))
+        .collect();
+    let (n, all) = (known.len(), latest.len());
+    let incumbent = (n > 0).then(|| known.iter().map(|k| k.0).sum::<f64>());
+    let bound = (n > 0).then(|| known.iter().map(|k| k.1).sum::<f64>());
     Progress {
         incumbent,
         bound,
         gap_percent: match (incumbent, bound) {
-            (Some(i), Some(b)) => Some(relative_gap(i, b) * 100.0),
+            (Some(i), Some(b)) if n == all => Some(relative_gap(i, b) * 100.0),
             _ => None,
         },
         seconds: started.elapsed().as_secs_f64(),
+        parts: (n, all),
+    }
+}
+
+#[cfg(test)]
+mod combine_tests {
+    use super::*;
+
+    fn p(incumbent: Option<f64>, bound: Option<f64>) -> Option<Progress> {
+        Some(Progress {
+            incumbent,
+            bound,
+            gap_percent: None,
+            seconds: 0.0,
+            parts: (1, 1),
+        })
+    }
+
+    #[test]
+    fn parts_that_reported_show_before_the_others() {
+        let now = Instant::now();
+        let some = combine(&[p(Some(10.0), Some(5.0)), None, p(Some(7.0), None)], now);
+        assert_eq!((some.incumbent, some.bound), (Some(10.0), Some(5.0)));
+        assert_eq!(some.parts, (1, 3));
+        assert_eq!(some.gap_percent, None, "no gap over some parts");
+        let all = combine(&[p(Some(10.0), Some(5.0)), p(Some(10.0), Some(5.0))], now);
+        assert_eq!(all.parts, (2, 2));
+        assert_eq!(all.gap_percent, Some(50.0));
+        assert_eq!(combine(&[None, None], now).incumbent, None);
     }
 }
 

@@ -61,6 +61,10 @@ pub struct Progress {
     pub gap_percent: Option<f64>,
     /// Seconds since the solve started.
     pub seconds: f64,
+    /// Of the parts the program was split into (`parts.1`), how many the
+    /// figures cover (`parts.0`): while some part has not reported, the
+    /// plan and bound are sums over the others and there is no gap.
+    pub parts: (usize, usize),
 }
 
 /// Outcome of one solve.
@@ -198,6 +202,7 @@ pub fn run(
             if let Some(cb) = progress {
                 let incumbent = obj + constant;
                 cb(Progress {
+                    parts: (1, 1),
                     incumbent: Some(incumbent),
                     bound,
                     gap_percent: bound.map(|b| relative_gap(incumbent, b) * 100.0),
@@ -356,6 +361,7 @@ pub fn parse_progress(line: &str) -> Option<Progress> {
     let gap = tokens.get(i + 3).and_then(|t| num(t));
     bound?;
     Some(Progress {
+        parts: (1, 1),
         incumbent,
         bound,
         gap_percent: gap,
