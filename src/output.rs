@@ -197,10 +197,39 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     write_with(path, |f| f.write_all(bytes))
 }
 
+/// [`write_file`] for a file that holds personal data (a plan's person
+/// ids are national ids in Santa Cruz): readable and writable by its owner
+/// only (0600), from the moment it is created.
+pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    write_as(path, true, |f| f.write_all(bytes))
+}
+
+/// A new file, owner-only when `private`.
+fn create(path: &Path, private: bool) -> std::io::Result<fs::File> {
+    let mut o = fs::OpenOptions::new();
+    o.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    if private {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    #[cfg(not(unix))]
+    let _ = private;
+    o.open(path)
+}
+
 /// [`write_file`] with the contents written by `fill` (for files produced
 /// by a writer of their own).
 pub fn write_with(
     path: &Path,
+    fill: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
+) -> Result<(), OutputError> {
+    write_as(path, false, fill)
+}
+
+fn write_as(
+    path: &Path,
+    private: bool,
     fill: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
 ) -> Result<(), OutputError> {
     check_target(path)?;
@@ -212,7 +241,7 @@ pub fn write_with(
         std::process::id()
     ));
     let guard = Pending::new(tmp.clone());
-    let mut f = fs::File::create(&tmp).map_err(io(path))?;
+    let mut f = create(&tmp, private).map_err(io(path))?;
     fill(&mut f).map_err(io(path))?;
     f.sync_all().map_err(io(path))?;
     drop(f);
@@ -293,10 +322,20 @@ impl Stage {
     /// target is checked now, so a refused target stops the publication
     /// before anything is moved into place.
     pub fn write(&mut self, rel: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+        self.write_as(rel, bytes, false)
+    }
+
+    /// [`Stage::write`] for a file holding personal data (0600, see
+    /// [`write_private`]).
+    pub fn write_private(&mut self, rel: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+        self.write_as(rel, bytes, true)
+    }
+
+    fn write_as(&mut self, rel: &Path, bytes: &[u8], private: bool) -> Result<(), OutputError> {
         check_target(&self.dir.join(rel))?;
         let path = self.stage.join(rel);
         create_dir(parent(&path))?;
-        let mut f = fs::File::create(&path).map_err(io(&path))?;
+        let mut f = create(&path, private).map_err(io(&path))?;
         f.write_all(bytes).map_err(io(&path))?;
         f.sync_all().map_err(io(&path))?;
         self.files.push(rel.to_path_buf());

@@ -127,6 +127,19 @@ fn plan_writes_a_plan_that_check_accepts() {
         serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
     assert_eq!(v["schema"], "itinera.plan/1");
     assert!(v["solver"]["bound"].as_f64().is_some());
+    // It names persons by their ids (national ids in Santa Cruz): owner only.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&plan).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "plan.json mode {mode:o}");
+        let report = std::fs::metadata(out.path().join("report.html")).unwrap();
+        assert_ne!(
+            report.permissions().mode() & 0o077,
+            0,
+            "published files stay readable"
+        );
+    }
     // The plan and its publication, and no temporary file left anywhere.
     let mut names: Vec<_> = std::fs::read_dir(out.path())
         .unwrap()

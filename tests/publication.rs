@@ -356,7 +356,11 @@ fn kept_and_moved_mean_the_same_everywhere() {
         .find(|f| f.path.to_str() == Some("calendars/csv/tiny.csv"))
         .unwrap();
     let text = String::from_utf8_lossy(&csv.bytes);
-    let column = |word: &str| text.lines().filter(|l| l.contains(&format!(";{word};"))).count();
+    let column = |word: &str| {
+        text.lines()
+            .filter(|l| l.contains(&format!(";{word};")))
+            .count()
+    };
     assert_eq!(column("se mantiene"), n(ChangeKind::Kept), "{text}");
     assert_eq!(column("reprogramada"), n(ChangeKind::Moved), "{text}");
     assert_eq!(column("nueva"), n(ChangeKind::New), "{text}");

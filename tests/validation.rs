@@ -51,6 +51,17 @@ fn every_broken_fixture_reports_exactly_its_errors() {
                 "{}: not translated: {diag}",
                 fx.name
             );
+            // Person ids are national ids in Santa Cruz: never in a message.
+            for lang in [itinera::lang::Lang::Es, itinera::lang::Lang::En] {
+                let text = diag.render(lang);
+                assert!(
+                    !text
+                        .split(|c: char| !c.is_alphanumeric())
+                        .any(|w| ["P1", "P2", "P3"].contains(&w)),
+                    "{}: a person id in {text}",
+                    fx.name
+                );
+            }
         }
         let mut actual: Vec<(String, String, Option<u64>)> = got
             .iter()

@@ -173,6 +173,8 @@ fn broken_overlays_name_their_line_and_code() {
                 common::spanish(&d.message) && common::spanish(&d.fix),
                 "not translated: {d}"
             );
+            let text = d.render(itinera::lang::Lang::En);
+            assert!(!text.contains("`P1`"), "a person id in {text}");
         }
         let name = path.file_name().unwrap().to_str().unwrap();
         assert!(name.starts_with(code), "{name} is named after its error");

@@ -1,10 +1,10 @@
 //! Collisions in the merged calendar: the problems unification must resolve.
 
 use super::BookedVisit;
-use crate::model::*;
 use crate::lang::Text;
-use crate::tr;
+use crate::model::*;
 use crate::network::RoadNetwork;
+use crate::tr;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -221,21 +221,15 @@ fn day_rules(s: &Scenario, visits: &[BookedVisit], out: &mut Vec<Conflict>) {
             .filter(|d| s.horizon.is_holiday(**d))
             .collect();
         if let Some(d) = holidays.first() {
-            out.push(conflict(
-                s,
-                ConflictKind::Holiday,
-                &[v],
-                **d,
-                {
-                    let visit = describe(s, v);
-                    let holiday = s.horizon.holidays.get(*d).map_or("", String::as_str);
-                    tr!(
-                        "{} tiene un día de consulta el {d}, feriado ({holiday})",
-                        "{} has a consultation day on {d} ({holiday})",
-                        visit.es; visit.en
-                    )
-                },
-            ));
+            out.push(conflict(s, ConflictKind::Holiday, &[v], **d, {
+                let visit = describe(s, v);
+                let holiday = s.horizon.holidays.get(*d).map_or("", String::as_str);
+                tr!(
+                    "{} tiene un día de consulta el {d}, feriado ({holiday})",
+                    "{} has a consultation day on {d} ({holiday})",
+                    visit.es; visit.en
+                )
+            }));
         }
         let person = s.person(v.person);
         let off: Vec<&NaiveDate> = v
@@ -249,20 +243,14 @@ fn day_rules(s: &Scenario, visits: &[BookedVisit], out: &mut Vec<Conflict>) {
             })
             .collect();
         if let Some(d) = off.first() {
-            out.push(conflict(
-                s,
-                ConflictKind::Unavailable,
-                &[v],
-                **d,
-                {
-                    let (name, n, visit) = (&person.name, off.len(), describe(s, v));
-                    tr!(
-                        "{name} no está disponible {n} día(s) de {} desde {d}",
-                        "{name} is unavailable on {n} day(s) of {} from {d}",
-                        visit.es; visit.en
-                    )
-                },
-            ));
+            out.push(conflict(s, ConflictKind::Unavailable, &[v], **d, {
+                let (name, n, visit) = (&person.name, off.len(), describe(s, v));
+                tr!(
+                    "{name} no está disponible {n} día(s) de {} desde {d}",
+                    "{name} is unavailable on {n} day(s) of {} from {d}",
+                    visit.es; visit.en
+                )
+            }));
         }
     }
 }
@@ -312,19 +300,13 @@ fn monthly_limits(s: &Scenario, visits: &[BookedVisit], out: &mut Vec<Conflict>)
         let name = &s.person(r.person).name;
         let date = vs[0].dates[0];
         if vs.len() as u32 > r.max_trips_per_month {
-            out.push(conflict(
-                s,
-                ConflictKind::MonthlyTrips,
-                &vs,
-                date,
-                {
-                    let (code, n, limit) = (&r.code, vs.len(), r.max_trips_per_month);
-                    tr!(
-                        "{name} ({code}) tiene {n} viajes en {y}-{m:02}, límite {limit}",
-                        "{name} ({code}) has {n} trips in {y}-{m:02}, limit {limit}"
-                    )
-                },
-            ));
+            out.push(conflict(s, ConflictKind::MonthlyTrips, &vs, date, {
+                let (code, n, limit) = (&r.code, vs.len(), r.max_trips_per_month);
+                tr!(
+                    "{name} ({code}) tiene {n} viajes en {y}-{m:02}, límite {limit}",
+                    "{name} ({code}) has {n} trips in {y}-{m:02}, limit {limit}"
+                )
+            }));
         }
         let days: usize = vs.iter().map(|v| v.dates.len()).sum();
         if days as u32 > r.max_days_away_per_month {
@@ -349,28 +331,22 @@ fn road_closed(s: &Scenario, net: &RoadNetwork, visits: &[BookedVisit], out: &mu
     for v in visits {
         let base = s.specialist(v.specialist).base;
         if let Err(e) = net.round_trip_km(base, v.locality, v.dates[0]) {
-            out.push(conflict(
-                s,
-                ConflictKind::RoadClosed,
-                &[v],
-                v.dates[0],
-                {
-                    let visit = describe(s, v);
-                    let (to, from) = (&e.to, &e.from);
-                    match e.date {
-                        Some(d) => tr!(
-                            "{}: {to} no se alcanza desde {from} por camino el {d} (caminos cerrados)",
-                            "{}: {e}",
-                            visit.es; visit.en
-                        ),
-                        None => tr!(
-                            "{}: {to} no se alcanza desde {from} por camino",
-                            "{}: {e}",
-                            visit.es; visit.en
-                        ),
-                    }
-                },
-            ));
+            out.push(conflict(s, ConflictKind::RoadClosed, &[v], v.dates[0], {
+                let visit = describe(s, v);
+                let (to, from) = (&e.to, &e.from);
+                match e.date {
+                    Some(d) => tr!(
+                        "{}: {to} no se alcanza desde {from} por camino el {d} (caminos cerrados)",
+                        "{}: {e}",
+                        visit.es; visit.en
+                    ),
+                    None => tr!(
+                        "{}: {to} no se alcanza desde {from} por camino",
+                        "{}: {e}",
+                        visit.es; visit.en
+                    ),
+                }
+            }));
         }
     }
 }

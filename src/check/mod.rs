@@ -9,10 +9,10 @@ mod rules;
 mod supply;
 
 use crate::lang::Text;
-use crate::tr;
 use crate::model::Scenario;
 use crate::network::RoadNetwork;
 use crate::plan::format::Plan;
+use crate::tr;
 use serde::Serialize;
 
 /// One broken rule.
@@ -74,7 +74,10 @@ fn unique_ids(plan: &Plan, out: &mut Vec<Violation>) {
             out.push(Violation {
                 rule: "duplicate_id",
                 items: vec![id.to_string()],
-                message: tr!("{n} registros tienen el id {id}: cada id nombra uno solo","{n} {kind}s have the id {id}: each id names one {kind}"),
+                message: tr!(
+                    "{n} registros tienen el id {id}: cada id nombra uno solo",
+                    "{n} {kind}s have the id {id}: each id names one {kind}"
+                ),
             });
         }
     }

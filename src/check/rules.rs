@@ -2,11 +2,11 @@
 
 use super::Violation;
 use crate::lang::Text;
-use crate::tr;
 use crate::model::*;
 use crate::network::RoadNetwork;
 use crate::plan::format::{Origin, Plan, TripRecord, Visit};
 use crate::plan::metrics;
+use crate::tr;
 use chrono::{Datelike, Days, NaiveDate};
 use std::collections::{BTreeMap, HashMap};
 
@@ -55,7 +55,11 @@ impl<'a> Ctx<'a> {
                 None => out.push(v(
                     "unknown_reference",
                     vec![visit.id.clone()],
-                    tr!("no existe el legajo de especialista `{}`","unknown specialist record `{}`", visit.specialist),
+                    tr!(
+                        "no existe el legajo de especialista `{}`",
+                        "unknown specialist record `{}`",
+                        visit.specialist
+                    ),
                 )),
             }
         }
@@ -93,7 +97,8 @@ impl<'a> Ctx<'a> {
                     tr!(
                         "{}: persona/institución/especialidad difieren del legajo {}",
                         "{}: person/institution/specialty differ from record {}",
-                        visit.id, rec.code
+                        visit.id,
+                        rec.code
                     ),
                 ));
             }
@@ -101,18 +106,32 @@ impl<'a> Ctx<'a> {
                 Some(f) if s.locality(f.locality).code != visit.locality => out.push(v(
                     "facility",
                     id.clone(),
-                    tr!("el establecimiento {} no está en {}","facility {} is not in {}", f.code, visit.locality),
+                    tr!(
+                        "el establecimiento {} no está en {}",
+                        "facility {} is not in {}",
+                        f.code,
+                        visit.locality
+                    ),
                 )),
                 Some(f) if !f.hosts(rec.specialty) => out.push(v(
                     "facility",
                     id.clone(),
-                    tr!("el establecimiento {} no puede recibir {}","facility {} cannot host {}", f.code, sp.code),
+                    tr!(
+                        "el establecimiento {} no puede recibir {}",
+                        "facility {} cannot host {}",
+                        f.code,
+                        sp.code
+                    ),
                 )),
                 Some(_) => {}
                 None => out.push(v(
                     "unknown_reference",
                     id.clone(),
-                    tr!("no existe el establecimiento `{}`","unknown facility `{}`", visit.facility),
+                    tr!(
+                        "no existe el establecimiento `{}`",
+                        "unknown facility `{}`",
+                        visit.facility
+                    ),
                 )),
             }
             if let Some(l) = s.localities.iter().position(|l| l.code == visit.locality)
@@ -144,7 +163,12 @@ impl<'a> Ctx<'a> {
                     tr!(
                         "{}: {} día(s) de consulta listados, {} declarados, {} admite {}..{}",
                         "{}: {} consultation day(s) listed, {} declared, {} allows {}..{}",
-                        visit.id, n, visit.days, sp.code, sp.min_days, sp.max_days
+                        visit.id,
+                        n,
+                        visit.days,
+                        sp.code,
+                        sp.min_days,
+                        sp.max_days
                     ),
                 ));
             }
@@ -155,7 +179,9 @@ impl<'a> Ctx<'a> {
                     tr!(
                         "{}: la capacidad {} no es días × {} pacientes",
                         "{}: capacity {} is not days × {} patients",
-                        visit.id, visit.capacity, sp.patients_per_day
+                        visit.id,
+                        visit.capacity,
+                        sp.patients_per_day
                     ),
                 ));
             }
@@ -164,19 +190,31 @@ impl<'a> Ctx<'a> {
                     out.push(v(
                         "outside_horizon",
                         id.clone(),
-                        tr!("{}: {d} está fuera del horizonte","{}: {d} is outside the horizon", visit.id),
+                        tr!(
+                            "{}: {d} está fuera del horizonte",
+                            "{}: {d} is outside the horizon",
+                            visit.id
+                        ),
                     ));
                 } else if !s.horizon.is_working_weekday(*d) {
                     out.push(v(
                         "non_working_day",
                         id.clone(),
-                        tr!("{}: {d} no es día hábil","{}: {d} is not a working day", visit.id),
+                        tr!(
+                            "{}: {d} no es día hábil",
+                            "{}: {d} is not a working day",
+                            visit.id
+                        ),
                     ));
                 } else if s.horizon.is_holiday(*d) {
                     out.push(v(
                         "holiday",
                         id.clone(),
-                        tr!("{}: consulta en el feriado {d}","{}: consultation on the holiday {d}", visit.id),
+                        tr!(
+                            "{}: consulta en el feriado {d}",
+                            "{}: consultation on the holiday {d}",
+                            visit.id
+                        ),
                     ));
                 }
                 if !self.free(rec, *d) {
@@ -196,7 +234,12 @@ impl<'a> Ctx<'a> {
                 Some(t) if t.specialist != visit.specialist => out.push(v(
                     "trip",
                     id.clone(),
-                    tr!("{} pertenece al viaje {} de otro legajo","{} belongs to trip {} of another record", visit.id, t.id),
+                    tr!(
+                        "{} pertenece al viaje {} de otro legajo",
+                        "{} belongs to trip {} of another record",
+                        visit.id,
+                        t.id
+                    ),
                 )),
                 Some(t)
                     if visit
@@ -210,12 +253,19 @@ impl<'a> Ctx<'a> {
                         tr!(
                             "{} cae fuera del viaje {} ({}..{})",
                             "{} falls outside trip {} ({}..{})",
-                            visit.id, t.id, t.depart, t.return_date
+                            visit.id,
+                            t.id,
+                            t.depart,
+                            t.return_date
                         ),
                     ))
                 }
                 Some(_) => {}
-                None => out.push(v("trip", id.clone(), tr!("{} no tiene viaje","{} has no trip", visit.id))),
+                None => out.push(v(
+                    "trip",
+                    id.clone(),
+                    tr!("{} no tiene viaje", "{} has no trip", visit.id),
+                )),
             }
         }
     }
@@ -246,7 +296,11 @@ impl<'a> Ctx<'a> {
                 out.push(v(
                     "unknown_reference",
                     id,
-                    tr!("no existe el legajo de especialista `{}`","unknown specialist record `{}`", t.specialist),
+                    tr!(
+                        "no existe el legajo de especialista `{}`",
+                        "unknown specialist record `{}`",
+                        t.specialist
+                    ),
                 ));
                 continue;
             };
@@ -259,7 +313,10 @@ impl<'a> Ctx<'a> {
                     tr!(
                         "{} ({}..{}) no está dentro de su semana {}",
                         "{} ({}..{}) is not within its week {}",
-                        t.id, t.depart, t.return_date, t.week
+                        t.id,
+                        t.depart,
+                        t.return_date,
+                        t.week
                     ),
                 ));
             }
@@ -278,7 +335,9 @@ impl<'a> Ctx<'a> {
                     tr!(
                         "{} lista las paradas {:?} pero sus visitas son en {:?}",
                         "{} lists stops {:?} but its visits are at {:?}",
-                        t.id, t.stops, stops
+                        t.id,
+                        t.stops,
+                        stops
                     ),
                 ));
                 continue;
@@ -294,7 +353,11 @@ impl<'a> Ctx<'a> {
                 out.push(v(
                     "trip_days",
                     id.clone(),
-                    tr!("{} está de viaje en un feriado o durante una licencia","{} is away on a holiday or during leave", t.id),
+                    tr!(
+                        "{} está de viaje en un feriado o durante una licencia",
+                        "{} is away on a holiday or during leave",
+                        t.id
+                    ),
                 ));
             }
             // Legs on the road network of the trip's days.
@@ -366,7 +429,11 @@ impl<'a> Ctx<'a> {
                 out.push(v(
                     "person_one_trip_a_week",
                     ids,
-                    tr!("{} hace varios viajes en la semana {w}","{} makes several trips in week {w}", s.person(p).name),
+                    tr!(
+                        "{} hace varios viajes en la semana {w}",
+                        "{} makes several trips in week {w}",
+                        s.person(p).name
+                    ),
                 ));
             }
         }
@@ -384,7 +451,11 @@ impl<'a> Ctx<'a> {
                 out.push(v(
                     "person_double_booked",
                     ids,
-                    tr!("{} tiene doble reserva el {d}","{} is booked twice on {d}", s.person(p).name),
+                    tr!(
+                        "{} tiene doble reserva el {d}",
+                        "{} is booked twice on {d}",
+                        s.person(p).name
+                    ),
                 ));
             }
         }
@@ -539,7 +610,11 @@ impl<'a> Ctx<'a> {
                     out.push(v(
                         "pinned_visit",
                         vec![visit.id.clone()],
-                        tr!("la visita confirmada {} estaba fija pero no se mantuvo","confirmed visit {} was pinned but not kept", visit.id),
+                        tr!(
+                            "la visita confirmada {} estaba fija pero no se mantuvo",
+                            "confirmed visit {} was pinned but not kept",
+                            visit.id
+                        ),
                     ));
                 }
             }
@@ -572,7 +647,10 @@ impl<'a> Ctx<'a> {
                 out.push(v(
                     "metrics",
                     vec![],
-                    tr!("{name}: el plan declara {said} pero sus visitas dan {got}","{name}: the plan claims {said} but its visits give {got}"),
+                    tr!(
+                        "{name}: el plan declara {said} pero sus visitas dan {got}",
+                        "{name}: the plan claims {said} but its visits give {got}"
+                    ),
                 ));
             }
         }
@@ -580,7 +658,10 @@ impl<'a> Ctx<'a> {
             out.push(v(
                 "metrics",
                 vec![],
-                tr!("los conteos de visitas o duplicados difieren de lo que declara el plan", "visit or duplicate counts differ from the plan's claims"),
+                tr!(
+                    "los conteos de visitas o duplicados difieren de lo que declara el plan",
+                    "visit or duplicate counts differ from the plan's claims"
+                ),
             ));
         }
         // A replan's solver also priced the published visits it changed.
@@ -621,7 +702,8 @@ impl<'a> Ctx<'a> {
                     tr!(
                         "{}: el costo {} no es km × per_km + noches × per_night = {cost}",
                         "{}: cost {} is not km × per_km + nights × per_night = {cost}",
-                        t.id, t.cost
+                        t.id,
+                        t.cost
                     ),
                 ));
             }

@@ -5,11 +5,11 @@
 
 use super::Violation;
 use crate::lang::{Lang, Text};
-use crate::tr;
 use crate::model::{Scenario, Vehicle};
 use crate::network::RoadNetwork;
 use crate::plan::format::Plan;
 use crate::plan::supply::Delivery;
+use crate::tr;
 use chrono::Datelike;
 use std::collections::{BTreeMap, HashMap};
 
@@ -37,7 +37,10 @@ pub fn check(s: &Scenario, net: &RoadNetwork, plan: &Plan, out: &mut Vec<Violati
             out.push(v(
                 "supply_without_logistics",
                 vec![],
-                tr!("el plan tiene rutas pero el escenario no tiene sección de logística", "the plan has routes but the scenario has no logistics section"),
+                tr!(
+                    "el plan tiene rutas pero el escenario no tiene sección de logística",
+                    "the plan has routes but the scenario has no logistics section"
+                ),
             ));
         }
         return;
@@ -46,7 +49,10 @@ pub fn check(s: &Scenario, net: &RoadNetwork, plan: &Plan, out: &mut Vec<Violati
         out.push(v(
             "supply_missing",
             vec![],
-            tr!("el escenario planifica logística pero el plan no tiene sección de abastecimiento", "the scenario plans logistics but the plan has no supply section"),
+            tr!(
+                "el escenario planifica logística pero el plan no tiene sección de abastecimiento",
+                "the scenario plans logistics but the plan has no supply section"
+            ),
         ));
         return;
     };
@@ -83,7 +89,10 @@ pub fn check(s: &Scenario, net: &RoadNetwork, plan: &Plan, out: &mut Vec<Violati
         out.push(v(
             "supply_kit_count",
             vec![visit.to_string()],
-            tr!("una entrega de kit para una visita que el plan no hace", "a kit delivery for a visit the plan does not make"),
+            tr!(
+                "una entrega de kit para una visita que el plan no hace",
+                "a kit delivery for a visit the plan does not make"
+            ),
         ));
     }
     let routine = supply
@@ -134,7 +143,9 @@ pub fn check(s: &Scenario, net: &RoadNetwork, plan: &Plan, out: &mut Vec<Violati
                 tr!(
                     "estado `{}` pero en {times} parada(s) de ruta, ruta {:?}, motivo {:?}",
                     "status `{}` but on {times} route stop(s), route {:?}, reason {:?}",
-                    d.status, d.route, d.reason
+                    d.status,
+                    d.route,
+                    d.reason
                 ),
             ));
         }
@@ -157,7 +168,11 @@ pub fn check(s: &Scenario, net: &RoadNetwork, plan: &Plan, out: &mut Vec<Violati
             out.push(v(
                 "supply_unknown_vehicle",
                 item,
-                tr!("no existe el vehículo `{}`","unknown vehicle `{}`", r.vehicle),
+                tr!(
+                    "no existe el vehículo `{}`",
+                    "unknown vehicle `{}`",
+                    r.vehicle
+                ),
             ));
             continue;
         };
@@ -169,24 +184,22 @@ pub fn check(s: &Scenario, net: &RoadNetwork, plan: &Plan, out: &mut Vec<Violati
                 tr!(
                     "el vehículo {} tiene base en {}, no en {}",
                     "vehicle {} is based at {}, not {}",
-                    vehicle.code, depot.code, r.depot
+                    vehicle.code,
+                    depot.code,
+                    r.depot
                 ),
             ));
         }
         let day = r.depart.date().weekday();
         if !vehicle.runs.contains(&day) || !depot.open.contains(&day) {
-            out.push(v(
-                "supply_departure_day",
-                item.clone(),
-                {
-                    let code = &vehicle.code;
-                    let (es, en) = (Lang::Es.weekday(day), Lang::En.weekday(day));
-                    tr!(
-                        "{code} sale un {es}, cuando no circula o su depósito está cerrado",
-                        "{code} leaves on a {en}, when it does not run or its depot is closed"
-                    )
-                },
-            ));
+            out.push(v("supply_departure_day", item.clone(), {
+                let code = &vehicle.code;
+                let (es, en) = (Lang::Es.weekday(day), Lang::En.weekday(day));
+                tr!(
+                    "{code} sale un {es}, cuando no circula o su depósito está cerrado",
+                    "{code} leaves on a {en}, when it does not run or its depot is closed"
+                )
+            }));
         }
         by_vehicle
             .entry(&r.vehicle)
@@ -213,7 +226,11 @@ pub fn check(s: &Scenario, net: &RoadNetwork, plan: &Plan, out: &mut Vec<Violati
                 out.push(v(
                     "supply_unknown_locality",
                     item.clone(),
-                    tr!("no existe la localidad `{}`","unknown locality `{}`", stop.locality),
+                    tr!(
+                        "no existe la localidad `{}`",
+                        "unknown locality `{}`",
+                        stop.locality
+                    ),
                 ));
                 continue;
             };
@@ -224,7 +241,10 @@ pub fn check(s: &Scenario, net: &RoadNetwork, plan: &Plan, out: &mut Vec<Violati
                     out.push(v(
                         "supply_unknown_delivery",
                         vec![r.id.clone(), id.clone()],
-                        tr!("la parada descarga una entrega que el plan no lista", "the stop unloads a delivery the plan does not list"),
+                        tr!(
+                            "la parada descarga una entrega que el plan no lista",
+                            "the stop unloads a delivery the plan does not list"
+                        ),
                     ));
                     continue;
                 };
@@ -235,14 +255,24 @@ pub fn check(s: &Scenario, net: &RoadNetwork, plan: &Plan, out: &mut Vec<Violati
                     out.push(v(
                         "supply_delivery_day",
                         vec![r.id.clone(), id.clone()],
-                        tr!("entregada el {date}, fuera de {}..={}","delivered on {date}, outside {}..={}", d.earliest, d.latest),
+                        tr!(
+                            "entregada el {date}, fuera de {}..={}",
+                            "delivered on {date}, outside {}..={}",
+                            d.earliest,
+                            d.latest
+                        ),
                     ));
                 }
                 if d.locality != stop.locality {
                     out.push(v(
                         "supply_delivery_place",
                         vec![r.id.clone(), id.clone()],
-                        tr!("para {} pero descargada en {}","for {} but unloaded at {}", d.locality, stop.locality),
+                        tr!(
+                            "para {} pero descargada en {}",
+                            "for {} but unloaded at {}",
+                            d.locality,
+                            stop.locality
+                        ),
                     ));
                 }
                 if d.cold_chain && !vehicle.refrigerated {
@@ -260,7 +290,11 @@ pub fn check(s: &Scenario, net: &RoadNetwork, plan: &Plan, out: &mut Vec<Violati
                     out.push(v(
                         "supply_delivery_status",
                         vec![r.id.clone(), id.clone()],
-                        tr!("la entrega nombra la ruta {:?}","the delivery names route {:?}", d.route),
+                        tr!(
+                            "la entrega nombra la ruta {:?}",
+                            "the delivery names route {:?}",
+                            d.route
+                        ),
                     ));
                 }
             }
@@ -270,7 +304,11 @@ pub fn check(s: &Scenario, net: &RoadNetwork, plan: &Plan, out: &mut Vec<Violati
             out.push(v(
                 "supply_capacity",
                 item.clone(),
-                tr!("{kg:.1} kg y {m3:.2} m³ en {}","{kg:.1} kg and {m3:.2} m³ on {}", vehicle.code),
+                tr!(
+                    "{kg:.1} kg y {m3:.2} m³ en {}",
+                    "{kg:.1} kg and {m3:.2} m³ on {}",
+                    vehicle.code
+                ),
             ));
         }
         // Closed roads only lengthen a trip; it can never be shorter than on open roads.
@@ -293,7 +331,8 @@ pub fn check(s: &Scenario, net: &RoadNetwork, plan: &Plan, out: &mut Vec<Violati
                 tr!(
                     "un viaje de {days} días; {} hace como máximo {}",
                     "a {days}-day trip; {} makes at most {}",
-                    vehicle.code, vehicle.max_days
+                    vehicle.code,
+                    vehicle.max_days
                 ),
             ));
         }
@@ -305,7 +344,10 @@ pub fn check(s: &Scenario, net: &RoadNetwork, plan: &Plan, out: &mut Vec<Violati
                 out.push(v(
                     "supply_vehicle_overlap",
                     vec![w[0].2.to_string(), w[1].2.to_string()],
-                    tr!("{vehicle} sale de viaje antes de volver del anterior","{vehicle} leaves on a trip before it is back from the previous one"),
+                    tr!(
+                        "{vehicle} sale de viaje antes de volver del anterior",
+                        "{vehicle} leaves on a trip before it is back from the previous one"
+                    ),
                 ));
             }
         }

@@ -164,14 +164,18 @@ pub fn publish(
         lang,
         published_at: chrono::Utc::now(),
     };
-    let publication =
-        export::publish(s, plan, previous.as_ref(), &opts).map_err(Failure::from)?;
+    let publication = export::publish(s, plan, previous.as_ref(), &opts).map_err(Failure::from)?;
     let report = export::report::html(s, plan, sq, lang).map_err(Failure::from)?;
     // Everything is staged, then moved into place together (see
     // `itinera::output`): a stopped run leaves the previous publication.
     let mut stage = itinera::output::Stage::begin(dir)?;
     for (path, bytes) in &extra {
-        stage.write(path, bytes)?;
+        // A plan names persons by their ids (national ids in Santa Cruz).
+        if path.file_name().is_some_and(|n| n == "plan.json") {
+            stage.write_private(path, bytes)?;
+        } else {
+            stage.write(path, bytes)?;
+        }
     }
     for f in &publication.files {
         stage.write(&f.path, &f.bytes)?;

@@ -61,7 +61,11 @@ fn line(latest: Option<Progress>, seconds: f64, lang: Lang) -> String {
         Some(p) => {
             let (known, parts) = p.parts;
             let share = if known < parts && known > 0 {
-                lang.fill("  ({} de {} partes)", "  ({} of {} parts)", &[&known, &parts])
+                lang.fill(
+                    "  ({} de {} partes)",
+                    "  ({} of {} parts)",
+                    &[&known, &parts],
+                )
             } else {
                 String::new()
             };

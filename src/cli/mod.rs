@@ -41,10 +41,10 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use itinera::calendar::{self, conflicts, status_quo};
 use itinera::lang::{Lang, Text};
-use itinera::tr;
 use itinera::model::Scenario;
 use itinera::network::RoadNetwork;
 use itinera::scenario::{self, ScenarioError};
+use itinera::tr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -165,18 +165,16 @@ impl Source {
 pub(crate) fn write_stdout(args: std::fmt::Arguments<'_>) -> Result<(), Failure> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    out.write_fmt(args)
-        .and_then(|_| out.flush())
-        .map_err(|e| {
-            Failure::Other(anyhow::anyhow!(
-                "{}",
-                lang().fill(
-                    "escribiendo en la salida estándar: {}",
-                    "writing to standard output: {}",
-                    &[&scenario::io_reason(&e).get(lang())]
-                )
-            ))
-        })
+    out.write_fmt(args).and_then(|_| out.flush()).map_err(|e| {
+        Failure::Other(anyhow::anyhow!(
+            "{}",
+            lang().fill(
+                "escribiendo en la salida estándar: {}",
+                "writing to standard output: {}",
+                &[&scenario::io_reason(&e).get(lang())]
+            )
+        ))
+    })
 }
 
 /// Why a command stopped.
@@ -308,7 +306,12 @@ pub(crate) fn load(path: &Path) -> Result<Scenario, Failure> {
 
 fn validate(source: &Source, lang: Lang) -> Result<(), Failure> {
     let s = source.load()?;
-    outln!("{}: {} — {}", s.label(), lang.pick("correcto", "ok"), summary(&s, lang));
+    outln!(
+        "{}: {} — {}",
+        s.label(),
+        lang.pick("correcto", "ok"),
+        summary(&s, lang)
+    );
     Ok(())
 }
 
@@ -382,7 +385,7 @@ fn evaluate(
             p.supply = Some(supply);
         }
         let json = serde_json::to_string_pretty(&p).context("encoding plan.json")?;
-        plan::write_atomically(out, json.as_bytes())?;
+        itinera::output::write_private(out, json.as_bytes())?;
     }
     Ok(())
 }
@@ -500,8 +503,7 @@ pub(crate) fn read_plan(plan_path: &Path) -> Result<itinera::plan::format::Plan,
         Failure::Invalid(vec![plan_diagnostic(
             plan_path,
             Some((e.line() as u64, e.column() as u64)),
-            Text::same(e.to_string())
-                .around("JSON inválido: {}", "invalid JSON: {}"),
+            Text::same(e.to_string()).around("JSON inválido: {}", "invalid JSON: {}"),
         )])
     })
 }

@@ -106,7 +106,7 @@ pub fn run(a: &PlanArgs) -> Result<(), Failure> {
     let found = conflicts::find(&s, &net, &visits);
     let sq = status_quo::evaluate(&s, &net, &visits, &found);
     if a.solve.no_export {
-        write_atomically(&path, json.as_bytes())?;
+        itinera::output::write_private(&path, json.as_bytes())?;
         out!(
             "{}",
             render::plan_summary(&s, &net, &p, &sq, &path, a.solve.lang)

@@ -67,12 +67,7 @@ pub fn conflicts_table(
     let mut out = lang.fill(
         "{}: {} visitas en {} calendarios, {} conflicto(s)\n\n",
         "{}: {} visits in {} calendars, {} conflict(s)\n\n",
-        &[
-            &s.name,
-            &visits.len(),
-            &s.institutions.len(),
-            &found.len(),
-        ],
+        &[&s.name, &visits.len(), &s.institutions.len(), &found.len()],
     );
     if !found.is_empty() {
         let rows: Vec<Vec<String>> = found
@@ -194,8 +189,14 @@ pub fn status_quo_tables(s: &Scenario, m: &StatusQuo, lang: Lang) -> String {
             l("días de consulta", "consultation days"),
             num(f64::from(m.consultation_days)),
         ],
-        vec![l("turnos ofrecidos", "patient slots offered"), num(m.capacity)],
-        vec![l("pacientes atendidos", "patients served"), num(m.patients_served)],
+        vec![
+            l("turnos ofrecidos", "patient slots offered"),
+            num(m.capacity),
+        ],
+        vec![
+            l("pacientes atendidos", "patients served"),
+            num(m.patients_served),
+        ],
         vec![
             l(
                 "pacientes que esperan (inicio + derivaciones)",
@@ -225,7 +226,10 @@ pub fn status_quo_tables(s: &Scenario, m: &StatusQuo, lang: Lang) -> String {
             num(m.travel_cost),
         ],
         vec![
-            l("visitas de especialidad duplicadas", "duplicate specialty visits"),
+            l(
+                "visitas de especialidad duplicadas",
+                "duplicate specialty visits",
+            ),
             m.duplicates.to_string(),
         ],
         vec![
@@ -237,10 +241,20 @@ pub fn status_quo_tables(s: &Scenario, m: &StatusQuo, lang: Lang) -> String {
                 "listas de espera más allá de la brecha máxima",
                 "waiting lists beyond max gap",
             ),
-            lang.fill("{} de {}", "{} of {}", &[&m.coverage_gaps, &m.waiting_lists]),
+            lang.fill(
+                "{} de {}",
+                "{} of {}",
+                &[&m.coverage_gaps, &m.waiting_lists],
+            ),
         ],
     ];
-    out += &table(&[lang.pick("indicador", "metric"), lang.pick("valor", "value")], &rows);
+    out += &table(
+        &[
+            lang.pick("indicador", "metric"),
+            lang.pick("valor", "value"),
+        ],
+        &rows,
+    );
     out.push('\n');
     let rows: Vec<Vec<String>> = m
         .by_specialty
@@ -522,7 +536,13 @@ pub fn violations(
     }
     let rows: Vec<Vec<String>> = found
         .iter()
-        .map(|v| vec![v.rule.to_string(), v.items.join(", "), v.message.get(lang).to_string()])
+        .map(|v| {
+            vec![
+                v.rule.to_string(),
+                v.items.join(", "),
+                v.message.get(lang).to_string(),
+            ]
+        })
         .collect();
     format!(
         "{}: {} {}\n\n{}",

@@ -71,7 +71,7 @@ pub fn run(a: &ReplanArgs) -> Result<(), Failure> {
     let found = conflicts::find(&s, &net, &visits);
     let sq = status_quo::evaluate(&s, &net, &visits, &found);
     let published = if a.solve.no_export {
-        write_atomically(&path, json.as_bytes())?;
+        itinera::output::write_private(&path, json.as_bytes())?;
         write_atomically(&csv_path, &diff)?;
         None
     } else {

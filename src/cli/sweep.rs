@@ -214,6 +214,6 @@ fn variants(base: &Scenario, files: &[PathBuf]) -> Result<Vec<Variant>, Failure>
 fn write_plan(a: &SweepArgs, folder: &str, p: &Plan) -> Result<(), Failure> {
     let path = a.output.join(folder).join("plan.json");
     let json = serde_json::to_string_pretty(p).context("encoding plan.json")?;
-    write_atomically(&path, json.as_bytes())?;
+    itinera::output::write_private(&path, json.as_bytes())?;
     Ok(())
 }

@@ -62,10 +62,7 @@ impl Group {
                 "consultorios por establecimiento",
                 "consulting rooms per facility",
             ),
-            Group::Backlog => (
-                "evolución de las listas de espera",
-                "waiting-list dynamics",
-            ),
+            Group::Backlog => ("evolución de las listas de espera", "waiting-list dynamics"),
             Group::Commitments => (
                 "visitas confirmadas fijas en su semana",
                 "confirmed visits pinned to their week",

@@ -64,7 +64,9 @@ pub struct VisitRef {
     pub id: String,
     /// Specialist record.
     pub specialist: String,
-    /// Person.
+    /// Person (matching only: a person id is a national id in Santa
+    /// Cruz, so it is never written out).
+    #[serde(skip)]
     pub person: String,
     /// Specialty.
     pub specialty: String,

@@ -62,7 +62,8 @@ impl Range {
             Err((
                 Code::NotPositive,
                 need.around(&format!("{v} debe ser {{}}"), &format!("{v} must be {{}}")),
-                self.describe().around("use un número {}", "use a number {}"),
+                self.describe()
+                    .around("use un número {}", "use a number {}"),
             ))
         } else {
             Ok(v)

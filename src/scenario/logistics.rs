@@ -1,13 +1,13 @@
 //! The `logistics` section of scenario.yaml: depots, vehicles, supply kits
 //! and routine deliveries, checked against the localities and specialties.
 
-use crate::tr;
 use super::diagnostic::{Code, Diagnostics};
 use super::limits::{self, Range};
 use super::settings::{parse_hours, positive_int, ranged, weekdays};
 use super::tables::Ids;
 use super::yaml::{RawLogistics, S, pos};
 use crate::model::{Carry, Depot, Kit, Logistics, Routine, Vehicle};
+use crate::tr;
 use chrono::{NaiveTime, Weekday};
 use std::collections::HashMap;
 use std::path::Path;
@@ -68,9 +68,15 @@ pub fn validate(
                 format!("{f}.id"),
                 {
                     let id = &r.id;
-                    tr!("el depósito `{id}` se define dos veces", "depot `{id}` is defined twice")
+                    tr!(
+                        "el depósito `{id}` se define dos veces",
+                        "depot `{id}` is defined twice"
+                    )
                 },
-                tr!("dele a cada depósito su propio id", "give each depot its own id"),
+                tr!(
+                    "dele a cada depósito su propio id",
+                    "give each depot its own id"
+                ),
             );
         }
         let open = match &r.open {
@@ -116,9 +122,15 @@ pub fn validate(
                 format!("{f}.id"),
                 {
                     let id = &r.id;
-                    tr!("el vehículo `{id}` se define dos veces", "vehicle `{id}` is defined twice")
+                    tr!(
+                        "el vehículo `{id}` se define dos veces",
+                        "vehicle `{id}` is defined twice"
+                    )
                 },
-                tr!("dele a cada vehículo su propio id", "give each vehicle its own id"),
+                tr!(
+                    "dele a cada vehículo su propio id",
+                    "give each vehicle its own id"
+                ),
             );
         }
         let depot = depot_ids.get(&r.depot.value).copied();
@@ -214,9 +226,15 @@ pub fn validate(
                 format!("{f}.specialty"),
                 {
                     let v = &r.specialty.value;
-                    tr!("la especialidad `{v}` tiene dos kits", "specialty `{v}` has two kits")
+                    tr!(
+                        "la especialidad `{v}` tiene dos kits",
+                        "specialty `{v}` has two kits"
+                    )
                 },
-                tr!("dele a cada especialidad un solo kit", "give each specialty one kit"),
+                tr!(
+                    "dele a cada especialidad un solo kit",
+                    "give each specialty one kit"
+                ),
             );
         }
         kits.push(Kit {
@@ -303,7 +321,10 @@ pub fn validate(
                         file,
                         &pos(v),
                         "logistics.driving_hours_per_day",
-                        tr!("{h} horas no caben en un día", "{h} hours do not fit in a day"),
+                        tr!(
+                            "{h} horas no caben en un día",
+                            "{h} hours do not fit in a day"
+                        ),
                         tr!("use como máximo 24 horas", "use at most 24 hours"),
                     );
                 }

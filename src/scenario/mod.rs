@@ -20,8 +20,8 @@ pub use table::io_reason;
 pub use tables::noun;
 pub use whatif::{apply as apply_what_if, apply_all as apply_what_ifs};
 
-use crate::tr;
 use crate::model::{InstitutionId, Scenario};
+use crate::tr;
 use diagnostic::{Diagnostics, Position};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -135,7 +135,10 @@ pub fn load(dir: &Path) -> Result<Scenario, ScenarioError> {
                 &yaml_path,
                 p,
                 "files.calendars.institution",
-                tr!("no existe la institución `{inst}`", "unknown institution `{inst}`"),
+                tr!(
+                    "no existe la institución `{inst}`",
+                    "unknown institution `{inst}`"
+                ),
                 tr!(
                     "use un id de institución de `institutions:`",
                     "use an institution id from `institutions:`"

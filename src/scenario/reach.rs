@@ -5,9 +5,9 @@
 //! Connectivity only (every road open); seasonal closures are the network's
 //! business and only make some weeks impossible, not the whole demand.
 
-use crate::tr;
 use super::diagnostic::{Code, Diagnostics, Position};
 use crate::model::{Demand, Facility, Locality, Road, Specialist, Specialty};
+use crate::tr;
 use petgraph::unionfind::UnionFind;
 use std::path::Path;
 

@@ -4,12 +4,12 @@
 use super::diagnostic::{Code, Diagnostics, Position};
 use super::limits::{self, Range};
 use super::tables::noun;
-use crate::lang::Lang;
-use crate::tr;
 use super::yaml::{RawScenario, S, pos};
+use crate::lang::Lang;
 use crate::model::{
     Costs, Horizon, Institution, PersonIdentifier, Publishing, Specialty, TravelOptions, Weights,
 };
+use crate::tr;
 use chrono::{Datelike, Weekday};
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
@@ -215,7 +215,10 @@ pub(super) fn positive_int(
                         "{v} must be a whole number of at least 1"
                     )
                 },
-                tr!("use un número entero positivo", "use a positive whole number"),
+                tr!(
+                    "use un número entero positivo",
+                    "use a positive whole number"
+                ),
             );
             None
         }
@@ -257,7 +260,10 @@ pub(super) fn weekdays(
                     file,
                     &pos(list),
                     format!("{field}[{i}]"),
-                    tr!("`{name}` no es un día de la semana", "`{name}` is not a weekday"),
+                    tr!(
+                        "`{name}` no es un día de la semana",
+                        "`{name}` is not a weekday"
+                    ),
                     tr!(
                         "use mon, tue, wed, thu, fri, sat o sun (lunes a domingo)",
                         "use mon, tue, wed, thu, fri, sat or sun"
@@ -314,8 +320,14 @@ fn horizon(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> Option<Horizo
             &pos(&h.start),
             "horizon.start",
             {
-                let (es, en) = (Lang::Es.weekday(start.weekday()), Lang::En.weekday(start.weekday()));
-                tr!("{start} es {es}, no lunes", "{start} is a {en}, not a Monday")
+                let (es, en) = (
+                    Lang::Es.weekday(start.weekday()),
+                    Lang::En.weekday(start.weekday()),
+                );
+                tr!(
+                    "{start} es {es}, no lunes",
+                    "{start} is a {en}, not a Monday"
+                )
             },
             tr!(
                 "empiece el horizonte un lunes; las semanas van de lunes a domingo",
@@ -333,7 +345,10 @@ fn horizon(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> Option<Horizo
                 "horizon.weeks",
                 {
                     let w = h.weeks.value;
-                    tr!("{w} semanas no es un horizonte usable", "{w} weeks is not a usable horizon")
+                    tr!(
+                        "{w} semanas no es un horizonte usable",
+                        "{w} weeks is not a usable horizon"
+                    )
                 },
                 tr!(
                     "planifique entre 1 y {MAX_WEEKS} semanas",
@@ -357,7 +372,10 @@ fn horizon(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> Option<Horizo
                 "horizon.time_zone",
                 {
                     let z = &h.time_zone.value;
-                    tr!("`{z}` no es una zona horaria IANA", "`{z}` is not an IANA time zone")
+                    tr!(
+                        "`{z}` no es una zona horaria IANA",
+                        "`{z}` is not an IANA time zone"
+                    )
                 },
                 tr!(
                     "use un nombre de zona como America/Argentina/Rio_Gallegos",
@@ -404,9 +422,15 @@ fn horizon(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> Option<Horizo
                 field,
                 {
                     let date = hol.value.date;
-                    tr!("el feriado {date} aparece dos veces", "holiday {date} is listed twice")
+                    tr!(
+                        "el feriado {date} aparece dos veces",
+                        "holiday {date} is listed twice"
+                    )
                 },
-                tr!("nombre cada feriado una sola vez", "list each holiday date once"),
+                tr!(
+                    "nombre cada feriado una sola vez",
+                    "list each holiday date once"
+                ),
             );
         }
     }
@@ -442,7 +466,10 @@ fn check_id(
             field,
             {
                 let es = noun(what);
-                tr!("el id de {es} `{id}` se define dos veces", "{what} id `{id}` is defined twice")
+                tr!(
+                    "el id de {es} `{id}` se define dos veces",
+                    "{what} id `{id}` is defined twice"
+                )
             },
             {
                 let es = noun(what);
@@ -634,7 +661,10 @@ fn travel(raw: &RawScenario, file: &Path, d: &mut Diagnostics) -> TravelOptions 
                         "{v} stops per trip is not supported"
                     )
                 },
-                tr!("use de 1 a 5 localidades por viaje", "use 1 to 5 localities per trip"),
+                tr!(
+                    "use de 1 a 5 localidades por viaje",
+                    "use 1 to 5 localities per trip"
+                ),
             ),
         }
     }

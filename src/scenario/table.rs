@@ -33,7 +33,10 @@ pub fn io_reason(e: &std::io::Error) -> Text {
     match e.kind() {
         K::NotFound => tr!("no existe", "no such file"),
         K::PermissionDenied => tr!("permiso denegado", "permission denied"),
-        K::IsADirectory => tr!("es una carpeta, no un archivo", "it is a folder, not a file"),
+        K::IsADirectory => tr!(
+            "es una carpeta, no un archivo",
+            "it is a folder, not a file"
+        ),
         K::StorageFull => tr!(
             "no queda espacio en el disco",
             "no space left on the device"
@@ -128,7 +131,10 @@ impl Table {
                     path,
                     &Position::at(1, 1),
                     "",
-                    tr!("no se puede leer el encabezado: {e}", "cannot read the header: {e}"),
+                    tr!(
+                        "no se puede leer el encabezado: {e}",
+                        "cannot read the header: {e}"
+                    ),
                     tr!(
                         "la primera línea debe nombrar las columnas, separadas por comas",
                         "the first line must list the column names, separated by commas"
@@ -169,8 +175,14 @@ impl Table {
                     path,
                     &Position::at(1, i as u64 + 1),
                     name,
-                    tr!("la columna `{name}` aparece dos veces", "column `{name}` appears twice"),
-                    tr!("deje una sola columna de cada nombre", "keep one column of each name"),
+                    tr!(
+                        "la columna `{name}` aparece dos veces",
+                        "column `{name}` appears twice"
+                    ),
+                    tr!(
+                        "deje una sola columna de cada nombre",
+                        "keep one column of each name"
+                    ),
                 );
             }
         }
@@ -182,7 +194,10 @@ impl Table {
                     path,
                     &Position::at(1, 1),
                     *required,
-                    tr!("falta la columna obligatoria `{required}`", "missing required column `{required}`"),
+                    tr!(
+                        "falta la columna obligatoria `{required}`",
+                        "missing required column `{required}`"
+                    ),
                     tr!(
                         "agregue una columna `{required}` (vea docs/scenario.md)",
                         "add a `{required}` column (see docs/scenario.md)"
@@ -326,8 +341,14 @@ impl Row<'_> {
                 self.bad(
                     diags,
                     column,
-                    tr!("`{v}` no es un número entero", "`{v}` is not a whole number"),
-                    tr!("escriba un número entero, p. ej. 3", "write a whole number, e.g. 3"),
+                    tr!(
+                        "`{v}` no es un número entero",
+                        "`{v}` is not a whole number"
+                    ),
+                    tr!(
+                        "escriba un número entero, p. ej. 3",
+                        "write a whole number, e.g. 3"
+                    ),
                 );
                 None
             }
@@ -403,7 +424,10 @@ pub fn parse_range(part: &str) -> Result<DateRange, (Text, Text)> {
             ),
         )),
         _ => Err((
-            tr!("`{part}` no es un rango de fechas", "`{part}` is not a date range"),
+            tr!(
+                "`{part}` no es un rango de fechas",
+                "`{part}` is not a date range"
+            ),
             tr!(
                 "escriba los rangos como AAAA-MM-DD..AAAA-MM-DD (varios separados por `;` en una celda CSV)",
                 "write ranges as YYYY-MM-DD..YYYY-MM-DD (several separated by `;` in a CSV cell)"

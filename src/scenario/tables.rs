@@ -89,7 +89,10 @@ fn unique(
             column,
             {
                 let es = noun(what);
-                tr!("{es} `{id}` se define dos veces", "{what} `{id}` is defined twice")
+                tr!(
+                    "{es} `{id}` se define dos veces",
+                    "{what} `{id}` is defined twice"
+                )
             },
             tr!(
                 "quite la fila repetida o dele otro valor en `{column}`",
@@ -111,7 +114,10 @@ fn count(row: &Row<'_>, column: &str, min: i64, d: &mut Diagnostics) -> Option<u
                 &row.pos(column),
                 column,
                 tr!("{v} debe ser al menos {min}", "{v} must be at least {min}"),
-                tr!("use un número entero >= {min}", "use a whole number >= {min}"),
+                tr!(
+                    "use un número entero >= {min}",
+                    "use a whole number >= {min}"
+                ),
             );
             None
         }
@@ -464,10 +470,12 @@ pub fn specialists(
                         &row.pos("name"),
                         "name",
                         {
+                            // The person id is a national id in Santa Cruz:
+                            // the message names the line, never the id.
                             let first = &p.name;
                             tr!(
-                                "la persona `{person}` es `{first}` en la línea {first_line} pero `{name}` aquí",
-                                "person `{person}` is `{first}` on line {first_line} but `{name}` here"
+                                "este legajo es de la misma persona que el de la línea {first_line}, que se llama `{first}`, no `{name}`",
+                                "this record is of the same person as the one on line {first_line}, named `{first}`, not `{name}`"
                             )
                         },
                         tr!(
@@ -487,8 +495,8 @@ pub fn specialists(
                         &row.pos("institution"),
                         "institution",
                         tr!(
-                            "la persona `{person}` ya tiene un legajo en esta institución",
-                            "person `{person}` already has a record in this institution"
+                            "`{name}` ya tiene un legajo en esta institución (línea {first_line})",
+                            "`{name}` already has a record in this institution (line {first_line})"
                         ),
                         tr!(
                             "una persona tiene a lo sumo un legajo por institución; unifique los legajos",

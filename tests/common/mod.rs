@@ -144,7 +144,9 @@ pub fn replan_and_check(
 /// Whether a message reads as Spanish next to its English: a different
 /// text, without the English words every untranslated message has.
 pub fn spanish(t: &itinera::lang::Text) -> bool {
-    let english = [" the ", " is ", " must ", " and ", " not ", "cannot", " with "];
+    let english = [
+        " the ", " is ", " must ", " and ", " not ", "cannot", " with ",
+    ];
     let words = format!(" {} ", t.es.to_lowercase());
     t.es != t.en && !english.iter().any(|w| words.contains(w))
 }

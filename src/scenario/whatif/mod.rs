@@ -11,12 +11,12 @@ use super::ScenarioError;
 use super::diagnostic::{Code, Diagnostics, Position};
 use super::limits::{self, Range};
 use super::table::parse_range;
-use super::yaml::{S, parse, pos};
 use super::tables::noun;
+use super::yaml::{S, parse, pos};
 use crate::lang::{Lang, Text};
+use crate::model::*;
 use crate::tr;
 use chrono::Datelike;
-use crate::model::*;
 use raw::*;
 use std::path::Path;
 
@@ -267,10 +267,11 @@ impl Ctx<'_> {
                         &p,
                         &format!("{at}.name"),
                         {
-                            let (person, name) = (&x.person, &q.name);
+                            // Named, never by the person id (a national id).
+                            let (base, here) = (&q.name, &x.name);
                             tr!(
-                                "la persona `{person}` es `{name}` en el escenario base",
-                                "person `{person}` is `{name}` in the base scenario"
+                                "esta persona se llama `{base}` en el escenario base, no `{here}`",
+                                "this person is named `{base}` in the base scenario, not `{here}`"
                             )
                         },
                         tr!(
@@ -289,10 +290,10 @@ impl Ctx<'_> {
                         &p,
                         &format!("{at}.institution"),
                         {
-                            let (person, inst) = (&x.person, &x.institution);
+                            let (name, inst) = (&q.name, &x.institution);
                             tr!(
-                                "la persona `{person}` ya tiene un legajo en `{inst}`",
-                                "person `{person}` already has a record in `{inst}`"
+                                "`{name}` ya tiene un legajo en `{inst}`",
+                                "`{name}` already has a record in `{inst}`"
                             )
                         },
                         tr!(
@@ -323,7 +324,10 @@ impl Ctx<'_> {
                     "un legajo nuevo necesita al menos un viaje y un día fuera por mes",
                     "a new record needs at least one trip and one day away a month"
                 ),
-                tr!("ponga ambos límites en 1 o más", "set both limits to 1 or more"),
+                tr!(
+                    "ponga ambos límites en 1 o más",
+                    "set both limits to 1 or more"
+                ),
             );
             return;
         }
@@ -421,7 +425,10 @@ impl Ctx<'_> {
                     "ninguna localidad está en la zona `{z}`",
                     "no locality is in zone `{z}`"
                 ),
-                tr!("use una zona de localities.csv", "use a zone of localities.csv"),
+                tr!(
+                    "use una zona de localities.csv",
+                    "use a zone of localities.csv"
+                ),
             );
             return;
         }
