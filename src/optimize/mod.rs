@@ -496,34 +496,6 @@ fn combine(latest: &[Option<Progress>], started: Instant) -> Progress {
     }
 }
 
-#[cfg(test)]
-mod combine_tests {
-    use super::*;
-
-    fn p(incumbent: Option<f64>, bound: Option<f64>) -> Option<Progress> {
-        Some(Progress {
-            incumbent,
-            bound,
-            gap_percent: None,
-            seconds: 0.0,
-            parts: (1, 1),
-        })
-    }
-
-    #[test]
-    fn parts_that_reported_show_before_the_others() {
-        let now = Instant::now();
-        let some = combine(&[p(Some(10.0), Some(5.0)), None, p(Some(7.0), None)], now);
-        assert_eq!((some.incumbent, some.bound), (Some(10.0), Some(5.0)));
-        assert_eq!(some.parts, (1, 3));
-        assert_eq!(some.gap_percent, None, "no gap over some parts");
-        let all = combine(&[p(Some(10.0), Some(5.0)), p(Some(10.0), Some(5.0))], now);
-        assert_eq!(all.parts, (2, 2));
-        assert_eq!(all.gap_percent, Some(50.0));
-        assert_eq!(combine(&[None, None], now).incumbent, None);
-    }
-}
-
 fn merge(
     ctx: &Context<'_>,
     opts: &Options,
@@ -741,4 +713,32 @@ fn week_columns(ctx: &Context<'_>, weeks: &[vars::WeekVars]) -> Vec<lns::WeekCol
         );
     }
     out
+}
+
+#[cfg(test)]
+mod combine_tests {
+    use super::*;
+
+    fn p(incumbent: Option<f64>, bound: Option<f64>) -> Option<Progress> {
+        Some(Progress {
+            incumbent,
+            bound,
+            gap_percent: None,
+            seconds: 0.0,
+            parts: (1, 1),
+        })
+    }
+
+    #[test]
+    fn parts_that_reported_show_before_the_others() {
+        let now = Instant::now();
+        let some = combine(&[p(Some(10.0), Some(5.0)), None, p(Some(7.0), None)], now);
+        assert_eq!((some.incumbent, some.bound), (Some(10.0), Some(5.0)));
+        assert_eq!(some.parts, (1, 3));
+        assert_eq!(some.gap_percent, None, "no gap over some parts");
+        let all = combine(&[p(Some(10.0), Some(5.0)), p(Some(10.0), Some(5.0))], now);
+        assert_eq!(all.parts, (2, 2));
+        assert_eq!(all.gap_percent, Some(50.0));
+        assert_eq!(combine(&[None, None], now).incumbent, None);
+    }
 }

@@ -52,6 +52,23 @@ pub fn io_reason(e: &std::io::Error) -> Text {
     }
 }
 
+/// What the CSV reader found wrong with a row, in both languages.
+fn csv_reason(e: &csv::Error) -> Text {
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => tr!(
+            "tiene {len} celda(s) y el encabezado {expected_len}",
+            "it has {len} cell(s) and the header {expected_len}"
+        ),
+        csv::ErrorKind::Utf8 { .. } => tr!("no es texto UTF-8", "it is not UTF-8 text"),
+        _ => {
+            let e = e.to_string();
+            tr!("error de CSV: {e}", "{e}")
+        }
+    }
+}
+
 impl Table {
     /// Read `path`, checking the header against `columns`. Returns `None` when
     /// the file cannot be used at all (missing, unreadable, bad header); the
@@ -222,7 +239,7 @@ impl Table {
                         path,
                         &Position { line, column: None },
                         "",
-                        tr!("fila ilegible: {e}", "unreadable row: {e}"),
+                        csv_reason(&e).around("fila ilegible: {}", "unreadable row: {}"),
                         tr!(
                             "cada fila necesita tantas celdas como el encabezado; ponga entre comillas las celdas con comas",
                             "every row needs as many cells as the header; quote cells that contain commas"

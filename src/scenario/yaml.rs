@@ -267,6 +267,20 @@ pub fn parse<T: serde::de::DeserializeOwned>(
 ) -> Option<T> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+            diags.push(
+                Code::FileUnreadable,
+                path,
+                &Position::default(),
+                "",
+                tr!("el archivo no es texto UTF-8", "the file is not UTF-8 text"),
+                tr!(
+                    "guárdelo con codificación UTF-8 (en el editor: Guardar como… → Codificación UTF-8)",
+                    "save it as UTF-8 (in the editor: Save as… → Encoding UTF-8)"
+                ),
+            );
+            return None;
+        }
         Err(e) => {
             diags.push(
                 Code::FileUnreadable,
@@ -364,8 +378,66 @@ fn friendly(message: &str) -> Text {
             tr!("se esperaba un número entero", "expected a whole number")
         }
         "invalid f64" => tr!("se esperaba un número", "expected a number"),
-        m => tr!("YAML inválido: {m}", "{m}"),
+        m => Text {
+            es: format!("YAML inválido: {}", syntax_es(m)),
+            en: m.to_string(),
+        },
     }
+}
+
+/// The YAML reader's syntax errors in Spanish, by what they say; one it
+/// has never been seen to say gets a general sentence (the position is
+/// reported apart, and `--lang en` gives the reader's own words).
+fn syntax_es(m: &str) -> &'static str {
+    const KNOWN: [(&str, &str); 16] = [
+        (
+            "expected '-' indicator",
+            "falta el `-` de un elemento de lista (revise la sangría)",
+        ),
+        (
+            "did not find expected key",
+            "se esperaba una clave `nombre:` (revise la sangría)",
+        ),
+        (
+            "mapping values are not allowed",
+            "aquí no puede ir un `clave: valor` (revise la sangría, o ponga el texto entre comillas)",
+        ),
+        (
+            "mapping keys are not allowed",
+            "aquí no puede ir una clave (revise la sangría)",
+        ),
+        (
+            "block sequence entries are not allowed",
+            "aquí no puede ir un elemento de lista `-` (revise la sangría)",
+        ),
+        (
+            "expected ',' or '}'",
+            "falta una `,` o la `}` que cierra el bloque",
+        ),
+        (
+            "expected ',' or ']'",
+            "falta una `,` o el `]` que cierra la lista",
+        ),
+        ("expected node content", "falta un valor"),
+        ("unclosed quote", "unas comillas sin cerrar"),
+        ("unclosed bracket", "un corchete o una llave sin cerrar"),
+        ("tab", "un tabulador: la sangría de YAML va con espacios"),
+        ("indentation", "sangría inválida"),
+        (
+            "unexpected EOF",
+            "el archivo termina antes de cerrar un bloque o una lista",
+        ),
+        ("unexpected eof", "el archivo termina antes de tiempo"),
+        ("unknown anchor", "un alias `*` de un ancla que no existe"),
+        (
+            "simple key expected ':'",
+            "falta el `:` después de una clave",
+        ),
+    ];
+    KNOWN.iter().find(|(en, _)| m.contains(en)).map_or(
+        "la sintaxis no es YAML válido en esta posición",
+        |(_, es)| es,
+    )
 }
 
 /// The mapping key written on `line`, e.g. `weeks` for `  weeks: eight`.
