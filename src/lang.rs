@@ -1,7 +1,7 @@
 //! The message catalogue: every word a planner, clerk or patient reads, in
 //! Spanish (the default: the ministry, the fund and the hospitals work in
 //! Spanish) or English. A message is written once, in both languages, where
-//! it is raised ([`tr!`] builds a [`Text`]); the language is chosen where it
+//! it is raised ([`tr!`](crate::tr) builds a [`Text`]); the language is chosen where it
 //! is shown.
 
 use chrono::{Datelike, NaiveDate, Weekday};

@@ -197,14 +197,16 @@ fn pinning_impossible_visits_is_infeasible_and_explained() {
 /// A variation of tiny (lists' waiting and referrals, trips and days a
 /// month, rooms, weeks): its plan passes the checker, and replanned from a
 /// week the parameters pick with nothing changed, it comes back unchanged.
-fn plan_and_replan_unchanged(
+/// A variation of tiny: its four waiting lists, the records' monthly
+/// limits, the hospitals' rooms and the horizon changed.
+fn tiny_variant(
     waiting: &[u32],
     referrals: &[u32],
     trips: u32,
     days: u32,
     rooms: u32,
     weeks: u32,
-) {
+) -> tempfile::TempDir {
     let dir = common::tiny_copy();
     let lists = [
         "beta,cardiology",
@@ -260,6 +262,18 @@ fn plan_and_replan_unchanged(
             .collect();
         fs::write(&p, kept.join("\n") + "\n").unwrap();
     }
+    dir
+}
+
+fn plan_and_replan_unchanged(
+    waiting: &[u32],
+    referrals: &[u32],
+    trips: u32,
+    days: u32,
+    rooms: u32,
+    weeks: u32,
+) {
+    let dir = tiny_variant(waiting, referrals, trips, days, rooms, weeks);
     let s = load(dir.path());
     // Half the cases with the optional waiting-list inequalities, a
     // third with the neighbourhood search after the root node.
@@ -311,6 +325,39 @@ proptest! {
         weeks in 3u32..9,
     ) {
         plan_and_replan_unchanged(&waiting, &referrals, trips, days, rooms, weeks);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 100, ..ProptestConfig::default() })]
+
+    /// The column-generation bound never exceeds the optimum the compact
+    /// program proves, and is at least the no-staffing bound of its first
+    /// round (issue 17: bound validity on ≥ 100 random small scenarios).
+    #[test]
+    fn the_column_generation_bound_never_exceeds_the_optimum(
+        waiting in prop::collection::vec(0u32..80, 4),
+        referrals in prop::collection::vec(0u32..8, 4),
+        trips in 1u32..4,
+        days in 2u32..9,
+        rooms in 1u32..3,
+        weeks in 3u32..9,
+    ) {
+        let dir = tiny_variant(&waiting, &referrals, trips, days, rooms, weeks);
+        let s = load(dir.path());
+        let net = RoadNetwork::new(&s);
+        let sol = plan::solve(&s, &net, &exact(), None).expect("solver runs");
+        prop_assume!(sol.status == itinera::optimize::Status::Optimal);
+        let optimum = sol.objective.unwrap();
+        let ctx = itinera::optimize::Context::new(&s, &net);
+        let start = itinera::optimize::colgen::greedy_start(&ctx);
+        let far = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        let b = itinera::optimize::colgen::bound(&ctx, &start, far).expect("a bound");
+        prop_assert!(b.converged, "{b:?}");
+        prop_assert!(
+            b.value <= optimum + 1e-6 * optimum.abs().max(1.0),
+            "bound {} above the optimum {optimum}", b.value
+        );
     }
 }
 

@@ -63,6 +63,10 @@ pub struct SolveArgs {
     /// No progress on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Share of the time limit first given to the column-generation bound
+    /// (visit patterns, docs/model.md); 0 turns it off.
+    #[arg(long, default_value_t = 0.25, value_name = "SHARE", value_parser = share)]
+    pub bound_share: f64,
 }
 
 impl SolveArgs {
@@ -72,6 +76,7 @@ impl SolveArgs {
             time_limit: self.time_limit,
             gap: self.gap,
             threads: self.threads,
+            bound_share: self.bound_share,
             ..Options::default()
         }
     }
@@ -79,6 +84,16 @@ impl SolveArgs {
     /// Whether to show progress: not asked to be quiet, and a terminal.
     pub fn show_progress(&self) -> bool {
         !self.quiet && std::io::stderr().is_terminal()
+    }
+}
+
+/// A share of the time limit: a number from 0 to 1.
+fn share(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err(crate::cli::lang()
+            .pick("use un número de 0 a 1", "use a number from 0 to 1")
+            .to_string()),
     }
 }
 
@@ -185,6 +200,7 @@ pub fn finish(
     options.insert("threads".to_string(), opts.threads.into());
     options.insert("pin_confirmed".to_string(), opts.pin_confirmed.into());
     options.insert("strengthen".to_string(), opts.strengthen.into());
+    options.insert("bound_share".to_string(), opts.bound_share.into());
     let mut p = plan::assemble(s, net, sol, options).map_err(|e| Failure::Other(e.into()))?;
     if sol.size.binaries == 0 && !s.demand.is_empty() {
         say(lang

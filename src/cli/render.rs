@@ -378,7 +378,13 @@ pub fn plan_summary(
         lang.int(p.solver.objective.unwrap_or(m.objective)),
         s.costs.currency,
         l("cota", "bound"),
-        p.solver.bound.map_or("-".to_string(), |b| lang.int(b)),
+        p.solver.bound.map_or("-".to_string(), |b| {
+            let kind = match p.solver.bound_kind.as_deref() {
+                Some("lagrangian") => l(" (lagrangiana)", " (Lagrangian)"),
+                _ => "",
+            };
+            format!("{}{kind}", lang.int(b))
+        }),
         l("brecha", "gap"),
         pct(p.solver.gap),
         lang.decimal(p.solver.build_seconds, 1),

@@ -8,6 +8,7 @@
 //! coverage penalties, all in the scenario's currency.
 
 mod backlog;
+pub mod colgen;
 mod commitments;
 mod context;
 mod coverage;
@@ -74,6 +75,10 @@ pub struct Options {
     /// gets the neighbourhood search follow this, not the clock, so that a
     /// busy machine does not change the plan.
     pub planned_limit: Option<f64>,
+    /// Share of the time limit given first to the column-generation bound
+    /// (`colgen`); 0 turns it off. The plan's bound is the better of it and
+    /// the program's own.
+    pub bound_share: f64,
 }
 
 impl Default for Options {
@@ -86,6 +91,7 @@ impl Default for Options {
             strengthen: false,
             search_from: 20.0,
             planned_limit: None,
+            bound_share: 0.25,
         }
     }
 }
@@ -155,6 +161,11 @@ pub struct Solution {
     /// Cuts added because a week's trips could not share the rooms day by
     /// day (see `crate::plan::solve`): part of the program last solved.
     pub cuts: Vec<NoGood>,
+    /// The column-generation bound, when it ran.
+    pub colgen: Option<colgen::Bound>,
+    /// Which method proved `bound`: `lagrangian` (column generation) or
+    /// `mip` (the program's branch and bound).
+    pub bound_kind: Option<&'static str>,
 }
 
 struct Built {
@@ -573,6 +584,8 @@ fn merge(
         greedy: Vec::new(),
         replanned: false,
         cuts: Vec::new(),
+        colgen: None,
+        bound_kind: bound.map(|_| "mip"),
     })
 }
 

@@ -118,6 +118,31 @@ pub struct SolverReport {
     /// Trips the solver chose but the plan dropped so that rooms fit day by day.
     #[serde(default)]
     pub dropped_for_rooms: usize,
+    /// What proved `bound`: `lagrangian` (column generation over visit
+    /// patterns, see docs/model.md) or `mip` (the program's branch and bound).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bound_kind: Option<String>,
+    /// The column-generation bound, when it ran (whether or not it was the
+    /// better one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column_generation: Option<ColumnGeneration>,
+}
+
+/// What column generation did (`solver.column_generation` in plan.json).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ColumnGeneration {
+    /// Its Lagrangian bound (currency).
+    pub bound: f64,
+    /// Pricing rounds.
+    pub rounds: usize,
+    /// Columns generated (visit patterns and trips).
+    pub columns: usize,
+    /// Seconds to its first bound.
+    pub first_bound_seconds: f64,
+    /// Seconds it ran.
+    pub seconds: f64,
+    /// Whether it converged (no column prices out).
+    pub converged: bool,
 }
 
 /// Where a visit comes from, relative to the existing calendars.

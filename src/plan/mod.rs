@@ -64,6 +64,7 @@ pub fn solve_in(
 ) -> Result<Solution, PlanError> {
     let s = ctx.scenario;
     let started = std::time::Instant::now();
+    let cg = colgen_bound(ctx, opts, started);
     let mut cuts: Vec<NoGood> = Vec::new();
     let mut sol = loop {
         let mut round = opts.clone();
@@ -97,6 +98,17 @@ pub fn solve_in(
         }
     };
     sol.cuts = cuts;
+    if let Some(b) = cg {
+        if sol.status.has_plan() && sol.bound.is_none_or(|x| b.value > x) {
+            sol.bound = Some(b.value);
+            sol.bound_kind = Some("lagrangian");
+            sol.gap = sol.objective.map(|o| optimize::relative_gap(o, b.value));
+            if sol.status != optimize::Status::Optimal {
+                sol.status = status_of_gap(sol.gap, sol.target_gap);
+            }
+        }
+        sol.colgen = Some(b);
+    }
     let (trips, dropped) = repair(s, std::mem::take(&mut sol.trips))?;
     sol.trips = trips;
     sol.dropped_for_rooms = dropped;
@@ -133,6 +145,29 @@ pub fn solve_in(
         }
     }
     Ok(sol)
+}
+
+/// The column-generation bound (`optimize::colgen`), given its share of
+/// the time limit from the start (the greedy plan's trips, or a replan's
+/// published ones, as its first columns).
+fn colgen_bound(
+    ctx: &Context<'_>,
+    opts: &Options,
+    started: std::time::Instant,
+) -> Option<optimize::colgen::Bound> {
+    if opts.bound_share <= 0.0 {
+        return None;
+    }
+    let start = match ctx.published() {
+        Some(p) => p.start.clone(),
+        None => optimize::colgen::greedy_start(ctx),
+    };
+    let seconds = opts.time_limit * opts.bound_share.min(1.0);
+    optimize::colgen::bound(
+        ctx,
+        &start,
+        started + std::time::Duration::from_secs_f64(seconds),
+    )
 }
 
 /// The least gain, in currency, for which a replan changes the published
@@ -316,6 +351,15 @@ pub fn assemble(
             options,
             conflicting_groups: sol.conflicting_groups.iter().map(label).collect(),
             dropped_for_rooms: sol.dropped_for_rooms,
+            bound_kind: sol.bound.and(sol.bound_kind).map(str::to_string),
+            column_generation: sol.colgen.as_ref().map(|b| format::ColumnGeneration {
+                bound: b.value,
+                rounds: b.rounds,
+                columns: b.columns,
+                first_bound_seconds: b.first_seconds,
+                seconds: b.seconds,
+                converged: b.converged,
+            }),
             components: sol
                 .components
                 .iter()

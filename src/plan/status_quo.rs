@@ -85,6 +85,8 @@ pub fn as_plan(s: &Scenario, net: &RoadNetwork) -> Plan {
             conflicting_groups: Vec::new(),
             components: Vec::new(),
             dropped_for_rooms: 0,
+            bound_kind: None,
+            column_generation: None,
         },
         visits,
         trips,

@@ -1,0 +1,480 @@
+//! A lower bound from a Dantzig–Wolfe reformulation, by column generation.
+//!
+//! Every waiting list chooses one visit pattern (see [`List`]): its
+//! spacing, coverage windows and backlog live inside the pattern's cost, so
+//! the relaxation sees each list's true sawtooth. Every person chooses at
+//! most one trip a week (a record's route with consultation days per stop,
+//! within the week's longest free run). The master links them: the days a
+//! list's pattern consults in a week are at most the days trips give it
+//! that week, and each record keeps its monthly trip and days-away limits.
+//! Rooms, confirmed-visit penalties and published-visit penalties are left
+//! out: each only adds cost or removes plans, so what is left is a
+//! relaxation of the program and its bound holds for it.
+//!
+//! The bound is Lagrangian: for the master's duals `y` of the linking and
+//! monthly rows (any `y ≤ 0` would do),
+//! `L(y) = Σ y·b + Σ_lists min_pattern (cost − y·a) + Σ_person-weeks min(0, min_trip (cost − y·a))`
+//! is a lower bound on every plan's objective. It is computed at every
+//! round from the pricing that generates the columns anyway, so a bound
+//! exists as soon as one round is done, whenever the time runs out.
+
+mod lp;
+mod pattern;
+
+pub use pattern::{List, Pattern};
+
+use super::context::Context;
+use crate::model::{PersonId, SpecialistId};
+use lp::Lp;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::time::Instant;
+
+/// What column generation proved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bound {
+    /// The best Lagrangian bound of any round (currency).
+    pub value: f64,
+    /// The last master LP's value (an upper bound of the LP relaxation
+    /// while columns are still missing; equal to `value` at convergence).
+    pub master: f64,
+    /// Pricing rounds run.
+    pub rounds: usize,
+    /// Columns generated (patterns and trips).
+    pub columns: usize,
+    /// Seconds until the first bound, and in all.
+    pub first_seconds: f64,
+    /// See `first_seconds`.
+    pub seconds: f64,
+    /// Whether the master converged (no column prices out): `value` is the
+    /// reformulation's LP bound.
+    pub converged: bool,
+}
+
+/// Relative tolerance for a column to price out, and for convergence.
+const TOL: f64 = 1e-7;
+
+/// A record's trip in one week, as the master sees it.
+struct TripCol {
+    cost: f64,
+    /// (list, days) per stop.
+    stops: Vec<(usize, u32)>,
+    away: u32,
+}
+
+/// The master's rows and the facts pricing needs.
+struct Master<'a> {
+    ctx: &'a Context<'a>,
+    lists: Vec<List>,
+    /// List index of (locality, specialty).
+    list_of: HashMap<(usize, usize), usize>,
+    /// Row of each list's convexity.
+    conv: Vec<usize>,
+    /// Linking row of (list, week), where some trip can supply it.
+    link: HashMap<(usize, u32), usize>,
+    /// Row of each (person, week) with a trip to choose.
+    person_week: Vec<((PersonId, u32), usize)>,
+    /// Monthly rows of a record: (month, trips row, days row).
+    months: HashMap<(SpecialistId, (i32, u32)), (usize, usize)>,
+    /// Right-hand sides of the monthly rows, by row.
+    monthly_rhs: Vec<(usize, f64)>,
+}
+
+impl<'a> Master<'a> {
+    fn new(ctx: &'a Context<'a>, lp: &mut Lp) -> Master<'a> {
+        let s = ctx.scenario;
+        let n = s.horizon.weeks;
+        let mut lists = Vec::new();
+        let mut list_of = HashMap::new();
+        for d in &s.demand {
+            let sp = s.specialty(d.specialty);
+            list_of.insert((d.locality.index(), d.specialty.index()), lists.len());
+            lists.push(List {
+                waiting: d.waiting,
+                referrals: d.referrals_by_week(&s.horizon),
+                weight: s.weights.patient_week * sp.waiting_weight,
+                per_day: f64::from(sp.patients_per_day),
+                min_days: sp.min_days,
+                max_days: sp.max_days,
+                spacing: sp.min_spacing_weeks,
+                max_gap: sp.max_gap_weeks,
+                gap_penalty: s.weights.coverage_gap_week,
+            });
+        }
+        let conv = lists.iter().map(|_| lp.add_row(1.0, 1.0)).collect();
+        let mut link = HashMap::new();
+        let mut person_week = Vec::new();
+        let mut months = HashMap::new();
+        let mut monthly_rhs = Vec::new();
+        for (p, person) in s.persons.iter().enumerate() {
+            let pid = PersonId::from_index(p);
+            for w in 0..n {
+                let mut any = false;
+                for r in &person.records {
+                    let (_, routes) = ctx.routes_within_budget(*r, w);
+                    if routes.is_empty() {
+                        continue;
+                    }
+                    any = true;
+                    let sp = s.specialist(*r).specialty.index();
+                    for route in routes {
+                        for (l, _) in &route.stops {
+                            if let Some(i) = list_of.get(&(l.index(), sp)) {
+                                link.entry((*i, w))
+                                    .or_insert_with(|| lp.add_row(f64::NEG_INFINITY, 0.0));
+                            }
+                        }
+                    }
+                    let rec = s.specialist(*r);
+                    for m in ctx.months(w) {
+                        months.entry((*r, m)).or_insert_with(|| {
+                            let t =
+                                lp.add_row(f64::NEG_INFINITY, f64::from(rec.max_trips_per_month));
+                            let d = lp
+                                .add_row(f64::NEG_INFINITY, f64::from(rec.max_days_away_per_month));
+                            monthly_rhs.push((t, f64::from(rec.max_trips_per_month)));
+                            monthly_rhs.push((d, f64::from(rec.max_days_away_per_month)));
+                            (t, d)
+                        });
+                    }
+                }
+                if any {
+                    person_week.push(((pid, w), lp.add_row(f64::NEG_INFINITY, 1.0)));
+                }
+            }
+        }
+        Master {
+            ctx,
+            lists,
+            list_of,
+            conv,
+            link,
+            person_week,
+            months,
+            monthly_rhs,
+        }
+    }
+
+    /// Price per consultation day of list `i` in each week (`None` where no
+    /// trip can supply it).
+    fn day_prices(&self, i: usize, y: &[f64]) -> Vec<Option<f64>> {
+        (0..self.ctx.scenario.horizon.weeks)
+            .map(|w| self.link.get(&(i, w)).map(|r| -y[*r].min(0.0)))
+            .collect()
+    }
+
+    fn add_pattern(&self, lp: &mut Lp, i: usize, p: &Pattern) {
+        let mut entries = vec![(self.conv[i], 1.0)];
+        for (w, d) in p.days.iter().enumerate() {
+            if *d > 0 {
+                entries.push((self.link[&(i, w as u32)], f64::from(*d)));
+            }
+        }
+        lp.add_col(p.cost, &entries);
+    }
+
+    /// The trip of least reduced cost (without the person-week's dual) of
+    /// person-week `k`, or `None` when it has none.
+    fn best_trip(&self, k: usize, y: &[f64]) -> Option<(f64, TripCol, SpecialistId, u32)> {
+        let s = self.ctx.scenario;
+        let ((p, w), _) = self.person_week[k];
+        let mut best: Option<(f64, TripCol, SpecialistId, u32)> = None;
+        for r in &s.person(p).records {
+            let rec = s.specialist(*r);
+            let sp = s.specialty(rec.specialty);
+            let (budget, routes) = self.ctx.routes_within_budget(*r, w);
+            let months: Vec<(usize, usize)> = self
+                .ctx
+                .months(w)
+                .iter()
+                .filter_map(|m| self.months.get(&(*r, *m)).copied())
+                .collect();
+            let per_trip: f64 = months.iter().map(|(t, _)| -y[*t].min(0.0)).sum();
+            let per_away_day: f64 = months.iter().map(|(_, d)| -y[*d].min(0.0)).sum();
+            for route in routes {
+                let per_day = route.cost_per_day(s);
+                let mut stops: Vec<(usize, f64, u32)> = Vec::with_capacity(route.stops.len());
+                for (l, _) in &route.stops {
+                    let i = self
+                        .list_of
+                        .get(&(l.index(), rec.specialty.index()))
+                        .copied();
+                    let gain = i
+                        .and_then(|i| self.link.get(&(i, w)))
+                        .map_or(0.0, |row| y[*row].min(0.0));
+                    stops.push((
+                        i.unwrap_or(usize::MAX),
+                        per_day + gain + per_away_day,
+                        sp.min_days,
+                    ));
+                }
+                // Fill the free days where a day is worth most, within each
+                // stop's most days: exact, every day weighs the same.
+                let mut left =
+                    budget.saturating_sub(route.travel_days + sp.min_days * stops.len() as u32);
+                let mut order: Vec<usize> = (0..stops.len()).collect();
+                order.sort_by(|a, b| stops[*a].1.total_cmp(&stops[*b].1));
+                for j in order {
+                    while left > 0 && stops[j].2 < sp.max_days && stops[j].1 < 0.0 {
+                        stops[j].2 += 1;
+                        left -= 1;
+                    }
+                }
+                let days: u32 = stops.iter().map(|x| x.2).sum();
+                let cost = route.fixed_cost(s) + per_day * f64::from(days);
+                let away = days + route.travel_days;
+                let rc = route.fixed_cost(s)
+                    + per_trip
+                    + per_away_day * f64::from(route.travel_days)
+                    + stops.iter().map(|x| x.1 * f64::from(x.2)).sum::<f64>();
+                if best.as_ref().is_none_or(|b| rc < b.0) {
+                    let col = TripCol {
+                        cost,
+                        stops: stops
+                            .iter()
+                            .filter(|x| x.0 != usize::MAX)
+                            .map(|x| (x.0, x.2))
+                            .collect(),
+                        away,
+                    };
+                    best = Some((rc, col, *r, w));
+                }
+            }
+        }
+        best
+    }
+
+    fn add_trip(&self, lp: &mut Lp, k: usize, t: &TripCol, r: SpecialistId, w: u32) {
+        let mut entries = vec![(self.person_week[k].1, 1.0)];
+        for (i, d) in &t.stops {
+            entries.push((self.link[&(*i, w)], -f64::from(*d)));
+        }
+        for m in self.ctx.months(w) {
+            if let Some((tr, dr)) = self.months.get(&(r, m)) {
+                entries.push((*tr, 1.0));
+                entries.push((*dr, f64::from(t.away)));
+            }
+        }
+        lp.add_col(t.cost, &entries);
+    }
+}
+
+/// Reduced cost of a pattern of list `i` under duals `y` (convexity included).
+fn pattern_rc(m: &Master<'_>, i: usize, p: &Pattern, y: &[f64]) -> f64 {
+    let mut rc = p.cost - y[m.conv[i]];
+    for (w, d) in p.days.iter().enumerate() {
+        if *d > 0 {
+            rc -= y[m.link[&(i, w as u32)]] * f64::from(*d);
+        }
+    }
+    rc
+}
+
+/// Reduced cost of a trip of person-week `k` under duals `y`.
+fn trip_rc(m: &Master<'_>, k: usize, t: &TripCol, r: SpecialistId, w: u32, y: &[f64]) -> f64 {
+    let mut rc = t.cost - y[m.person_week[k].1];
+    for (i, d) in &t.stops {
+        rc += y[m.link[&(*i, w)]] * f64::from(*d);
+    }
+    for mo in m.ctx.months(w) {
+        if let Some((tr, dr)) = m.months.get(&(r, mo)) {
+            rc -= y[*tr] + y[*dr] * f64::from(t.away);
+        }
+    }
+    rc
+}
+
+/// What pricing at some duals gives: the Lagrangian bound there, and the
+/// best pattern of each list and trip of each person-week.
+struct Priced {
+    lagrangian: f64,
+    patterns: Vec<Pattern>,
+    trips: Vec<Option<(TripCol, SpecialistId, u32)>>,
+}
+
+fn price(m: &Master<'_>, y: &[f64]) -> Priced {
+    let patterns: Vec<(f64, Pattern)> = (0..m.lists.len())
+        .into_par_iter()
+        .map(|i| {
+            let (p, v) = m.lists[i].price(&m.day_prices(i, y));
+            (v, p)
+        })
+        .collect();
+    let trips: Vec<Option<(f64, TripCol, SpecialistId, u32)>> = (0..m.person_week.len())
+        .into_par_iter()
+        .map(|k| m.best_trip(k, y))
+        .collect();
+    let lagrangian = m
+        .monthly_rhs
+        .iter()
+        .map(|(r, b)| y[*r].min(0.0) * b)
+        .sum::<f64>()
+        + patterns.iter().map(|(v, _)| v).sum::<f64>()
+        + trips
+            .iter()
+            .map(|t| t.as_ref().map_or(0.0, |t| t.0.min(0.0)))
+            .sum::<f64>();
+    Priced {
+        lagrangian,
+        patterns: patterns.into_iter().map(|(_, p)| p).collect(),
+        trips: trips
+            .into_iter()
+            .map(|t| t.map(|(_, c, r, w)| (c, r, w)))
+            .collect(),
+    }
+}
+
+/// Weight of the best duals so far in the duals priced at (Wentges
+/// smoothing): the master's own duals swing from round to round, and
+/// pricing near the best point found keeps the bound rising.
+const SMOOTHING: f64 = 0.7;
+
+/// The greedy plan's trips: the start [`bound`] is usually given.
+pub fn greedy_start(ctx: &Context<'_>) -> Vec<super::Pick> {
+    super::greedy::plan(ctx)
+}
+
+/// Column generation from the trips of `start` (a plan, e.g. the greedy
+/// one) until it converges or `deadline`; `None` when not a single round
+/// could be completed in time.
+pub fn bound(ctx: &Context<'_>, start: &[super::Pick], deadline: Instant) -> Option<Bound> {
+    let started = Instant::now();
+    let mut lp = Lp::new();
+    let m = Master::new(ctx, &mut lp);
+    seed(&m, &mut lp, start);
+    // Duals all zero are a first point: every list visited as its rules
+    // allow, with no staffing limit (a bound before any LP is solved).
+    let zero = vec![0.0; lp.rows()];
+    let mut best: Option<f64> = Some(price(&m, &zero).lagrangian);
+    let mut center: Option<Vec<f64>> = Some(zero);
+    let mut first = Some(started.elapsed().as_secs_f64());
+    let mut rounds = 1;
+    let mut master = f64::NAN;
+    let mut converged = false;
+    let debug = std::env::var_os("ITINERA_DEBUG_CG").is_some();
+    while Instant::now() < deadline {
+        lp.set_time_limit(
+            deadline
+                .saturating_duration_since(Instant::now())
+                .as_secs_f64(),
+        );
+        let Some(sol) = lp.solve() else { break };
+        master = sol.objective;
+        let scale = master.abs().max(1.0);
+        let mut added = 0;
+        // Price at the smoothed duals first; if nothing they give prices
+        // out under the master's own duals, price at those.
+        for alpha in [SMOOTHING, 0.0] {
+            let y: Vec<f64> = match &center {
+                Some(c) if alpha > 0.0 => c
+                    .iter()
+                    .zip(&sol.y)
+                    .map(|(a, b)| alpha * a + (1.0 - alpha) * b)
+                    .collect(),
+                _ if alpha > 0.0 => continue,
+                _ => sol.y.clone(),
+            };
+            let priced = price(&m, &y);
+            rounds += 1;
+            first.get_or_insert(started.elapsed().as_secs_f64());
+            if best.is_none_or(|b| priced.lagrangian > b) {
+                best = Some(priced.lagrangian);
+                center = Some(y.clone());
+            }
+            for (i, p) in priced.patterns.iter().enumerate() {
+                if pattern_rc(&m, i, p, &sol.y) < -TOL * scale {
+                    m.add_pattern(&mut lp, i, p);
+                    added += 1;
+                }
+            }
+            for (k, t) in priced.trips.iter().enumerate() {
+                if let Some((col, r, w)) = t
+                    && trip_rc(&m, k, col, *r, *w, &sol.y) < -TOL * scale
+                {
+                    m.add_trip(&mut lp, k, col, *r, *w);
+                    added += 1;
+                }
+            }
+            if debug {
+                eprintln!(
+                    "round {rounds} (α {alpha}): {:.1} s, master {master:.0}, lagrangian {:.0}, best {:.0}, added {added}, columns {}",
+                    started.elapsed().as_secs_f64(),
+                    priced.lagrangian,
+                    best.unwrap_or(f64::NAN),
+                    lp.cols()
+                );
+            }
+            if added > 0 {
+                break;
+            }
+        }
+        if added == 0 || best.is_some_and(|b| master - b <= TOL * scale) {
+            converged = true;
+            break;
+        }
+    }
+    Some(Bound {
+        value: best?,
+        master,
+        rounds,
+        columns: lp.cols(),
+        first_seconds: first.unwrap_or_default(),
+        seconds: started.elapsed().as_secs_f64(),
+        converged,
+    })
+}
+
+/// The first columns: every list unvisited (so the master is feasible),
+/// and the trips of `start` with the pattern they give each list.
+fn seed(m: &Master<'_>, lp: &mut Lp, start: &[super::Pick]) {
+    let s = m.ctx.scenario;
+    let n = s.horizon.weeks as usize;
+    let mut days: Vec<Vec<u32>> = vec![vec![0; n]; m.lists.len()];
+    let person_week: HashMap<(PersonId, u32), usize> = m
+        .person_week
+        .iter()
+        .enumerate()
+        .map(|(k, (pw, _))| (*pw, k))
+        .collect();
+    for pick in start {
+        let rec = s.specialist(pick.record);
+        let Some(route) = m.ctx.routes(pick.record, pick.week).iter().find(|r| {
+            r.stops
+                .iter()
+                .map(|(l, _)| *l)
+                .eq(pick.stops.iter().copied())
+        }) else {
+            continue;
+        };
+        let Some(k) = person_week.get(&(rec.person, pick.week)) else {
+            continue;
+        };
+        let total: u32 = pick.days.iter().sum();
+        let mut stops = Vec::new();
+        for (l, d) in pick.stops.iter().zip(&pick.days) {
+            if let Some(i) = m.list_of.get(&(l.index(), rec.specialty.index()))
+                && m.link.contains_key(&(*i, pick.week))
+            {
+                stops.push((*i, *d));
+                days[*i][pick.week as usize] += d;
+            }
+        }
+        let col = TripCol {
+            cost: route.fixed_cost(s) + route.cost_per_day(s) * f64::from(total),
+            stops,
+            away: total + route.travel_days,
+        };
+        m.add_trip(lp, *k, &col, pick.record, pick.week);
+    }
+    let no_price: Vec<Option<f64>> = vec![Some(0.0); n];
+    for (i, list) in m.lists.iter().enumerate() {
+        let none = vec![0; n];
+        let cost = list.cost(&none);
+        m.add_pattern(lp, i, &Pattern { days: none, cost });
+        let d: Vec<u32> = days[i].iter().map(|d| (*d).min(list.max_days)).collect();
+        if d.iter().any(|x| *x > 0) && list.allows(&d, &no_price) {
+            let cost = list.cost(&d);
+            m.add_pattern(lp, i, &Pattern { days: d, cost });
+        }
+    }
+}
