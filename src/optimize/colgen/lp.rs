@@ -144,9 +144,6 @@ impl Lp {
                 status = highs_sys::Highs_getModelStatus(self.ptr);
             }
             if status != highs_sys::MODEL_STATUS_OPTIMAL {
-                if std::env::var_os("ITINERA_DEBUG_CG").is_some() {
-                    eprintln!("colgen LP status {status}");
-                }
                 return None;
             }
             let mut x = vec![0.0; self.cols];

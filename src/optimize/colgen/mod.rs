@@ -289,7 +289,9 @@ fn trip_rc(m: &Master<'_>, k: usize, t: &TripCol, r: SpecialistId, w: u32, y: &[
 struct Priced {
     lagrangian: f64,
     patterns: Vec<Pattern>,
-    trips: Vec<Option<(TripCol, SpecialistId, u32)>>,
+    /// The best trip of each person-week, with its reduced cost (without
+    /// the person-week's own dual).
+    trips: Vec<Option<(f64, TripCol, SpecialistId, u32)>>,
 }
 
 fn price(m: &Master<'_>, y: &[f64]) -> Priced {
@@ -317,12 +319,106 @@ fn price(m: &Master<'_>, y: &[f64]) -> Priced {
     Priced {
         lagrangian,
         patterns: patterns.into_iter().map(|(_, p)| p).collect(),
-        trips: trips
-            .into_iter()
-            .map(|t| t.map(|(_, c, r, w)| (c, r, w)))
-            .collect(),
+        trips,
     }
 }
+
+/// A supergradient of the Lagrangian at the point `priced` was priced at:
+/// each relaxed row's right-hand side less what the priced plan puts in it.
+fn supergradient(m: &Master<'_>, priced: &Priced, rows: usize) -> Vec<f64> {
+    let mut g = vec![0.0; rows];
+    for (i, p) in priced.patterns.iter().enumerate() {
+        for (w, d) in p.days.iter().enumerate() {
+            if *d > 0 {
+                g[m.link[&(i, w as u32)]] -= f64::from(*d);
+            }
+        }
+    }
+    for (r, b) in &m.monthly_rhs {
+        g[*r] += b;
+    }
+    for t in priced.trips.iter().flatten() {
+        let (rc, col, r, w) = t;
+        if *rc >= 0.0 {
+            continue;
+        }
+        for (i, d) in &col.stops {
+            g[m.link[&(*i, *w)]] += f64::from(*d);
+        }
+        for mo in m.ctx.months(*w) {
+            if let Some((tr, dr)) = m.months.get(&(*r, mo)) {
+                g[*tr] -= 1.0;
+                g[*dr] -= f64::from(col.away);
+            }
+        }
+    }
+    g
+}
+
+/// Subgradient ascent on the Lagrangian from `y` (Polyak steps towards
+/// `target`, an objective some plan reaches): cheap rounds of pricing alone
+/// that bring the duals near the optimum before the master LP, whose first
+/// duals swing far (they value a consultation day at whatever the first
+/// columns make it). Returns the best bound and its duals.
+fn ascend(
+    m: &Master<'_>,
+    mut y: Vec<f64>,
+    target: f64,
+    iterations: usize,
+    deadline: Instant,
+) -> (f64, Vec<f64>, usize) {
+    let relaxed: Vec<bool> = {
+        let mut r = vec![false; y.len()];
+        for row in m.link.values() {
+            r[*row] = true;
+        }
+        for (row, _) in &m.monthly_rhs {
+            r[*row] = true;
+        }
+        r
+    };
+    let (mut best, mut best_y) = (f64::NEG_INFINITY, y.clone());
+    let (mut theta, mut stalled) = (1.0, 0);
+    let mut done = 0;
+    for _ in 0..iterations {
+        if Instant::now() >= deadline {
+            break;
+        }
+        let priced = price(m, &y);
+        done += 1;
+        if priced.lagrangian > best {
+            best = priced.lagrangian;
+            best_y.clone_from(&y);
+            stalled = 0;
+        } else {
+            stalled += 1;
+            if stalled >= 5 {
+                theta /= 2.0;
+                stalled = 0;
+            }
+        }
+        let g = supergradient(m, &priced, y.len());
+        let norm: f64 = g
+            .iter()
+            .zip(&relaxed)
+            .filter(|(_, r)| **r)
+            .map(|(x, _)| x * x)
+            .sum();
+        if norm <= 0.0 || target <= priced.lagrangian {
+            break;
+        }
+        let step = theta * (target - priced.lagrangian) / norm;
+        for ((yi, gi), r) in y.iter_mut().zip(&g).zip(&relaxed) {
+            if *r {
+                *yi = (*yi + step * gi).min(0.0);
+            }
+        }
+    }
+    (best, best_y, done)
+}
+
+/// Subgradient steps before the master LP takes over.
+const ASCENT_STEPS: usize = 150;
 
 /// Weight of the best duals so far in the duals priced at (Wentges
 /// smoothing): the master's own duals swing from round to round, and
@@ -344,14 +440,19 @@ pub fn bound(ctx: &Context<'_>, start: &[super::Pick], deadline: Instant) -> Opt
     seed(&m, &mut lp, start);
     // Duals all zero are a first point: every list visited as its rules
     // allow, with no staffing limit (a bound before any LP is solved).
+    // Subgradient steps from there, towards the start plan's value, bring
+    // the duals near the optimum cheaply; the master then converges from
+    // them (they are the stability centre of its smoothed pricing).
     let zero = vec![0.0; lp.rows()];
-    let mut best: Option<f64> = Some(price(&m, &zero).lagrangian);
-    let mut center: Option<Vec<f64>> = Some(zero);
-    let mut first = Some(started.elapsed().as_secs_f64());
-    let mut rounds = 1;
+    let first_bound = price(&m, &zero).lagrangian;
+    let first = Some(started.elapsed().as_secs_f64());
+    let target = lp.solve().map_or(f64::INFINITY, |s| s.objective);
+    let (ascended, centre, steps) = ascend(&m, zero, target, ASCENT_STEPS, deadline);
+    let mut best: Option<f64> = Some(first_bound.max(ascended));
+    let mut center: Option<Vec<f64>> = Some(centre);
+    let mut rounds = 1 + steps;
     let mut master = f64::NAN;
     let mut converged = false;
-    let debug = std::env::var_os("ITINERA_DEBUG_CG").is_some();
     while Instant::now() < deadline {
         lp.set_time_limit(
             deadline
@@ -376,7 +477,6 @@ pub fn bound(ctx: &Context<'_>, start: &[super::Pick], deadline: Instant) -> Opt
             };
             let priced = price(&m, &y);
             rounds += 1;
-            first.get_or_insert(started.elapsed().as_secs_f64());
             if best.is_none_or(|b| priced.lagrangian > b) {
                 best = Some(priced.lagrangian);
                 center = Some(y.clone());
@@ -388,21 +488,12 @@ pub fn bound(ctx: &Context<'_>, start: &[super::Pick], deadline: Instant) -> Opt
                 }
             }
             for (k, t) in priced.trips.iter().enumerate() {
-                if let Some((col, r, w)) = t
+                if let Some((_, col, r, w)) = t
                     && trip_rc(&m, k, col, *r, *w, &sol.y) < -TOL * scale
                 {
                     m.add_trip(&mut lp, k, col, *r, *w);
                     added += 1;
                 }
-            }
-            if debug {
-                eprintln!(
-                    "round {rounds} (α {alpha}): {:.1} s, master {master:.0}, lagrangian {:.0}, best {:.0}, added {added}, columns {}",
-                    started.elapsed().as_secs_f64(),
-                    priced.lagrangian,
-                    best.unwrap_or(f64::NAN),
-                    lp.cols()
-                );
             }
             if added > 0 {
                 break;
