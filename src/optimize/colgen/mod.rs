@@ -445,7 +445,7 @@ pub fn bound(ctx: &Context<'_>, start: &[super::Pick], deadline: Instant) -> Opt
     // them (they are the stability centre of its smoothed pricing).
     let zero = vec![0.0; lp.rows()];
     let first_bound = price(&m, &zero).lagrangian;
-    let first = Some(started.elapsed().as_secs_f64());
+    let first = started.elapsed().as_secs_f64();
     let target = lp.solve().map_or(f64::INFINITY, |s| s.objective);
     let (ascended, centre, steps) = ascend(&m, zero, target, ASCENT_STEPS, deadline);
     let mut best: Option<f64> = Some(first_bound.max(ascended));
@@ -509,7 +509,7 @@ pub fn bound(ctx: &Context<'_>, start: &[super::Pick], deadline: Instant) -> Opt
         master,
         rounds,
         columns: lp.cols(),
-        first_seconds: first.unwrap_or_default(),
+        first_seconds: first,
         seconds: started.elapsed().as_secs_f64(),
         converged,
     })
