@@ -32,7 +32,7 @@ fn bench(c: &mut Criterion) {
     let start = colgen::greedy_start(&ctx);
     // A deadline already passed: the bound of the first pricing round.
     g.bench_function("first_lagrangian_bound", |b| {
-        b.iter(|| colgen::bound(black_box(&ctx), &start, std::time::Instant::now()))
+        b.iter(|| colgen::bound(black_box(&ctx), &start, 1, std::time::Instant::now()))
     });
     g.finish();
 }

@@ -22,6 +22,7 @@ fn main() {
     let b = colgen::bound(
         &ctx,
         &start,
+        1,
         Instant::now() + Duration::from_secs_f64(seconds),
     );
     println!("{b:#?}");

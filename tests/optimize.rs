@@ -352,7 +352,7 @@ proptest! {
         let ctx = itinera::optimize::Context::new(&s, &net);
         let start = itinera::optimize::colgen::greedy_start(&ctx);
         let far = std::time::Instant::now() + std::time::Duration::from_secs(60);
-        let b = itinera::optimize::colgen::bound(&ctx, &start, far).expect("a bound");
+        let b = itinera::optimize::colgen::bound(&ctx, &start, 1, far).expect("a bound");
         prop_assert!(b.converged, "{b:?}");
         prop_assert!(
             b.value <= optimum + 1e-6 * optimum.abs().max(1.0),

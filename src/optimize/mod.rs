@@ -353,6 +353,23 @@ fn solve_scope(
     })
 }
 
+/// Threads each HiGHS solve is given: one when the parts fill the workers,
+/// else all. Every HiGHS instance of a process must ask for the same count
+/// (HiGHS's scheduler is global and refuses a different one), so the
+/// column-generation LP asks for this too.
+fn threads_per_solve(parts: usize, opts: &Options) -> u32 {
+    if parts >= opts.threads.max(1) as usize {
+        1
+    } else {
+        opts.threads.max(1)
+    }
+}
+
+/// [`threads_per_solve`] for the program of `ctx`.
+pub fn solve_threads(ctx: &Context<'_>, opts: &Options) -> u32 {
+    threads_per_solve(decompose::decompose(ctx).len(), opts)
+}
+
 /// Build and solve the rotation program.
 ///
 /// A greedy plan over all specialties (sharing the rooms) gives every solve a
@@ -384,11 +401,7 @@ pub fn optimize(
         decompose::share_rooms(ctx, &mut scopes, picks);
     }
     let threads = opts.threads.max(1) as usize;
-    let per_solve_threads = if scopes.len() >= threads {
-        1
-    } else {
-        opts.threads
-    };
+    let per_solve_threads = threads_per_solve(scopes.len(), opts);
     // Each part gets a share of the CPU time left in proportion to its
     // candidate trips (see `decompose::Budget`); the largest start first so
     // the shares fit side by side.

@@ -166,6 +166,7 @@ fn colgen_bound(
     optimize::colgen::bound(
         ctx,
         &start,
+        optimize::solve_threads(ctx, opts),
         started + std::time::Duration::from_secs_f64(seconds),
     )
 }

@@ -27,9 +27,10 @@ pub struct Solved {
 }
 
 impl Lp {
-    /// An empty LP, quiet, on one thread, with simplex (it re-solves from
-    /// the previous basis after columns are added).
-    pub fn new() -> Lp {
+    /// An empty LP, quiet, with simplex (it re-solves from the previous
+    /// basis after columns are added). `threads` must be what every other
+    /// HiGHS instance of the process asks for: HiGHS's scheduler is global.
+    pub fn new(threads: u32) -> Lp {
         // SAFETY: Highs_create returns a fresh instance we own until Drop.
         let ptr = unsafe { highs_sys::Highs_create() };
         let mut lp = Lp {
@@ -38,7 +39,7 @@ impl Lp {
             cols: 0,
         };
         lp.set_bool("output_flag", false);
-        lp.set_int("threads", 1);
+        lp.set_int("threads", threads.max(1) as i32);
         lp.set_string("solver", "simplex");
         lp.set_string("presolve", "off");
         // Columns are added to an optimal basis, which stays primal
@@ -179,7 +180,7 @@ mod tests {
     #[test]
     fn duals_have_the_sign_the_bound_relies_on() {
         // min x + 2y  s.t.  x + y ≥ 3 (r0),  x ≤ 1 (r1 as a row).
-        let mut lp = Lp::new();
+        let mut lp = Lp::new(1);
         let r0 = lp.add_row(3.0, f64::INFINITY);
         let r1 = lp.add_row(f64::NEG_INFINITY, 1.0);
         lp.add_col(1.0, &[(r0, 1.0), (r1, 1.0)]);

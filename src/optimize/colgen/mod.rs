@@ -463,11 +463,17 @@ pub fn greedy_start(ctx: &Context<'_>) -> Vec<super::Pick> {
 }
 
 /// Column generation from the trips of `start` (a plan, e.g. the greedy
-/// one) until it converges or `deadline`; `None` when not a single round
-/// could be completed in time.
-pub fn bound(ctx: &Context<'_>, start: &[super::Pick], deadline: Instant) -> Option<Bound> {
+/// one) until it converges or `deadline`, its LP on `threads` threads (see
+/// `optimize::solve_threads`); `None` when not a single round could be
+/// completed in time.
+pub fn bound(
+    ctx: &Context<'_>,
+    start: &[super::Pick],
+    threads: u32,
+    deadline: Instant,
+) -> Option<Bound> {
     let started = Instant::now();
-    let mut lp = Lp::new();
+    let mut lp = Lp::new(threads);
     let m = Master::new(ctx, &mut lp);
     seed(&m, &mut lp, start);
     // Duals all zero are a first point: every list visited as its rules
