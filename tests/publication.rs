@@ -36,6 +36,16 @@ fn publish(s: &Scenario, plan: &Plan) -> Publication {
     export::publish(s, plan, None, &opts).expect("publishes")
 }
 
+/// The province's CSV calendar of a publication of tiny.
+fn province_csv(p: &Publication) -> String {
+    let csv = p
+        .files
+        .iter()
+        .find(|f| f.path.to_str() == Some("calendars/csv/tiny.csv"))
+        .expect("the province's calendar");
+    String::from_utf8_lossy(&csv.bytes).into_owned()
+}
+
 const DNIS: [&str; 3] = ["21001744", "30111222", "27333444"];
 
 #[test]
@@ -349,13 +359,7 @@ fn kept_and_moved_mean_the_same_everywhere() {
         "the report's count"
     );
     // The calendars' column says the same of each visit.
-    let p = publish(&s, &plan);
-    let csv = p
-        .files
-        .iter()
-        .find(|f| f.path.to_str() == Some("calendars/csv/tiny.csv"))
-        .unwrap();
-    let text = String::from_utf8_lossy(&csv.bytes);
+    let text = province_csv(&publish(&s, &plan));
     let column = |word: &str| {
         text.lines()
             .filter(|l| l.contains(&format!(";{word};")))
@@ -370,12 +374,7 @@ fn kept_and_moved_mean_the_same_everywhere() {
 fn spreadsheets_open_in_columns_in_spanish_excel_and_as_a_workbook() {
     let (s, plan) = tiny_with_dnis();
     let p = publish(&s, &plan);
-    let csv = p
-        .files
-        .iter()
-        .find(|f| f.path.to_str() == Some("calendars/csv/tiny.csv"))
-        .unwrap();
-    let text = String::from_utf8_lossy(&csv.bytes);
+    let text = province_csv(&p);
     let header = text.trim_start_matches('\u{feff}').lines().next().unwrap();
     assert!(header.starts_with("fecha;fecha_iso;dia;"), "{header}");
     let book = p
