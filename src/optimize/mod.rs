@@ -365,7 +365,9 @@ fn threads_per_solve(parts: usize, opts: &Options) -> u32 {
     }
 }
 
-/// [`threads_per_solve`] for the program of `ctx`.
+/// Threads each HiGHS solve of the program of `ctx` is given: one when its
+/// parts fill the workers, else all (every HiGHS instance of a process must
+/// ask for the same count).
 pub fn solve_threads(ctx: &Context<'_>, opts: &Options) -> u32 {
     threads_per_solve(decompose::decompose(ctx).len(), opts)
 }
