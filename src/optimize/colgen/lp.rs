@@ -73,12 +73,15 @@ impl Lp {
         }
     }
 
-    /// Seconds HiGHS may spend on the next solve.
+    /// Seconds HiGHS may spend on the next solve. HiGHS's `time_limit`
+    /// counts the instance's run time over all its solves, so the limit is
+    /// set past what they have used already.
     pub fn set_time_limit(&mut self, seconds: f64) {
         let n = CString::new("time_limit").expect("no NUL");
         // SAFETY: live instance, NUL-terminated name.
         unsafe {
-            highs_sys::Highs_setDoubleOptionValue(self.ptr, n.as_ptr(), seconds.max(0.01));
+            let used = highs_sys::Highs_getRunTime(self.ptr);
+            highs_sys::Highs_setDoubleOptionValue(self.ptr, n.as_ptr(), used + seconds.max(0.01));
         }
     }
 

@@ -6,13 +6,13 @@
 //! most one trip a week (a record's route with consultation days per stop,
 //! within the week's longest free run). The master links them: the days a
 //! list's pattern consults in a week are at most the days trips give it
-//! that week, each record keeps its monthly trip and days-away limits, and
-//! each facility its room-days of the week. Confirmed-visit and
-//! published-visit penalties are left out: each only adds cost, so what is
-//! left is a relaxation of the program and its bound holds for it.
+//! that week, and each record keeps its monthly trip and days-away limits.
+//! Rooms, confirmed-visit penalties and published-visit penalties are left
+//! out: each only adds cost or removes plans, so what is left is a
+//! relaxation of the program and its bound holds for it.
 //!
-//! The bound is Lagrangian: for the master's duals `y` of the linking,
-//! monthly and room rows (any `y ≤ 0` would do),
+//! The bound is Lagrangian: for the master's duals `y` of the linking and
+//! monthly rows (any `y ≤ 0` would do),
 //! `L(y) = Σ y·b + Σ_lists min_pattern (cost − y·a) + Σ_person-weeks min(0, min_trip (cost − y·a))`
 //! is a lower bound on every plan's objective. It is computed at every
 //! round from the pricing that generates the columns anyway, so a bound
@@ -59,8 +59,6 @@ struct TripCol {
     cost: f64,
     /// (list, days) per stop.
     stops: Vec<(usize, u32)>,
-    /// (rooms row, days) per stop.
-    rooms: Vec<(usize, u32)>,
     away: u32,
 }
 
@@ -78,10 +76,7 @@ struct Master<'a> {
     person_week: Vec<((PersonId, u32), usize)>,
     /// Monthly rows of a record: (month, trips row, days row).
     months: HashMap<(SpecialistId, (i32, u32)), (usize, usize)>,
-    /// Room row of (facility, week): its room-days that week.
-    rooms: HashMap<(usize, u32), usize>,
-    /// Right-hand sides of the monthly and room rows, by row (the rows
-    /// the Lagrangian relaxes, with the linking rows).
+    /// Right-hand sides of the monthly rows, by row.
     monthly_rhs: Vec<(usize, f64)>,
 }
 
@@ -110,7 +105,6 @@ impl<'a> Master<'a> {
         let mut link = HashMap::new();
         let mut person_week = Vec::new();
         let mut months = HashMap::new();
-        let mut rooms = HashMap::new();
         let mut monthly_rhs = Vec::new();
         for (p, person) in s.persons.iter().enumerate() {
             let pid = PersonId::from_index(p);
@@ -124,17 +118,11 @@ impl<'a> Master<'a> {
                     any = true;
                     let sp = s.specialist(*r).specialty.index();
                     for route in routes {
-                        for (l, f) in &route.stops {
+                        for (l, _) in &route.stops {
                             if let Some(i) = list_of.get(&(l.index(), sp)) {
                                 link.entry((*i, w))
                                     .or_insert_with(|| lp.add_row(f64::NEG_INFINITY, 0.0));
                             }
-                            rooms.entry((f.index(), w)).or_insert_with(|| {
-                                let full = s.facility(*f).room_days(&ctx.free_dates[w as usize]);
-                                let row = lp.add_row(f64::NEG_INFINITY, full);
-                                monthly_rhs.push((row, full));
-                                row
-                            });
                         }
                     }
                     let rec = s.specialist(*r);
@@ -163,7 +151,6 @@ impl<'a> Master<'a> {
             link,
             person_week,
             months,
-            rooms,
             monthly_rhs,
         }
     }
@@ -207,8 +194,7 @@ impl<'a> Master<'a> {
             for route in routes {
                 let per_day = route.cost_per_day(s);
                 let mut stops: Vec<(usize, f64, u32)> = Vec::with_capacity(route.stops.len());
-                let mut room_rows = Vec::with_capacity(route.stops.len());
-                for (l, f) in &route.stops {
+                for (l, _) in &route.stops {
                     let i = self
                         .list_of
                         .get(&(l.index(), rec.specialty.index()))
@@ -216,12 +202,9 @@ impl<'a> Master<'a> {
                     let gain = i
                         .and_then(|i| self.link.get(&(i, w)))
                         .map_or(0.0, |row| y[*row].min(0.0));
-                    let room = self.rooms[&(f.index(), w)];
-                    room_rows.push(room);
-                    let room_price = -y[room].min(0.0);
                     stops.push((
                         i.unwrap_or(usize::MAX),
-                        per_day + gain + per_away_day + room_price,
+                        per_day + gain + per_away_day,
                         sp.min_days,
                     ));
                 }
@@ -252,11 +235,6 @@ impl<'a> Master<'a> {
                             .filter(|x| x.0 != usize::MAX)
                             .map(|x| (x.0, x.2))
                             .collect(),
-                        rooms: room_rows
-                            .iter()
-                            .zip(&stops)
-                            .map(|(r, x)| (*r, x.2))
-                            .collect(),
                         away,
                     };
                     best = Some((rc, col, *r, w));
@@ -270,10 +248,6 @@ impl<'a> Master<'a> {
         let mut entries = vec![(self.person_week[k].1, 1.0)];
         for (i, d) in &t.stops {
             entries.push((self.link[&(*i, w)], -f64::from(*d)));
-        }
-        // Two stops never share a facility (one facility per locality).
-        for (row, d) in &t.rooms {
-            entries.push((*row, f64::from(*d)));
         }
         for m in self.ctx.months(w) {
             if let Some((tr, dr)) = self.months.get(&(r, m)) {
@@ -301,9 +275,6 @@ fn trip_rc(m: &Master<'_>, k: usize, t: &TripCol, r: SpecialistId, w: u32, y: &[
     let mut rc = t.cost - y[m.person_week[k].1];
     for (i, d) in &t.stops {
         rc += y[m.link[&(*i, w)]] * f64::from(*d);
-    }
-    for (row, d) in &t.rooms {
-        rc -= y[*row] * f64::from(*d);
     }
     for mo in m.ctx.months(w) {
         if let Some((tr, dr)) = m.months.get(&(r, mo)) {
@@ -373,9 +344,6 @@ fn supergradient(m: &Master<'_>, priced: &Priced, rows: usize) -> Vec<f64> {
         }
         for (i, d) in &col.stops {
             g[m.link[&(*i, *w)]] += f64::from(*d);
-        }
-        for (row, d) in &col.rooms {
-            g[*row] -= f64::from(*d);
         }
         for mo in m.ctx.months(*w) {
             if let Some((tr, dr)) = m.months.get(&(*r, mo)) {
@@ -588,16 +556,9 @@ fn seed(m: &Master<'_>, lp: &mut Lp, start: &[super::Pick]) {
                 days[*i][pick.week as usize] += d;
             }
         }
-        let rooms = route
-            .stops
-            .iter()
-            .zip(&pick.days)
-            .filter_map(|((_, f), d)| Some((*m.rooms.get(&(f.index(), pick.week))?, *d)))
-            .collect();
         let col = TripCol {
             cost: route.fixed_cost(s) + route.cost_per_day(s) * f64::from(total),
             stops,
-            rooms,
             away: total + route.travel_days,
         };
         m.add_trip(lp, *k, &col, pick.record, pick.week);
