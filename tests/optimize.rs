@@ -197,16 +197,15 @@ fn pinning_impossible_visits_is_infeasible_and_explained() {
 /// A variation of tiny (lists' waiting and referrals, trips and days a
 /// month, rooms, weeks): its plan passes the checker, and replanned from a
 /// week the parameters pick with nothing changed, it comes back unchanged.
-/// A variation of tiny: its four waiting lists, the records' monthly
-/// limits, the hospitals' rooms and the horizon changed.
-fn tiny_variant(
-    waiting: &[u32],
-    referrals: &[u32],
-    trips: u32,
-    days: u32,
-    rooms: u32,
-    weeks: u32,
-) -> tempfile::TempDir {
+/// A variation of tiny: patients waiting and weekly referrals of its four
+/// waiting lists, the records' monthly trips and days, the hospitals'
+/// rooms and the weeks of the horizon.
+type Variation = (Vec<u32>, Vec<u32>, u32, u32, u32, u32);
+
+/// Tiny changed as `v` says.
+fn tiny_variant(v: &Variation) -> tempfile::TempDir {
+    let (waiting, referrals, trips, days, rooms, weeks) = v;
+    let (trips, days, rooms, weeks) = (*trips, *days, *rooms, *weeks);
     let dir = common::tiny_copy();
     let lists = [
         "beta,cardiology",
@@ -265,15 +264,10 @@ fn tiny_variant(
     dir
 }
 
-fn plan_and_replan_unchanged(
-    waiting: &[u32],
-    referrals: &[u32],
-    trips: u32,
-    days: u32,
-    rooms: u32,
-    weeks: u32,
-) {
-    let dir = tiny_variant(waiting, referrals, trips, days, rooms, weeks);
+fn plan_and_replan_unchanged(v: &Variation) {
+    let (waiting, referrals, _, _, _, weeks) = v;
+    let weeks = *weeks;
+    let dir = tiny_variant(v);
     let s = load(dir.path());
     // Half the cases with the optional waiting-list inequalities, a
     // third with the neighbourhood search after the root node.
@@ -310,9 +304,8 @@ fn plan_and_replan_unchanged(
     );
 }
 
-/// Random variations of tiny: waiting lists, weekly referrals, monthly
-/// trips and days, rooms and weeks (see `tiny_variant`).
-fn variations() -> impl Strategy<Value = (Vec<u32>, Vec<u32>, u32, u32, u32, u32)> {
+/// Random variations of tiny (see `tiny_variant`).
+fn variations() -> impl Strategy<Value = Variation> {
     (
         prop::collection::vec(0u32..80, 4),
         prop::collection::vec(0u32..8, 4),
@@ -330,8 +323,7 @@ proptest! {
     /// objective is not below its bound.
     #[test]
     fn random_scenarios_give_checked_plans(v in variations()) {
-        let (waiting, referrals, trips, days, rooms, weeks) = v;
-        plan_and_replan_unchanged(&waiting, &referrals, trips, days, rooms, weeks);
+        plan_and_replan_unchanged(&v);
     }
 }
 
@@ -343,8 +335,7 @@ proptest! {
     /// random small scenarios).
     #[test]
     fn the_column_generation_bound_never_exceeds_the_optimum(v in variations()) {
-        let (waiting, referrals, trips, days, rooms, weeks) = v;
-        let dir = tiny_variant(&waiting, &referrals, trips, days, rooms, weeks);
+        let dir = tiny_variant(&v);
         let s = load(dir.path());
         let net = RoadNetwork::new(&s);
         let sol = plan::solve(&s, &net, &exact(), None).expect("solver runs");
@@ -366,8 +357,8 @@ proptest! {
 /// (issue 16): the replan reached a plan of equal worth with one more visit.
 #[test]
 fn a_replan_with_nothing_changed_keeps_a_plan_of_equal_worth() {
-    plan_and_replan_unchanged(&[74, 23, 54, 7], &[7, 0, 5, 4], 1, 4, 2, 8);
-    plan_and_replan_unchanged(&[33, 39, 50, 44], &[1, 2, 5, 7], 2, 6, 1, 4);
+    plan_and_replan_unchanged(&(vec![74, 23, 54, 7], vec![7, 0, 5, 4], 1, 4, 2, 8));
+    plan_and_replan_unchanged(&(vec![33, 39, 50, 44], vec![1, 2, 5, 7], 2, 6, 1, 4));
 }
 
 /// The same scenario and options give the same plan whether the machine is
