@@ -163,14 +163,20 @@ impl<'a> Master<'a> {
             .collect()
     }
 
-    fn add_pattern(&self, lp: &mut Lp, i: usize, p: &Pattern) {
+    /// The master's column of pattern `p` of list `i`: (row, coefficient).
+    /// The one definition the LP, the reduced costs and the subgradient use.
+    fn pattern_entries(&self, i: usize, p: &Pattern) -> Vec<(usize, f64)> {
         let mut entries = vec![(self.conv[i], 1.0)];
         for (w, d) in p.days.iter().enumerate() {
             if *d > 0 {
                 entries.push((self.link[&(i, w as u32)], f64::from(*d)));
             }
         }
-        lp.add_col(p.cost, &entries);
+        entries
+    }
+
+    fn add_pattern(&self, lp: &mut Lp, i: usize, p: &Pattern) {
+        lp.add_col(p.cost, &self.pattern_entries(i, p));
     }
 
     /// The trip of least reduced cost (without the person-week's dual) of
@@ -244,7 +250,9 @@ impl<'a> Master<'a> {
         best
     }
 
-    fn add_trip(&self, lp: &mut Lp, k: usize, t: &TripCol, r: SpecialistId, w: u32) {
+    /// The master's column of trip `t` of record `r` in person-week `k`
+    /// (week `w`): (row, coefficient), as [`Master::pattern_entries`].
+    fn trip_entries(&self, k: usize, t: &TripCol, r: SpecialistId, w: u32) -> Vec<(usize, f64)> {
         let mut entries = vec![(self.person_week[k].1, 1.0)];
         for (i, d) in &t.stops {
             entries.push((self.link[&(*i, w)], -f64::from(*d)));
@@ -255,33 +263,17 @@ impl<'a> Master<'a> {
                 entries.push((*dr, f64::from(t.away)));
             }
         }
-        lp.add_col(t.cost, &entries);
+        entries
+    }
+
+    fn add_trip(&self, lp: &mut Lp, k: usize, t: &TripCol, r: SpecialistId, w: u32) {
+        lp.add_col(t.cost, &self.trip_entries(k, t, r, w));
     }
 }
 
-/// Reduced cost of a pattern of list `i` under duals `y` (convexity included).
-fn pattern_rc(m: &Master<'_>, i: usize, p: &Pattern, y: &[f64]) -> f64 {
-    let mut rc = p.cost - y[m.conv[i]];
-    for (w, d) in p.days.iter().enumerate() {
-        if *d > 0 {
-            rc -= y[m.link[&(i, w as u32)]] * f64::from(*d);
-        }
-    }
-    rc
-}
-
-/// Reduced cost of a trip of person-week `k` under duals `y`.
-fn trip_rc(m: &Master<'_>, k: usize, t: &TripCol, r: SpecialistId, w: u32, y: &[f64]) -> f64 {
-    let mut rc = t.cost - y[m.person_week[k].1];
-    for (i, d) in &t.stops {
-        rc += y[m.link[&(*i, w)]] * f64::from(*d);
-    }
-    for mo in m.ctx.months(w) {
-        if let Some((tr, dr)) = m.months.get(&(r, mo)) {
-            rc -= y[*tr] + y[*dr] * f64::from(t.away);
-        }
-    }
-    rc
+/// Reduced cost of a column of `cost` and `entries` under duals `y`.
+fn reduced_cost(cost: f64, entries: &[(usize, f64)], y: &[f64]) -> f64 {
+    cost - entries.iter().map(|(r, a)| y[*r] * a).sum::<f64>()
 }
 
 /// What pricing at some duals gives: the Lagrangian bound there, and the
@@ -326,30 +318,24 @@ fn price(m: &Master<'_>, y: &[f64]) -> Priced {
 /// A supergradient of the Lagrangian at the point `priced` was priced at:
 /// each relaxed row's right-hand side less what the priced plan puts in it.
 fn supergradient(m: &Master<'_>, priced: &Priced, rows: usize) -> Vec<f64> {
+    // Rows that are not relaxed (convexity, person-weeks) get entries
+    // too; the ascent leaves them out.
     let mut g = vec![0.0; rows];
-    for (i, p) in priced.patterns.iter().enumerate() {
-        for (w, d) in p.days.iter().enumerate() {
-            if *d > 0 {
-                g[m.link[&(i, w as u32)]] -= f64::from(*d);
-            }
-        }
-    }
     for (r, b) in &m.monthly_rhs {
         g[*r] += b;
     }
-    for t in priced.trips.iter().flatten() {
-        let (rc, col, r, w) = t;
-        if *rc >= 0.0 {
-            continue;
-        }
-        for (i, d) in &col.stops {
-            g[m.link[&(*i, *w)]] += f64::from(*d);
-        }
-        for mo in m.ctx.months(*w) {
-            if let Some((tr, dr)) = m.months.get(&(*r, mo)) {
-                g[*tr] -= 1.0;
-                g[*dr] -= f64::from(col.away);
-            }
+    let chosen = priced
+        .patterns
+        .iter()
+        .enumerate()
+        .map(|(i, p)| m.pattern_entries(i, p))
+        .chain(priced.trips.iter().enumerate().filter_map(|(k, t)| {
+            let (rc, col, r, w) = t.as_ref()?;
+            (*rc < 0.0).then(|| m.trip_entries(k, col, *r, *w))
+        }));
+    for entries in chosen {
+        for (r, a) in entries {
+            g[r] -= a;
         }
     }
     g
@@ -488,14 +474,15 @@ pub fn bound(
                 center = Some(y.clone());
             }
             for (i, p) in priced.patterns.iter().enumerate() {
-                if pattern_rc(&m, i, p, &sol.y) < -TOL * scale {
+                if reduced_cost(p.cost, &m.pattern_entries(i, p), &sol.y) < -TOL * scale {
                     m.add_pattern(&mut lp, i, p);
                     added += 1;
                 }
             }
             for (k, t) in priced.trips.iter().enumerate() {
                 if let Some((_, col, r, w)) = t
-                    && trip_rc(&m, k, col, *r, *w, &sol.y) < -TOL * scale
+                    && reduced_cost(col.cost, &m.trip_entries(k, col, *r, *w), &sol.y)
+                        < -TOL * scale
                 {
                     m.add_trip(&mut lp, k, col, *r, *w);
                     added += 1;
