@@ -24,17 +24,19 @@ pub struct Pick {
 }
 
 impl Pick {
+    /// The candidate route of this pick (`None` if it is not one).
+    pub fn route<'c>(&self, ctx: &'c Context<'_>) -> Option<&'c Route> {
+        ctx.routes(self.record, self.week).iter().find(|r| {
+            r.stops
+                .iter()
+                .map(|(l, _)| *l)
+                .eq(self.stops.iter().copied())
+        })
+    }
+
     /// The trip this pick makes (`None` if its route is not a candidate).
     pub fn trip(&self, ctx: &Context<'_>) -> Option<crate::trips::Trip> {
-        ctx.routes(self.record, self.week)
-            .iter()
-            .find(|r| {
-                r.stops
-                    .iter()
-                    .map(|(l, _)| *l)
-                    .eq(self.stops.iter().copied())
-            })
-            .map(|r| r.trip(ctx.scenario, &self.days))
+        self.route(ctx).map(|r| r.trip(ctx.scenario, &self.days))
     }
 }
 

@@ -522,12 +522,7 @@ fn seed(m: &Master<'_>, lp: &mut Lp, start: &[super::Pick]) {
         .collect();
     for pick in start {
         let rec = s.specialist(pick.record);
-        let Some(route) = m.ctx.routes(pick.record, pick.week).iter().find(|r| {
-            r.stops
-                .iter()
-                .map(|(l, _)| *l)
-                .eq(pick.stops.iter().copied())
-        }) else {
+        let Some(route) = pick.route(m.ctx) else {
             continue;
         };
         let Some(k) = person_week.get(&(rec.person, pick.week)) else {
