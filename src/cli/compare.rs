@@ -65,7 +65,7 @@ pub fn run(a: &CompareArgs) -> Result<(), Failure> {
         out!("{}", compare::table(&cols, a.lang));
     }
     if let Some(path) = &a.csv {
-        let bytes = compare::csv(&cols, a.lang).map_err(|e| Failure::Other(e.into()))?;
+        let bytes = compare::csv(&cols, a.lang).map_err(Failure::from)?;
         write_atomically(path, &bytes)?;
     }
     if let Some(path) = &a.html {
@@ -81,8 +81,7 @@ pub fn run(a: &CompareArgs) -> Result<(), Failure> {
             }
             None => None,
         };
-        let page = compare::html(&cols, curves.as_deref(), a.lang)
-            .map_err(|e| Failure::Other(e.into()))?;
+        let page = compare::html(&cols, curves.as_deref(), a.lang).map_err(Failure::from)?;
         write_atomically(path, page.as_bytes())?;
     }
     Ok(())

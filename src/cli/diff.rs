@@ -51,7 +51,7 @@ pub fn run(a: &DiffArgs) -> Result<(), Failure> {
         );
     }
     if let Some(path) = &a.csv {
-        let bytes = diff_csv(&changes).map_err(|e| Failure::Other(e.into()))?;
+        let bytes = diff_csv(&changes).map_err(Failure::from)?;
         write_atomically(path, &bytes)?;
     }
     Ok(())

@@ -66,7 +66,7 @@ pub fn run(a: &ReplanArgs) -> Result<(), Failure> {
     let path = a.output.join("plan.json");
     let json = serde_json::to_string_pretty(&p).context("encoding plan.json")?;
     let csv_path = a.output.join("diff.csv");
-    let diff = diff_csv(&changes).map_err(|e| Failure::Other(e.into()))?;
+    let diff = diff_csv(&changes).map_err(Failure::from)?;
     let visits = calendar::merge(&s);
     let found = conflicts::find(&s, &net, &visits);
     let sq = status_quo::evaluate(&s, &net, &visits, &found);

@@ -145,17 +145,17 @@ pub fn run(a: &SweepArgs) -> Result<(), Failure> {
             .filter(|(l, _)| l != "base" && l != "status-quo")
         {
             let changes = itinera::plan::diff::diff(base_plan, p);
-            let bytes = compare::diff_csv(&changes).map_err(|e| Failure::Other(e.into()))?;
+            let bytes = compare::diff_csv(&changes).map_err(Failure::from)?;
             let path = a.output.join(label).join("diff.csv");
             write_atomically(&path, &bytes)?;
         }
     }
     let cols = compare::compare(&columns);
     out!("{}", compare::table(&cols, a.lang));
-    let csv = compare::csv(&cols, a.lang).map_err(|e| Failure::Other(e.into()))?;
+    let csv = compare::csv(&cols, a.lang).map_err(Failure::from)?;
     let csv_path = a.output.join("compare.csv");
     write_atomically(&csv_path, &csv)?;
-    let page = compare::html(&cols, Some(&curves), a.lang).map_err(|e| Failure::Other(e.into()))?;
+    let page = compare::html(&cols, Some(&curves), a.lang).map_err(Failure::from)?;
     let html_path = a.output.join("compare.html");
     write_atomically(&html_path, page.as_bytes())?;
     outln!(

@@ -292,7 +292,7 @@ pub fn assemble(
     let conflicts = found
         .iter()
         .map(|c| Resolution {
-            kind: label(c.kind),
+            kind: c.kind.code().to_string(),
             visits: c.visits.clone(),
             message: c.message.en.clone(),
             resolution: c

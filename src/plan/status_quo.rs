@@ -62,7 +62,7 @@ pub fn as_plan(s: &Scenario, net: &RoadNetwork) -> Plan {
     let conflicts = found
         .iter()
         .map(|c| super::format::Resolution {
-            kind: super::label(c.kind),
+            kind: c.kind.code().to_string(),
             visits: c.visits.clone(),
             message: c.message.en.clone(),
             resolution: "unresolved: both visits stay booked".to_string(),
