@@ -698,3 +698,32 @@ fn plan_exports_the_model_it_solves() {
         .code(2)
         .stderr(predicate::str::contains(".mps or .lp"));
 }
+
+#[test]
+fn plan_takes_the_compact_method_and_refuses_a_zero_bound_share() {
+    let out = tempfile::tempdir().unwrap();
+    itinera()
+        .args(["plan", "scenarios/tiny", "--gap", "0", "--quiet", "--no-export"])
+        .args(["--method", "compact", "-o"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let plan: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("plan.json")).unwrap()).unwrap();
+    assert_eq!(plan["solver"]["options"]["method"], "compact");
+    assert!(
+        plan["solver"]["column_generation"].is_null(),
+        "compact runs no column generation"
+    );
+    assert_eq!(plan["solver"]["bound_kind"], "mip");
+    let refused = itinera()
+        .args(["plan", "scenarios/tiny", "--bound-share", "0", "-o"])
+        .arg(out.path())
+        .assert()
+        .failure()
+        .get_output()
+        .stderr
+        .clone();
+    let text = String::from_utf8_lossy(&refused);
+    assert!(text.contains("--method compact"), "{text}");
+}

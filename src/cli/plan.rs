@@ -5,7 +5,7 @@ use anyhow::Context as _;
 use clap::Args;
 use itinera::calendar::{self, conflicts, status_quo};
 use itinera::network::RoadNetwork;
-use itinera::optimize::{Options, Status};
+use itinera::optimize::{Method, Options, Status};
 use itinera::plan;
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
@@ -63,10 +63,31 @@ pub struct SolveArgs {
     /// No progress on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+    /// How to solve: colgen (bound by column generation over visit
+    /// patterns, plan by a neighbourhood search over the whole program) or
+    /// compact (HiGHS's bound per component of specialties); docs/model.md.
+    #[arg(long, value_enum, default_value_t = MethodArg::Colgen)]
+    pub method: MethodArg,
     /// Share of the time limit first given to the column-generation bound
-    /// (visit patterns, docs/model.md); 0 turns it off.
+    /// (with `--method colgen`).
     #[arg(long, default_value_t = 0.25, value_name = "SHARE", value_parser = share)]
     pub bound_share: f64,
+}
+
+/// `--method`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum MethodArg {
+    Colgen,
+    Compact,
+}
+
+impl From<MethodArg> for Method {
+    fn from(m: MethodArg) -> Method {
+        match m {
+            MethodArg::Colgen => Method::ColumnGeneration,
+            MethodArg::Compact => Method::Compact,
+        }
+    }
 }
 
 impl SolveArgs {
@@ -76,6 +97,7 @@ impl SolveArgs {
             time_limit: self.time_limit,
             gap: self.gap,
             threads: self.threads,
+            method: self.method.into(),
             bound_share: self.bound_share,
             ..Options::default()
         }
@@ -87,12 +109,15 @@ impl SolveArgs {
     }
 }
 
-/// A share of the time limit: a number from 0 to 1.
+/// A share of the time limit: a number above 0, at most 1.
 fn share(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
-        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        Ok(x) if x > 0.0 && x <= 1.0 => Ok(x),
         _ => Err(crate::cli::lang()
-            .pick("use un número de 0 a 1", "use a number from 0 to 1")
+            .pick(
+                "use un número mayor que 0 y hasta 1 (`--method compact` prescinde de la cota por generación de columnas)",
+                "use a number above 0 and at most 1 (`--method compact` goes without the column-generation bound)",
+            )
             .to_string()),
     }
 }
@@ -200,6 +225,7 @@ pub fn finish(
     options.insert("threads".to_string(), opts.threads.into());
     options.insert("pin_confirmed".to_string(), opts.pin_confirmed.into());
     options.insert("strengthen".to_string(), opts.strengthen.into());
+    options.insert("method".to_string(), opts.method.name().into());
     options.insert("bound_share".to_string(), opts.bound_share.into());
     let mut p = plan::assemble(s, net, sol, options).map_err(|e| Failure::Other(e.into()))?;
     if sol.size.binaries == 0 && !s.demand.is_empty() {

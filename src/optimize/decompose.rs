@@ -40,7 +40,7 @@ pub fn components(s: &Scenario) -> Vec<BTreeSet<SpecialtyId>> {
 /// Candidate (record, week, route) triples up to which the program of a
 /// region (or of the whole scenario) is solved whole rather than per
 /// component of specialties.
-const SOLVE_WHOLE_UP_TO: usize = 20_000;
+pub(super) const SOLVE_WHOLE_UP_TO: usize = 20_000;
 
 /// Planning regions that must be planned together: those linked by a person
 /// with records based in several. Each group is independent of the others
@@ -88,10 +88,10 @@ pub(super) fn candidate_trips(ctx: &Context<'_>, scope: &Scope) -> usize {
 }
 
 /// The programs to solve: one per group of regions (see [`region_groups`]),
-/// whole when it is small, so rooms are shared exactly, or per component of
-/// specialties (see [`components`]) when it is large. Parts with neither a
-/// record nor a waiting list need no program.
-pub(super) fn decompose(ctx: &Context<'_>) -> Vec<Scope> {
+/// whole when it is small or when `split` is false, so rooms are shared
+/// exactly, or per component of specialties (see [`components`]) when it
+/// is large. Parts with neither a record nor a waiting list need no program.
+pub(super) fn decompose(ctx: &Context<'_>, split: bool) -> Vec<Scope> {
     let s = ctx.scenario;
     let groups = region_groups(s);
     let single = groups.len() == 1;
@@ -101,7 +101,7 @@ pub(super) fn decompose(ctx: &Context<'_>) -> Vec<Scope> {
             regions: (!single).then_some(regions),
             ..Scope::all(s)
         };
-        if candidate_trips(ctx, &region) <= SOLVE_WHOLE_UP_TO {
+        if !split || candidate_trips(ctx, &region) <= SOLVE_WHOLE_UP_TO {
             out.push(region);
         } else {
             out.extend(components(s).into_iter().map(|specialties| Scope {

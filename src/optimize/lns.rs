@@ -1,21 +1,45 @@
-//! Large-neighbourhood search on the program itself: free the trips of a few
-//! consecutive weeks, fix every other trip at the incumbent, and let HiGHS
-//! solve what is left ("fix-and-optimise").
+//! Large-neighbourhood search on the program itself: free the trips of one
+//! component of specialties in a few consecutive weeks, fix every other trip
+//! at the incumbent, and let HiGHS solve what is left ("fix-and-optimise"),
+//! cut out of the whole program (see `submip`).
 //!
 //! Why: HiGHS's own primal heuristics rarely improve the greedy start of
 //! these programs (Santa Cruz cardiology: not once in 150 s), while a window
-//! of weeks is a small program it solves to optimality in a second or two.
-//! Each step starts from the incumbent, so the plan never gets worse and
-//! every plan it returns satisfies the whole program.
+//! of weeks is a small program it solves in a second or less. Each step
+//! starts from the incumbent, so the plan never gets worse and every plan it
+//! returns satisfies the whole program and lays out day by day.
 
+use super::submip::Program;
 use highs_sys::HighsInt;
 use std::time::Instant;
 
-/// The columns a neighbourhood frees, per week: each with its own bounds.
+/// A column the search may free, with its bounds.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Col {
+    pub col: usize,
+    pub lower: f64,
+    pub upper: f64,
+    /// The trip choice it belongs to (a record's week): when a
+    /// neighbourhood's plan cannot be laid out, the choices of the clashing
+    /// trips are held at the incumbent together.
+    pub unit: usize,
+}
+
+/// The columns of one group of records (a component of specialties) in one
+/// week.
 #[derive(Clone, Debug, Default)]
 pub struct WeekColumns {
-    /// (column, lower, upper) of every trip and day variable of the week.
-    pub cols: Vec<(usize, f64, f64)>,
+    /// Every trip and day variable of the week.
+    pub cols: Vec<Col>,
+}
+
+/// One neighbourhood: the columns it frees (every other searchable column
+/// stays at the incumbent) and the weeks whose day layout it may change.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Hood {
+    pub cols: Vec<Col>,
+    /// Weeks of the freed columns.
+    pub weeks: Vec<u32>,
 }
 
 /// Given a solution's columns and a week, the trip columns of a minimal set
@@ -26,131 +50,166 @@ pub type Clash<'a> = dyn Fn(&[f64], u32) -> Option<Vec<usize>> + Sync + 'a;
 pub struct Outcome {
     /// The best solution found (the start when nothing improved it).
     pub columns: Vec<f64>,
-    /// Its objective without the constant part (infinite when the start's
-    /// objective was unknown and no neighbourhood was solved).
+    /// Its objective without the constant part.
     pub objective: f64,
 }
 
-/// Trip columns a neighbourhood frees, about: small enough for HiGHS to
-/// solve a window in a second or two, large enough to move visits around.
-const FREE_TRIPS: usize = 2_000;
+/// Columns a neighbourhood frees, about: small enough for HiGHS to solve it
+/// within its node budget, large enough to move visits around.
+const FREE_COLUMNS: usize = 1_000;
 
-/// Re-solves of one window after forbidding trips whose days clash.
+/// Seconds one neighbourhood may take at most, besides its node budget: a
+/// root node can take long before any node is counted (seen: 13 s on one
+/// Santa Cruz window), and the time is better spent on the next one. Only a
+/// neighbourhood that reaches it makes the search depend on the machine.
+const HOOD_SECONDS: f64 = 3.0;
+
+/// Re-solves of one neighbourhood after forbidding trips whose days clash.
 const MAX_CUT_ROUNDS: usize = 8;
 
-/// Branch-and-bound nodes HiGHS may spend on one window. A budget of work,
-/// not of seconds, so that the same program gives the same plan on a busy
-/// or an idle machine; the wall clock only ends the whole search.
+/// Branch-and-bound nodes HiGHS may spend on one neighbourhood. A budget of
+/// work, not of seconds, so that the same program gives the same plan on a
+/// busy or an idle machine; the wall clock only ends the whole search.
 const WINDOW_NODES: i32 = 500;
 
-/// Search until `deadline` from `start` (objective `start_obj` without the
-/// constant, or infinity when unknown), calling `progress` with each better
-/// objective.
+/// The neighbourhoods of a program: for each group of records (`groups[g]`,
+/// its columns week by week), windows of consecutive weeks (wrapping round
+/// the horizon) holding about `FREE_COLUMNS` columns, overlapping by half.
+/// Groups take turns, so that a search stopped by the clock has moved
+/// every group, and a group's window is as long as its own size allows:
+/// a small specialty moves a whole season at once.
+pub fn hoods(groups: &[Vec<WeekColumns>]) -> Vec<Hood> {
+    let per_group: Vec<Vec<Hood>> = groups
+        .iter()
+        .map(|weeks| {
+            let n = weeks.len();
+            let total: usize = weeks.iter().map(|w| w.cols.len()).sum();
+            if n == 0 || total == 0 {
+                return Vec::new();
+            }
+            let per_week = (total / n).max(1);
+            let window = (FREE_COLUMNS / per_week).clamp(2.min(n), n);
+            // A window of the whole horizon is one neighbourhood.
+            let stride = if window >= n { n } else { (window / 2).max(1) };
+            (0..n)
+                .step_by(stride)
+                .map(|first| {
+                    let mut h = Hood::default();
+                    for k in 0..window {
+                        let w = (first + k) % n;
+                        if !weeks[w].cols.is_empty() {
+                            h.cols.extend_from_slice(&weeks[w].cols);
+                            h.weeks.push(w as u32);
+                        }
+                    }
+                    h
+                })
+                .filter(|h| !h.cols.is_empty())
+                .collect()
+        })
+        .collect();
+    let longest = per_group.iter().map(Vec::len).max().unwrap_or(0);
+    let mut out = Vec::new();
+    for i in 0..longest {
+        out.extend(per_group.iter().filter_map(|g| g.get(i).cloned()));
+    }
+    out
+}
+
+/// Search until `deadline` from `start` (a plan of the whole program of
+/// `model`), calling `progress` with its objective and then each better one
+/// (without the constant); every sub-program HiGHS solves asks for `threads`. Neighbourhoods are solved in turn until one full turn brings
+/// no improvement (from the same incumbent, another turn would find the
+/// same) or the deadline passes.
 pub fn improve(
     mut model: highs::Model,
     start: Vec<f64>,
-    start_obj: f64,
-    weeks: &[WeekColumns],
+    hoods: &[Hood],
+    threads: u32,
     deadline: Instant,
     conflict: &Clash<'_>,
     mut progress: impl FnMut(f64),
 ) -> Outcome {
-    let n = weeks.len();
+    let mut searched: Vec<usize> = hoods
+        .iter()
+        .flat_map(|h| h.cols.iter().map(|c| c.col))
+        .collect();
+    searched.sort_unstable();
+    searched.dedup();
+    let mut program = Program::read(&mut model, &searched);
+    drop(model);
+    let mut best_obj = program.objective(&start);
     let mut best = start;
-    let mut best_obj = start_obj;
-    let per_week = weeks.iter().map(|w| w.cols.len()).sum::<usize>() / n.max(1);
-    let window = (FREE_TRIPS / per_week.max(1)).clamp(2, n.max(2));
-    let stride = (window / 2).max(1);
-    let _ = model.try_set_option("mip_max_nodes", WINDOW_NODES);
-    let mut first = 0usize;
-    let mut unimproved_rounds = 0;
-    let mut round_improved = false;
-    if n == 0 {
-        return Outcome {
-            columns: best,
-            objective: best_obj,
-        };
-    }
-    loop {
-        let left = deadline
+    progress(best_obj);
+    let mut unimproved = 0usize;
+    let mut next = 0usize;
+    while !hoods.is_empty() && unimproved < hoods.len() {
+        if deadline
             .saturating_duration_since(Instant::now())
-            .as_secs_f64();
-        if left < 0.2 {
+            .as_secs_f64()
+            < 0.2
+        {
             break;
         }
-        // Fix everything at the incumbent, then free the window.
-        let mut set: Vec<HighsInt> = Vec::new();
-        let mut lo: Vec<f64> = Vec::new();
-        let mut hi: Vec<f64> = Vec::new();
-        for (w, wc) in weeks.iter().enumerate() {
-            let free = (w + n - first) % n < window;
-            for &(c, l, h) in &wc.cols {
-                set.push(c as HighsInt);
-                if free {
-                    lo.push(l);
-                    hi.push(h);
-                } else {
-                    let v = best[c].round().clamp(l, h);
-                    lo.push(v);
-                    hi.push(v);
-                }
-            }
-        }
-        change_bounds(&mut model, &set, &lo, &hi);
+        let hood = &hoods[next];
+        next = (next + 1) % hoods.len();
+        unimproved += 1;
+        // Trip choices held at the incumbent after a clash.
+        let mut held: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
         for _ in 0..MAX_CUT_ROUNDS {
+            let free: Vec<(usize, f64, f64)> = hood
+                .cols
+                .iter()
+                .filter(|c| !held.contains(&c.unit))
+                .map(|c| (c.col, c.lower, c.upper))
+                .collect();
             let left = deadline
                 .saturating_duration_since(Instant::now())
                 .as_secs_f64();
             if left < 0.05 {
                 break;
             }
-            let _ = model.try_set_option("time_limit", left);
-            let _ = model.try_set_solution(Some(&best), None, None, None);
-            let Ok(solved) = model.try_solve() else {
-                // A failed solve leaves no model to go on with.
-                return Outcome {
-                    columns: best,
-                    objective: best_obj,
-                };
+            let options = |m: &mut highs::Model| {
+                let _ = m.try_set_option("threads", threads.max(1) as i32);
+                let _ = m.try_set_option("time_limit", left.min(HOOD_SECONDS));
+                let _ = m.try_set_option("mip_max_nodes", WINDOW_NODES);
+                let _ = m.try_set_option("mip_rel_gap", 1e-4);
+                // Restarts re-run the root node's cut loop over and over
+                // (seen: 16 s on one Santa Cruz window); the node budget
+                // is the search's measure of work.
+                let _ = m.try_set_option("mip_allow_restart", false);
             };
-            let mut cuts = Vec::new();
-            if solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible {
-                let obj = solved.objective_value();
-                let cols = solved.get_solution().columns().to_vec();
-                // The program counts room-days per week; the days must also
-                // be laid out one by one, which the window's plan may not
-                // allow: forbid the trips that clash and solve again.
-                cuts = (0..window)
-                    .filter_map(|k| conflict(&cols, ((first + k) % n) as u32))
-                    .collect();
-                if cuts.is_empty()
-                    && (!best_obj.is_finite() || obj < best_obj - 1e-6 * best_obj.abs().max(1.0))
-                {
-                    round_improved |= best_obj.is_finite();
-                    best_obj = obj;
-                    best = cols;
+            let Some(found) = program.solve(&best, &free, &options) else {
+                break;
+            };
+            // The program counts room-days per week; the days must also be
+            // laid out one by one, which the neighbourhood's plan may not
+            // allow: forbid the trips that clash (for good: the row stays for
+            // later neighbourhoods), hold their records' weeks as they were
+            // (their layout was the incumbent's) and solve again.
+            let cuts: Vec<Vec<usize>> = hood
+                .weeks
+                .iter()
+                .filter_map(|w| conflict(&found.columns, *w))
+                .collect();
+            if cuts.is_empty() {
+                if found.objective < best_obj - 1e-6 * best_obj.abs().max(1.0) {
+                    unimproved = 0;
+                    best_obj = found.objective;
+                    best = found.columns;
                     progress(best_obj);
                 }
-            }
-            model = highs::Model::from(solved);
-            if cuts.is_empty() {
                 break;
             }
             for cut in cuts {
-                add_no_good(&mut model, &cut);
-            }
-        }
-        first = (first + stride) % n;
-        if first < stride {
-            // A full sweep over the horizon.
-            if round_improved {
-                unimproved_rounds = 0;
-            } else {
-                unimproved_rounds += 1;
-            }
-            round_improved = false;
-            if unimproved_rounds >= 2 {
-                break;
+                held.extend(
+                    hood.cols
+                        .iter()
+                        .filter(|c| cut.contains(&c.col))
+                        .map(|c| c.unit),
+                );
+                let entries: Vec<(usize, f64)> = cut.iter().map(|c| (*c, 1.0)).collect();
+                program.add_row(f64::NEG_INFINITY, cut.len() as f64 - 1.0, &entries);
             }
         }
     }
@@ -177,39 +236,6 @@ pub fn set_row_upper(model: &mut highs::Model, rows: &[(usize, f64)]) {
     }
 }
 
-/// Forbid choosing all of these binary columns together.
-fn add_no_good(model: &mut highs::Model, cols: &[usize]) {
-    let idx: Vec<HighsInt> = cols.iter().map(|c| *c as HighsInt).collect();
-    let val = vec![1.0; cols.len()];
-    // SAFETY: as in `change_bounds`; `idx` and `val` have the count's length.
-    unsafe {
-        highs_sys::Highs_addRow(
-            model.as_mut_ptr(),
-            f64::NEG_INFINITY,
-            cols.len() as f64 - 1.0,
-            idx.len() as HighsInt,
-            idx.as_ptr(),
-            val.as_ptr(),
-        );
-    }
-}
-
-fn change_bounds(model: &mut highs::Model, set: &[HighsInt], lo: &[f64], hi: &[f64]) {
-    debug_assert!(set.len() == lo.len() && lo.len() == hi.len());
-    // SAFETY: the pointer is the live HiGHS instance owned by `model`; the
-    // three slices have the same length, passed as the count, and the
-    // column indices come from the program that built this model.
-    unsafe {
-        highs_sys::Highs_changeColsBoundsBySet(
-            model.as_mut_ptr(),
-            set.len() as HighsInt,
-            set.as_ptr(),
-            lo.as_ptr(),
-            hi.as_ptr(),
-        );
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,7 +244,7 @@ mod tests {
 
     /// Four weeks, each with a better trip (a, worth 3) and a worse one
     /// (b, worth 2), at most one a week; the start takes b every week.
-    fn program() -> (highs::Model, Vec<WeekColumns>, Vec<f64>) {
+    fn program() -> (highs::Model, Vec<Hood>, Vec<f64>) {
         let mut vars = ProblemVariables::new();
         let cols: Vec<_> = (0..8).map(|_| vars.add(variable().binary())).collect();
         let mut objective = Expression::default();
@@ -231,11 +257,19 @@ mod tests {
         }
         let mut model = p.try_into_inner().unwrap();
         model.make_quiet();
-        let weeks = (0..4)
+        let weeks: Vec<WeekColumns> = (0..4)
             .map(|w| WeekColumns {
-                cols: vec![(2 * w, 0.0, 1.0), (2 * w + 1, 0.0, 1.0)],
+                cols: (0..2)
+                    .map(|k| Col {
+                        col: 2 * w + k,
+                        lower: 0.0,
+                        upper: 1.0,
+                        unit: w,
+                    })
+                    .collect(),
             })
             .collect();
+        let weeks = hoods(&[weeks]);
         let start = (0..8).map(|c| (c % 2) as f64).collect();
         (model, weeks, start)
     }
@@ -247,9 +281,7 @@ mod tests {
         let clash = |cols: &[f64], w: u32| (w == 2 && cols[4] > 0.5).then(|| vec![4]);
         let mut seen = Vec::new();
         let deadline = Instant::now() + Duration::from_secs(5);
-        let out = improve(model, start, -8.0, &weeks, deadline, &clash, |o| {
-            seen.push(o)
-        });
+        let out = improve(model, start, &weeks, 1, deadline, &clash, |o| seen.push(o));
         assert!((out.objective + 11.0).abs() < 1e-9, "{}", out.objective);
         assert_eq!(out.columns[4].round(), 0.0, "the clash is respected");
         assert_eq!(out.columns[5].round(), 1.0);
@@ -268,8 +300,46 @@ mod tests {
             (cols[c] > 0.5).then(|| vec![c])
         };
         let deadline = Instant::now() + Duration::from_secs(5);
-        let out = improve(model, start.clone(), -8.0, &weeks, deadline, &clash, |_| {});
+        let out = improve(model, start.clone(), &weeks, 1, deadline, &clash, |_| {});
         assert_eq!(out.objective, -8.0);
         assert_eq!(out.columns, start);
+    }
+
+    fn week(cols: std::ops::Range<usize>) -> WeekColumns {
+        WeekColumns {
+            cols: cols
+                .map(|col| Col {
+                    col,
+                    lower: 0.0,
+                    upper: 1.0,
+                    unit: col,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn neighbourhoods_take_turns_and_cover_every_week() {
+        // A large group (1,000 columns a week: windows of two weeks) and a
+        // small one (10 a week: one window over the whole horizon).
+        let big: Vec<WeekColumns> = (0..6).map(|w| week(w * 1000..(w + 1) * 1000)).collect();
+        let small: Vec<WeekColumns> = (0..6)
+            .map(|w| week(10_000 + w * 10..10_000 + (w + 1) * 10))
+            .collect();
+        let hs = hoods(&[big, small]);
+        assert_eq!(
+            hs.len(),
+            6 + 1,
+            "6 windows of 2 weeks, stride 1; 1 of 6 weeks"
+        );
+        assert_eq!(hs[0].weeks, vec![0, 1]);
+        assert_eq!(hs[1].weeks, vec![0, 1, 2, 3, 4, 5], "the groups take turns");
+        assert_eq!(hs[2].weeks, vec![1, 2]);
+        assert_eq!(hs[6].weeks, vec![5, 0], "windows wrap round the horizon");
+        for w in 0..6 {
+            assert!(hs.iter().any(|h| h.weeks.contains(&w)));
+        }
+        assert!(hs[0].cols.iter().all(|c| c.col < 2000));
+        assert!(hs[1].cols.iter().all(|c| c.col >= 10_000));
     }
 }

@@ -21,6 +21,7 @@ mod published;
 mod rooms;
 mod solver;
 mod spacing;
+mod submip;
 mod trip_shape;
 mod vars;
 mod visits;
@@ -30,7 +31,7 @@ pub use context::Context;
 pub use decompose::{components, region_groups};
 pub use parts::{Group, Scope};
 pub use published::{Pick, Published, VisitKey};
-pub use solver::{Progress, SolverError, Status, relative_gap};
+pub use solver::{Progress, SolverError, Status, relative_gap, status_of_gap};
 pub use watchdog::{hard_grace, on_overrun};
 
 use crate::model::{Scenario, SpecialistId, SpecialtyId};
@@ -75,10 +76,15 @@ pub struct Options {
     /// gets the neighbourhood search follow this, not the clock, so that a
     /// busy machine does not change the plan.
     pub planned_limit: Option<f64>,
+    /// How the program is solved.
+    pub method: Method,
     /// Share of the time limit given first to the column-generation bound
-    /// (`colgen`); 0 turns it off. The plan's bound is the better of it and
-    /// the program's own.
+    /// (`colgen`) by [`Method::ColumnGeneration`]. The plan's bound is the
+    /// better of it and the program's own.
     pub bound_share: f64,
+    /// A lower bound already proven for this program (the column-generation
+    /// one). The program then skips its root node: the search has the time.
+    pub proven_bound: Option<f64>,
 }
 
 impl Default for Options {
@@ -91,7 +97,34 @@ impl Default for Options {
             strengthen: false,
             search_from: 20.0,
             planned_limit: None,
+            method: Method::default(),
             bound_share: 0.25,
+            proven_bound: None,
+        }
+    }
+}
+
+/// How the program is solved (`--method`; docs/model.md).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// Column generation over visit patterns proves the bound in a share of
+    /// the time; the neighbourhood search improves the plan on the whole
+    /// program (rooms shared exactly), one component at a time.
+    #[default]
+    ColumnGeneration,
+    /// The compact program split into components of specialties, each
+    /// with HiGHS's root-node bound, then the neighbourhood search within
+    /// each component's share of the rooms.
+    Compact,
+}
+
+impl Method {
+    /// The name `--method` takes and plan.json records.
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::ColumnGeneration => "colgen",
+            Method::Compact => "compact",
         }
     }
 }
@@ -300,7 +333,7 @@ fn solve_scope(
     // layout check, the week variables by week.
     let searching = settings.search;
     let search = if searching {
-        week_columns(ctx, &weeks)
+        search_hoods(ctx, &weeks)
     } else {
         Vec::new()
     };
@@ -322,7 +355,7 @@ fn solve_scope(
         settings,
         warm.as_deref(),
         searching.then_some(solver::Search {
-            weeks: &search,
+            hoods: &search,
             conflict: &conflict,
         }),
         progress,
@@ -369,7 +402,19 @@ fn threads_per_solve(parts: usize, opts: &Options) -> u32 {
 /// parts fill the workers, else all (every HiGHS instance of a process must
 /// ask for the same count).
 pub fn solve_threads(ctx: &Context<'_>, opts: &Options) -> u32 {
-    threads_per_solve(decompose::decompose(ctx).len(), opts)
+    threads_per_solve(
+        decompose::decompose(ctx, !searches_whole(ctx, opts)).len(),
+        opts,
+    )
+}
+
+/// Whether the program is searched whole (per group of regions) rather
+/// than split into components of specialties: when column generation gives
+/// the bound, nothing needs the components' root nodes, and a whole
+/// program keeps its rooms shared exactly while its neighbourhoods move one
+/// component at a time (see `search_hoods`). It needs a start to search from.
+fn searches_whole(ctx: &Context<'_>, opts: &Options) -> bool {
+    opts.method == Method::ColumnGeneration && (ctx.published().is_some() || !opts.pin_confirmed)
 }
 
 /// Build and solve the rotation program.
@@ -387,7 +432,8 @@ pub fn optimize(
     progress: Option<&(dyn Fn(Progress) + Sync)>,
 ) -> Result<Solution, SolverError> {
     let started = Instant::now();
-    let mut scopes = decompose::decompose(ctx);
+    let whole_search = searches_whole(ctx, opts);
+    let mut scopes = decompose::decompose(ctx, !whole_search);
     // A replan starts from the published plan. The greedy start may not
     // keep every pinned visit: pinned programs start cold.
     let start = match ctx.published() {
@@ -423,10 +469,22 @@ pub fn optimize(
     let budget = decompose::Budget::new(deadline, workers, total);
     // A part searches when its share of the limit the user gave is long
     // enough: a figure of sizes and options alone (see `planned_limit`).
-    let searches: Vec<bool> = sizes
+    // HiGHS solves a part's root node (and on to optimality when it can)
+    // unless the bound is proven already and the part is too large for that
+    // to pay: such a part searches from the start at once.
+    let roots: Vec<bool> = sizes
         .iter()
         .map(|size| {
-            (workers as f64 * planned * size / total.max(1.0)).min(planned) >= opts.search_from
+            opts.proven_bound.is_none() || *size <= decompose::SOLVE_WHOLE_UP_TO as f64 + 1.0
+        })
+        .collect();
+    let searches: Vec<bool> = sizes
+        .iter()
+        .zip(&roots)
+        .map(|(size, root)| {
+            !root
+                || (workers as f64 * planned * size / total.max(1.0)).min(planned)
+                    >= opts.search_from
         })
         .collect();
     let latest: Mutex<Vec<Option<Progress>>> = Mutex::new(vec![None; scopes.len()]);
@@ -435,7 +493,7 @@ pub fn optimize(
             if let Some(cb) = progress {
                 let mut l = latest.lock().unwrap_or_else(|e| e.into_inner());
                 l[i] = Some(p);
-                cb(combine(&l, started));
+                cb(combine(&l, started, opts.proven_bound));
             }
         };
         let settings = solver::Settings {
@@ -443,6 +501,7 @@ pub fn optimize(
             gap: opts.gap,
             threads: per_solve_threads,
             search: searches[i],
+            root: roots[i] || start.is_none(),
         };
         let part = solve_scope(
             ctx,
@@ -501,8 +560,25 @@ pub fn optimize(
 /// The components' latest progress summed over the parts that have both a
 /// plan and a bound; `parts` says how many of how many that is, and the gap
 /// is given only when it is all of them (a sum over some parts is not the
-/// whole plan's figure).
-fn combine(latest: &[Option<Progress>], started: Instant) -> Progress {
+/// whole plan's figure). With a bound `proven` for the whole program, the
+/// parts need only a plan, and the plan is shown once every part has one.
+fn combine(latest: &[Option<Progress>], started: Instant, proven: Option<f64>) -> Progress {
+    if let Some(b) = proven {
+        // The bound is the whole program's already: the parts bring plans.
+        let plans: Vec<f64> = latest
+            .iter()
+            .filter_map(|p| p.as_ref()?.incumbent)
+            .collect();
+        let (n, all) = (plans.len(), latest.len());
+        let incumbent = (n == all && n > 0).then(|| plans.iter().sum::<f64>());
+        return Progress {
+            incumbent,
+            bound: Some(b),
+            gap_percent: incumbent.map(|i| relative_gap(i, b) * 100.0),
+            seconds: started.elapsed().as_secs_f64(),
+            parts: (n, all),
+        };
+    }
     let known: Vec<(f64, f64)> = latest
         .iter()
         .filter_map(|p| Some((p.as_ref()?.incumbent?, p.as_ref()?.bound?)))
@@ -561,6 +637,7 @@ fn merge(
                     gap: opts.gap,
                     threads: opts.threads,
                     search: false,
+                    root: true,
                 };
                 explain(ctx, opts, &settings)?
             } else {
@@ -573,11 +650,7 @@ fn merge(
             // The whole problem's bound is known only if every component proved one.
             let bound: Option<f64> = parts.iter().map(|p| p.raw.bound).sum();
             let gap = bound.map(|b| relative_gap(objective, b));
-            let status = match gap {
-                Some(g) if g <= 1e-9 => Status::Optimal,
-                Some(g) if g <= opts.gap => Status::FeasibleWithGap,
-                _ => Status::TimeLimit,
-            };
+            let status = status_of_gap(gap, opts.gap);
             let trips = parts.into_iter().flat_map(|p| p.trips).collect();
             (status, Some(objective), bound, gap, trips, Vec::new())
         }
@@ -723,24 +796,44 @@ fn clash(
     Some(chosen.into_iter().map(|(c, _)| c).collect())
 }
 
-/// The trip and day columns of every week, for the neighbourhood search.
-fn week_columns(ctx: &Context<'_>, weeks: &[vars::WeekVars]) -> Vec<lns::WeekColumns> {
+/// The neighbourhoods of the search: the trip and day columns of each
+/// component of specialties (see [`components`]), week by week, in windows
+/// (see `lns::hoods`). A program of several components moves one at a
+/// time, the others fixed, so that the rooms they share stay counted.
+fn search_hoods(ctx: &Context<'_>, weeks: &[vars::WeekVars]) -> Vec<lns::Hood> {
     let s = ctx.scenario;
-    let mut out = vec![lns::WeekColumns::default(); s.horizon.weeks as usize];
+    let mut group_of = vec![0usize; s.specialties.len()];
+    for (g, set) in components(s).iter().enumerate() {
+        for sp in set {
+            group_of[sp.index()] = g;
+        }
+    }
+    let n = s.horizon.weeks as usize;
+    let mut groups: BTreeMap<usize, Vec<lns::WeekColumns>> = BTreeMap::new();
     // The fixed weeks of a replan have nothing to search.
     let first = ctx.published().map_or(0, |p| p.first_week);
-    for wv in weeks.iter().filter(|wv| wv.week >= first) {
-        let max_days = f64::from(s.specialty(s.specialist(wv.record).specialty).max_days);
-        let cols = &mut out[wv.week as usize].cols;
-        cols.extend(wv.routes.iter().map(|rv| (rv.col, 0.0, 1.0)));
+    for (unit, wv) in weeks.iter().enumerate().filter(|(_, wv)| wv.week >= first) {
+        let sp = s.specialist(wv.record).specialty;
+        let max_days = f64::from(s.specialty(sp).max_days);
+        let group = groups
+            .entry(group_of[sp.index()])
+            .or_insert_with(|| vec![lns::WeekColumns::default(); n]);
+        let cols = &mut group[wv.week as usize].cols;
+        let col = |col, upper| lns::Col {
+            col,
+            lower: 0.0,
+            upper,
+            unit,
+        };
+        cols.extend(wv.routes.iter().map(|rv| col(rv.col, 1.0)));
         cols.extend(
             wv.stay_days
                 .values()
                 .chain(wv.commute_days.values())
-                .map(|(_, c)| (*c, 0.0, max_days)),
+                .map(|(_, c)| col(*c, max_days)),
         );
     }
-    out
+    lns::hoods(&groups.into_values().collect::<Vec<_>>())
 }
 
 #[cfg(test)]
@@ -760,13 +853,32 @@ mod combine_tests {
     #[test]
     fn parts_that_reported_show_before_the_others() {
         let now = Instant::now();
-        let some = combine(&[p(Some(10.0), Some(5.0)), None, p(Some(7.0), None)], now);
+        let some = combine(
+            &[p(Some(10.0), Some(5.0)), None, p(Some(7.0), None)],
+            now,
+            None,
+        );
         assert_eq!((some.incumbent, some.bound), (Some(10.0), Some(5.0)));
         assert_eq!(some.parts, (1, 3));
         assert_eq!(some.gap_percent, None, "no gap over some parts");
-        let all = combine(&[p(Some(10.0), Some(5.0)), p(Some(10.0), Some(5.0))], now);
+        let all = combine(
+            &[p(Some(10.0), Some(5.0)), p(Some(10.0), Some(5.0))],
+            now,
+            None,
+        );
         assert_eq!(all.parts, (2, 2));
         assert_eq!(all.gap_percent, Some(50.0));
-        assert_eq!(combine(&[None, None], now).incumbent, None);
+        assert_eq!(combine(&[None, None], now, None).incumbent, None);
+    }
+
+    #[test]
+    fn a_proven_bound_needs_only_the_parts_plans() {
+        let now = Instant::now();
+        let half = combine(&[p(Some(10.0), None), None], now, Some(5.0));
+        assert_eq!((half.incumbent, half.gap_percent), (None, None));
+        assert_eq!(half.parts, (1, 2));
+        let all = combine(&[p(Some(10.0), None), p(Some(10.0), None)], now, Some(5.0));
+        assert_eq!(all.incumbent, Some(20.0));
+        assert_eq!(all.gap_percent, Some(75.0));
     }
 }

@@ -48,6 +48,10 @@ pub struct Settings {
     /// Whether the neighbourhood search follows the root node (decided
     /// from the options and the part's size, never from the clock).
     pub search: bool,
+    /// Whether HiGHS solves the root node for the program's own bound
+    /// first. Without it (the bound comes from column generation) the
+    /// search starts at once from the warm start and has all the time.
+    pub root: bool,
 }
 
 /// Progress of a running solve (objective values include the constant part).
@@ -82,8 +86,8 @@ pub struct SolverError(pub String);
 
 /// The neighbourhood search that follows the root node (see `lns`).
 pub struct Search<'a> {
-    /// Trip and day columns of each week.
-    pub weeks: &'a [lns::WeekColumns],
+    /// The neighbourhoods, in the order they are searched.
+    pub hoods: &'a [lns::Hood],
     /// Trip columns of a solution's week whose days cannot be laid out
     /// together (a minimal clashing set), or `None` when the week fits.
     pub conflict: &'a lns::Clash<'a>,
@@ -111,8 +115,8 @@ pub fn run(
 ) -> Result<Raw, SolverError> {
     let constant = parts.constant;
     let shares = std::mem::take(&mut parts.shares);
-    let mut model = highs_model(book, parts)?;
     let search = search.filter(|_| warm.is_some());
+    let mut model = highs_model(book, parts)?;
     let set = |m: &mut ::highs::Model, k: &str, v: f64| m.try_set_option(k, v).map(|_| ());
     let root_time = if search.is_some() {
         settings.time_limit * ROOT_SHARE
@@ -125,6 +129,25 @@ pub fn run(
     model
         .try_set_option("threads", settings.threads.max(1) as i32)
         .map_err(|e| SolverError(format!("setting threads: {e:?}")))?;
+    if let (false, Some(sr), Some(w)) = (settings.root, &search, warm) {
+        let deadline = Instant::now() + Duration::from_secs_f64(settings.time_limit.max(0.01));
+        let _guard = super::watchdog::Guard::install(
+            &mut model,
+            deadline + Duration::from_secs_f64(super::watchdog::GRACE_SECONDS),
+        );
+        let _overseer = super::watchdog::Overseer::watch(deadline, settings.time_limit);
+        lns::set_row_upper(&mut model, &shares);
+        return Ok(search_from(
+            model,
+            w.to_vec(),
+            None,
+            sr,
+            constant,
+            deadline,
+            settings,
+            progress,
+        ));
+    }
     let log = progress.map(|_| log_path());
     if let Some(path) = &log {
         let _ = std::fs::remove_file(path);
@@ -180,22 +203,47 @@ pub fn run(
         let rows = solved.get_solution().rows().to_vec();
         shares.iter().all(|(r, cap)| rows[*r] <= cap + 1e-6)
             && raw.columns.as_deref().is_some_and(|c| {
-                (0..sr.weeks.len() as u32).all(|week| (sr.conflict)(c, week).is_none())
+                sr.hoods
+                    .iter()
+                    .flat_map(|h| &h.weeks)
+                    .all(|week| (sr.conflict)(c, *week).is_none())
             })
     };
-    let (start, start_obj) = match (&raw.columns, raw.objective) {
-        (Some(c), Some(o)) if fits => (c.clone(), o - constant),
-        _ => (w.to_vec(), f64::INFINITY),
+    let start = match &raw.columns {
+        Some(c) if fits => c.clone(),
+        _ => w.to_vec(),
     };
     let mut model = ::highs::Model::from(solved);
     lns::set_row_upper(&mut model, &shares);
-    let _ = model.try_set_option("mip_rel_gap", 1e-4);
-    let bound = raw.bound;
+    let out = search_from(
+        model, start, raw.bound, &sr, constant, deadline, settings, progress,
+    );
+    // HiGHS's own plan may be better than the search's from the warm start.
+    Ok(match (out.objective, raw.objective) {
+        (Some(a), Some(b)) if b < a => raw,
+        _ => out,
+    })
+}
+
+/// The neighbourhood search from the plan `start` until `deadline`: the
+/// best plan found, with the `bound` already proven.
+#[allow(clippy::too_many_arguments)]
+fn search_from(
+    model: ::highs::Model,
+    start: Vec<f64>,
+    bound: Option<f64>,
+    sr: &Search<'_>,
+    constant: f64,
+    deadline: Instant,
+    settings: &Settings,
+    progress: Option<&(dyn Fn(Progress) + Sync)>,
+) -> Raw {
+    let started = Instant::now();
     let out = lns::improve(
         model,
         start,
-        start_obj,
-        sr.weeks,
+        sr.hoods,
+        settings.threads,
         deadline,
         sr.conflict,
         |obj| {
@@ -211,22 +259,23 @@ pub fn run(
             }
         },
     );
-    if !out.objective.is_finite() {
-        // Not one neighbourhood solved: keep what HiGHS had.
-        return Ok(raw);
-    }
     let objective = out.objective + constant;
-    let status = match bound.map(|b| relative_gap(objective, b)) {
-        Some(g) if g <= 1e-9 => Status::Optimal,
-        Some(g) if g <= settings.gap => Status::FeasibleWithGap,
-        _ => Status::TimeLimit,
-    };
-    Ok(Raw {
-        status,
+    Raw {
+        status: status_of_gap(bound.map(|b| relative_gap(objective, b)), settings.gap),
         objective: Some(objective),
         bound,
         columns: Some(out.columns),
-    })
+    }
+}
+
+/// The status of a plan at relative `gap` from its bound (none: no bound)
+/// when `target` was asked for: the one mapping of gaps to statuses.
+pub fn status_of_gap(gap: Option<f64>, target: f64) -> Status {
+    match gap {
+        Some(g) if g <= 1e-9 => Status::Optimal,
+        Some(g) if g <= target => Status::FeasibleWithGap,
+        _ => Status::TimeLimit,
+    }
 }
 
 /// Read HiGHS's answer.

@@ -73,6 +73,7 @@ pub fn solve_in(
         // gave, never the seconds left: the same scenario and options give
         // the same plan on a busy or an idle machine.
         round.planned_limit = Some(opts.planned_limit.unwrap_or(opts.time_limit));
+        round.proven_bound = cg.as_ref().map(|b| b.value);
         let mut sol = optimize::optimize(ctx, &round, &cuts, progress)?;
         if !sol.status.has_plan() {
             return Ok(sol);
@@ -155,7 +156,7 @@ fn colgen_bound(
     opts: &Options,
     started: std::time::Instant,
 ) -> Option<optimize::colgen::Bound> {
-    if opts.bound_share <= 0.0 {
+    if opts.method != optimize::Method::ColumnGeneration || opts.bound_share <= 0.0 {
         return None;
     }
     let start = match ctx.published() {
@@ -377,15 +378,7 @@ pub fn assemble(
     })
 }
 
-/// The status a plan's gap gives it against the gap asked for, when the
-/// plan is no longer the solver's own.
-pub(crate) fn status_of_gap(gap: Option<f64>, target: f64) -> Status {
-    match gap {
-        Some(g) if g <= 1e-9 => Status::Optimal,
-        Some(g) if g <= target => Status::FeasibleWithGap,
-        _ => Status::TimeLimit,
-    }
-}
+pub(crate) use crate::optimize::status_of_gap;
 
 /// Mark planned visits kept or moved against the existing calendars; return
 /// the existing visits the plan drops.
