@@ -703,7 +703,14 @@ fn plan_exports_the_model_it_solves() {
 fn plan_takes_the_compact_method_and_refuses_a_zero_bound_share() {
     let out = tempfile::tempdir().unwrap();
     itinera()
-        .args(["plan", "scenarios/tiny", "--gap", "0", "--quiet", "--no-export"])
+        .args([
+            "plan",
+            "scenarios/tiny",
+            "--gap",
+            "0",
+            "--quiet",
+            "--no-export",
+        ])
         .args(["--method", "compact", "-o"])
         .arg(out.path())
         .assert()

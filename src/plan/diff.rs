@@ -12,9 +12,10 @@ use std::collections::BTreeMap;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
-    /// Same person, facility and dates.
+    /// Same record (person and institution), facility and dates.
     Kept,
-    /// Same person, specialty and locality; other dates or facility.
+    /// Same person, specialty and locality; other dates, facility or
+    /// institution.
     Moved,
     /// Same specialty and locality, another person.
     Reassigned,
@@ -105,8 +106,11 @@ pub fn diff(old: &Plan, new: &Plan) -> Vec<Change> {
     let mut match_a: Vec<Option<(usize, ChangeKind)>> = vec![None; a.len()];
     let mut taken = vec![false; b.len()];
     let passes: [(ChangeKind, SameVisit); 3] = [
+        // Kept: the same record, so the same institution sends the visit
+        // (a person's other record on the same dates changes who pays and
+        // organises it, and the hospitals' calendars say so).
         (ChangeKind::Kept, |x, y| {
-            x.person == y.person && x.facility == y.facility && x.dates == y.dates
+            x.specialist == y.specialist && x.facility == y.facility && x.dates == y.dates
         }),
         (ChangeKind::Moved, |x, y| {
             x.person == y.person && x.specialty == y.specialty && x.locality == y.locality

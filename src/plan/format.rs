@@ -78,9 +78,9 @@ pub struct ReplanRecord {
 pub struct FacilityChanges {
     /// Facility id.
     pub facility: String,
-    /// Same person, facility and dates.
+    /// Same record (person and institution), facility and dates.
     pub kept: usize,
-    /// Same person and place, other dates or facility.
+    /// Same person and place, other dates, facility or institution.
     pub moved: usize,
     /// Same place, another person.
     pub reassigned: usize,
