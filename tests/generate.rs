@@ -9,7 +9,6 @@ use itinera::network::RoadNetwork;
 use itinera::optimize::Options;
 use itinera::{check, plan, scenario};
 use proptest::prelude::*;
-use std::collections::BTreeMap;
 
 fn write(p: &Params) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -80,7 +79,7 @@ fn a_small_generated_scenario_plans_and_checks() {
     };
     let sol = plan::solve(&s, &net, &opts, None).expect("solver runs");
     assert!(sol.status.has_plan(), "{:?}", sol.status);
-    let p = plan::assemble(&s, &net, &sol, BTreeMap::new()).expect("plan assembles");
+    let p = plan::assemble(&s, &net, &sol, Default::default()).expect("plan assembles");
     let found = check::check(&s, &net, &p);
     assert!(found.is_empty(), "{found:#?}");
     assert!(p.metrics.visits > 0);
@@ -156,7 +155,7 @@ fn regions_are_planned_apart_and_their_bounds_add_up() {
             "lagrangian"
         })
     );
-    let p = plan::assemble(&s, &net, &sol, BTreeMap::new()).expect("plan assembles");
+    let p = plan::assemble(&s, &net, &sol, Default::default()).expect("plan assembles");
     assert!(check::check(&s, &net, &p).is_empty());
     let region_of = |code: &str| {
         let l = s.localities.iter().find(|l| l.code == code).unwrap();

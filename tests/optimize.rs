@@ -7,10 +7,12 @@ use itinera::check;
 use itinera::model::Scenario;
 use itinera::network::RoadNetwork;
 use itinera::optimize::{Group, Options, Status};
-use itinera::plan::{self, format::Plan};
+use itinera::plan::{
+    self,
+    format::{Plan, PlanStatus},
+};
 use itinera::scenario;
 use proptest::prelude::*;
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
@@ -28,7 +30,7 @@ fn plan_and_check(s: &Scenario, opts: &Options) -> Plan {
     let net = RoadNetwork::new(s);
     let sol = plan::solve(s, &net, opts, None).expect("solver runs");
     assert!(sol.status.has_plan(), "{:?}", sol.status);
-    let p = plan::assemble(s, &net, &sol, BTreeMap::new()).expect("plan assembles");
+    let p = plan::assemble(s, &net, &sol, Default::default()).expect("plan assembles");
     let violations = check::check(s, &net, &p);
     assert!(violations.is_empty(), "{violations:#?}");
     let (obj, bound) = (p.solver.objective.unwrap(), p.solver.bound.unwrap());
@@ -65,7 +67,7 @@ fn variant(name: &str, file: &str, edits: &[(&str, &str)]) -> tempfile::TempDir 
 fn golden_one_town() {
     let s = load(&common::repo("scenarios/golden-one-town"));
     let p = plan_and_check(&s, &exact());
-    assert_eq!(p.solver.status, "optimal");
+    assert_eq!(p.solver.status, PlanStatus::Optimal);
     assert!((p.solver.objective.unwrap() - 210.0).abs() < 1e-6);
     assert_eq!(p.trips.len(), 1);
     assert_eq!((p.trips[0].week, p.visits[0].days), (0, 2));
@@ -145,7 +147,7 @@ fn coverage_penalty_buys_a_visit_only_when_worth_it() {
 fn tiny_is_solved_to_optimality_and_resolves_every_conflict() {
     let s = load(&common::repo("scenarios/tiny"));
     let p = plan_and_check(&s, &exact());
-    assert_eq!(p.solver.status, "optimal");
+    assert_eq!(p.solver.status, PlanStatus::Optimal);
     // Proven by HiGHS (gap 0) with the day-level rooms settled by cuts; a
     // regression pin, not a hand argument.
     assert!(
@@ -433,7 +435,8 @@ fn rooms_are_shared_between_specialties() {
         p.solver.objective
     );
     assert_eq!(
-        p.solver.status, "optimal",
+        p.solver.status,
+        PlanStatus::Optimal,
         "proven, not repaired after the fact"
     );
     assert_eq!(p.trips.len(), 1);

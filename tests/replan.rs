@@ -15,7 +15,6 @@ use itinera::plan::diff::{Change, ChangeKind, diff};
 use itinera::plan::replan::{self, ReplanError};
 use itinera::plan::{self, format::Plan};
 use itinera::scenario;
-use std::collections::BTreeMap;
 
 fn tiny() -> Scenario {
     scenario::load(&common::repo("scenarios/tiny")).expect("valid scenario")
@@ -43,7 +42,7 @@ fn opts() -> Options {
 fn solve(s: &Scenario) -> Plan {
     let net = RoadNetwork::new(s);
     let sol = plan::solve(s, &net, &opts(), None).expect("solver runs");
-    let p = plan::assemble(s, &net, &sol, BTreeMap::new()).expect("plan assembles");
+    let p = plan::assemble(s, &net, &sol, Default::default()).expect("plan assembles");
     assert!(check::check(s, &net, &p).is_empty());
     p
 }

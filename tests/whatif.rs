@@ -11,7 +11,6 @@ use itinera::network::RoadNetwork;
 use itinera::optimize::Options;
 use itinera::plan::{self, format::Plan};
 use itinera::scenario::{self, ScenarioError};
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 fn tiny() -> Scenario {
@@ -42,7 +41,7 @@ fn solve(s: &Scenario) -> Plan {
     };
     let sol = plan::solve(s, &net, &opts, None).expect("solver runs");
     assert!(sol.status.has_plan(), "{:?}", sol.status);
-    let p = plan::assemble(s, &net, &sol, BTreeMap::new()).expect("plan assembles");
+    let p = plan::assemble(s, &net, &sol, Default::default()).expect("plan assembles");
     let found = check::check(s, &net, &p);
     assert!(found.is_empty(), "{found:#?}");
     p

@@ -592,13 +592,7 @@ impl<'a> Ctx<'a> {
                 )),
             }
         }
-        let pinned = self
-            .plan
-            .solver
-            .options
-            .get("pin_confirmed")
-            .and_then(|x| x.as_bool())
-            == Some(true);
+        let pinned = self.plan.solver.options.pin_confirmed == Some(true);
         if pinned {
             for visit in &self.plan.visits {
                 let confirmed = visit

@@ -7,7 +7,6 @@ use itinera::calendar::{self, conflicts, status_quo};
 use itinera::network::RoadNetwork;
 use itinera::optimize::{Method, Options, Status};
 use itinera::plan;
-use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -168,7 +167,7 @@ pub fn run(a: &PlanArgs) -> Result<(), Failure> {
         out!("\n{published}");
     }
     // The plan's status, which follows the gap after any room repair.
-    if p.solver.status == "time_limit" {
+    if p.solver.status == plan::format::PlanStatus::TimeLimit {
         return Err(Failure::Answer(3));
     }
     Ok(())
@@ -219,15 +218,8 @@ pub fn finish(
         }
         return Err(Failure::Answer(4));
     }
-    let mut options = BTreeMap::new();
-    options.insert("time_limit".to_string(), opts.time_limit.into());
-    options.insert("gap".to_string(), opts.gap.into());
-    options.insert("threads".to_string(), opts.threads.into());
-    options.insert("pin_confirmed".to_string(), opts.pin_confirmed.into());
-    options.insert("strengthen".to_string(), opts.strengthen.into());
-    options.insert("method".to_string(), opts.method.name().into());
-    options.insert("bound_share".to_string(), opts.bound_share.into());
-    let mut p = plan::assemble(s, net, sol, options).map_err(|e| Failure::Other(e.into()))?;
+    let mut p = plan::assemble(s, net, sol, plan::format::SolveOptions::of(opts))
+        .map_err(|e| Failure::Other(e.into()))?;
     if sol.size.binaries == 0 && !s.demand.is_empty() {
         say(lang
             .pick(

@@ -350,11 +350,7 @@ pub fn trips_table(s: &Scenario, c: &itinera::trips::TripCatalog, lang: Lang) ->
 
 /// A solver status in the user's words (see `Lang::status`).
 pub fn status_label(s: itinera::optimize::Status, lang: Lang) -> &'static str {
-    let code = serde_json::to_value(s)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default();
-    lang.status(&code)
+    lang.status(itinera::plan::format::PlanStatus::from(s).code())
 }
 
 /// What `plan` and `replan` print: status, bound and gap, supply, and the
@@ -373,7 +369,7 @@ pub fn plan_summary(
     let mut out = format!(
         "{}: {} — {} {} {}, {} {}, {} {} ({} s {}, {} s {})\n",
         s.label(),
-        lang.status(&p.solver.status),
+        lang.status(p.solver.status.code()),
         l("objetivo", "objective"),
         lang.int(p.solver.objective.unwrap_or(m.objective)),
         s.costs.currency,

@@ -108,7 +108,7 @@ pub fn run(a: &ReplanArgs) -> Result<(), Failure> {
     if let Some(published) = published {
         out!("\n{published}");
     }
-    if p.solver.status == "time_limit" {
+    if p.solver.status == itinera::plan::format::PlanStatus::TimeLimit {
         return Err(Failure::Answer(3));
     }
     Ok(())

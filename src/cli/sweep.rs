@@ -90,7 +90,7 @@ pub fn run(a: &SweepArgs) -> Result<(), Failure> {
                     eprintln!("{}: {line}", v.folder)
                 });
                 let status = p.as_ref().map_or(a.lang.pick("sin plan", "no plan"), |p| {
-                    a.lang.status(&p.solver.status)
+                    a.lang.status(p.solver.status.code())
                 });
                 eprintln!(
                     "{}",
@@ -123,7 +123,7 @@ pub fn run(a: &SweepArgs) -> Result<(), Failure> {
         match p {
             Ok(p) => {
                 write_plan(a, &v.folder, &p)?;
-                if p.solver.status == "time_limit" {
+                if p.solver.status == itinera::plan::format::PlanStatus::TimeLimit {
                     worst = worst.max(3);
                 }
                 curves.push((v.folder.clone(), backlog_total(&v.scenario, &p.visits)));

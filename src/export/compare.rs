@@ -58,7 +58,7 @@ pub fn compare(plans: &[(String, Plan)]) -> Vec<Column> {
             let count = |k: ChangeKind| changes.get(&k).copied().unwrap_or(0);
             Column {
                 label: label.clone(),
-                status: p.solver.status.clone(),
+                status: p.solver.status.code().to_string(),
                 patient_weeks_waiting: m.patient_weeks_waiting,
                 patients_served: m.patients_served,
                 unmet_at_end: m.unmet_at_end,

@@ -78,7 +78,7 @@ const WINDOW_NODES: i32 = 500;
 /// Groups take turns, so that a search stopped by the clock has moved
 /// every group, and a group's window is as long as its own size allows:
 /// a small specialty moves a whole season at once.
-pub fn hoods(groups: &[Vec<WeekColumns>]) -> Vec<Hood> {
+pub fn hoods(groups: &[Vec<WeekColumns>], free_columns: usize) -> Vec<Hood> {
     let per_group: Vec<Vec<Hood>> = groups
         .iter()
         .map(|weeks| {
@@ -88,7 +88,7 @@ pub fn hoods(groups: &[Vec<WeekColumns>]) -> Vec<Hood> {
                 return Vec::new();
             }
             let per_week = (total / n).max(1);
-            let window = (FREE_COLUMNS / per_week).clamp(2.min(n), n);
+            let window = (free_columns / per_week).clamp(2.min(n), n);
             // A window of the whole horizon is one neighbourhood.
             let stride = if window >= n { n } else { (window / 2).max(1) };
             (0..n)
@@ -124,15 +124,16 @@ pub fn hoods(groups: &[Vec<WeekColumns>]) -> Vec<Hood> {
 pub fn improve(
     mut model: highs::Model,
     start: Vec<f64>,
-    hoods: &[Hood],
+    groups: &[Vec<WeekColumns>],
     threads: u32,
     deadline: Instant,
     conflict: &Clash<'_>,
     mut progress: impl FnMut(f64),
 ) -> Outcome {
-    let mut searched: Vec<usize> = hoods
+    let mut searched: Vec<usize> = groups
         .iter()
-        .flat_map(|h| h.cols.iter().map(|c| c.col))
+        .flatten()
+        .flat_map(|w| w.cols.iter().map(|c| c.col))
         .collect();
     searched.sort_unstable();
     searched.dedup();
@@ -141,9 +142,15 @@ pub fn improve(
     let mut best_obj = program.objective(&start);
     let mut best = start;
     progress(best_obj);
+    let groups_with_columns = groups
+        .iter()
+        .filter(|g| g.iter().any(|w| !w.cols.is_empty()))
+        .count();
+    let mut size = FREE_COLUMNS;
+    let mut hoods = self::hoods(groups, size);
     let mut unimproved = 0usize;
     let mut next = 0usize;
-    while !hoods.is_empty() && unimproved < hoods.len() {
+    while !hoods.is_empty() {
         if deadline
             .saturating_duration_since(Instant::now())
             .as_secs_f64()
@@ -151,7 +158,20 @@ pub fn improve(
         {
             break;
         }
-        let hood = &hoods[next];
+        if unimproved >= hoods.len() {
+            // A full turn without improvement: nothing of this size
+            // improves the incumbent. Twice as large, until every group is
+            // one neighbourhood over the whole horizon.
+            if hoods.len() <= groups_with_columns {
+                break;
+            }
+            size *= 2;
+            hoods = self::hoods(groups, size);
+            unimproved = 0;
+            next = 0;
+            continue;
+        }
+        let hood = hoods[next].clone();
         next = (next + 1) % hoods.len();
         unimproved += 1;
         // Trip choices held at the incumbent after a clash.
@@ -244,7 +264,7 @@ mod tests {
 
     /// Four weeks, each with a better trip (a, worth 3) and a worse one
     /// (b, worth 2), at most one a week; the start takes b every week.
-    fn program() -> (highs::Model, Vec<Hood>, Vec<f64>) {
+    fn program() -> (highs::Model, Vec<Vec<WeekColumns>>, Vec<f64>) {
         let mut vars = ProblemVariables::new();
         let cols: Vec<_> = (0..8).map(|_| vars.add(variable().binary())).collect();
         let mut objective = Expression::default();
@@ -269,7 +289,7 @@ mod tests {
                     .collect(),
             })
             .collect();
-        let weeks = hoods(&[weeks]);
+        let weeks = vec![weeks];
         let start = (0..8).map(|c| (c % 2) as f64).collect();
         (model, weeks, start)
     }
@@ -326,7 +346,7 @@ mod tests {
         let small: Vec<WeekColumns> = (0..6)
             .map(|w| week(10_000 + w * 10..10_000 + (w + 1) * 10))
             .collect();
-        let hs = hoods(&[big, small]);
+        let hs = hoods(&[big, small], 1_000);
         assert_eq!(
             hs.len(),
             6 + 1,
@@ -341,5 +361,35 @@ mod tests {
         }
         assert!(hs[0].cols.iter().all(|c| c.col < 2000));
         assert!(hs[1].cols.iter().all(|c| c.col >= 10_000));
+    }
+
+    #[test]
+    fn neighbourhoods_grow_when_a_turn_finds_nothing() {
+        // Four weeks of 500 columns (windows of two weeks at first); the
+        // only improvement takes the first column of weeks 0 and 2
+        // together, which no two-week window holds.
+        let mut vars = ProblemVariables::new();
+        let cols: Vec<_> = (0..2000).map(|_| vars.add(variable().binary())).collect();
+        let objective: Expression = -1.0 * cols[0] - 1.0 * cols[1000];
+        let mut p = vars.minimise(objective).using(highs);
+        p.add_constraint((cols[0] - cols[1000]).eq(0.0));
+        let mut model = p.try_into_inner().unwrap();
+        model.make_quiet();
+        let weeks: Vec<WeekColumns> = (0..4).map(|w| week(w * 500..(w + 1) * 500)).collect();
+        assert_eq!(
+            hoods(std::slice::from_ref(&weeks), FREE_COLUMNS)[0].weeks,
+            vec![0, 1]
+        );
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let out = improve(
+            model,
+            vec![0.0; 2000],
+            &[weeks],
+            1,
+            deadline,
+            &|_: &[f64], _| None,
+            |_| {},
+        );
+        assert_eq!(out.objective, -2.0);
     }
 }

@@ -37,7 +37,7 @@ pub use watchdog::{hard_grace, on_overrun};
 use crate::model::{Scenario, SpecialistId, SpecialtyId};
 use crate::trips::Trip;
 use good_lp::Expression;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::Instant;
@@ -129,8 +129,10 @@ impl Method {
     }
 }
 
-/// Size of the program, as reported with every plan.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// Size of the program, as reported with every plan (zero for the status
+/// quo, which has none).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ModelSize {
     /// Rows (constraints).
     pub rows: usize,
@@ -292,12 +294,12 @@ struct Part {
 }
 
 /// How one component of the decomposition was solved.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ComponentReport {
     /// Specialty ids of the component.
     pub specialties: Vec<String>,
     /// Planning regions of the component (none when the scenario has none).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub regions: Vec<String>,
     /// Solver status of the component.
     pub status: Status,
@@ -333,7 +335,7 @@ fn solve_scope(
     // layout check, the week variables by week.
     let searching = settings.search;
     let search = if searching {
-        search_hoods(ctx, &weeks)
+        search_groups(ctx, &weeks)
     } else {
         Vec::new()
     };
@@ -355,7 +357,7 @@ fn solve_scope(
         settings,
         warm.as_deref(),
         searching.then_some(solver::Search {
-            hoods: &search,
+            groups: &search,
             conflict: &conflict,
         }),
         progress,
@@ -412,7 +414,7 @@ pub fn solve_threads(ctx: &Context<'_>, opts: &Options) -> u32 {
 /// than split into components of specialties: when column generation gives
 /// the bound, nothing needs the components' root nodes, and a whole
 /// program keeps its rooms shared exactly while its neighbourhoods move one
-/// component at a time (see `search_hoods`). It needs a start to search from.
+/// component at a time (see `search_groups`). It needs a start to search from.
 fn searches_whole(ctx: &Context<'_>, opts: &Options) -> bool {
     opts.method == Method::ColumnGeneration && (ctx.published().is_some() || !opts.pin_confirmed)
 }
@@ -796,11 +798,11 @@ fn clash(
     Some(chosen.into_iter().map(|(c, _)| c).collect())
 }
 
-/// The neighbourhoods of the search: the trip and day columns of each
-/// component of specialties (see [`components`]), week by week, in windows
-/// (see `lns::hoods`). A program of several components moves one at a
+/// What the search frees: the trip and day columns of each component of
+/// specialties (see [`components`]), week by week, in windows (see
+/// `lns::hoods`). A program of several components moves one at a
 /// time, the others fixed, so that the rooms they share stay counted.
-fn search_hoods(ctx: &Context<'_>, weeks: &[vars::WeekVars]) -> Vec<lns::Hood> {
+fn search_groups(ctx: &Context<'_>, weeks: &[vars::WeekVars]) -> Vec<Vec<lns::WeekColumns>> {
     let s = ctx.scenario;
     let mut group_of = vec![0usize; s.specialties.len()];
     for (g, set) in components(s).iter().enumerate() {
@@ -833,7 +835,7 @@ fn search_hoods(ctx: &Context<'_>, weeks: &[vars::WeekVars]) -> Vec<lns::Hood> {
                 .map(|(_, c)| col(*c, max_days)),
         );
     }
-    lns::hoods(&groups.into_values().collect::<Vec<_>>())
+    groups.into_values().collect()
 }
 
 #[cfg(test)]

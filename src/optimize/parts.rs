@@ -1,10 +1,10 @@
 //! The pieces of the integer program as the constraint families add them.
 
 use good_lp::{Constraint, Expression};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Rule groups, for reporting model size and explaining infeasibility.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Group {
     /// A trip's days fit the week and match its route.

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// What the solver concluded about the model.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Proven optimal (gap zero).
@@ -86,8 +86,8 @@ pub struct SolverError(pub String);
 
 /// The neighbourhood search that follows the root node (see `lns`).
 pub struct Search<'a> {
-    /// The neighbourhoods, in the order they are searched.
-    pub hoods: &'a [lns::Hood],
+    /// The columns of each group of records, week by week (see `lns::hoods`).
+    pub groups: &'a [Vec<lns::WeekColumns>],
     /// Trip columns of a solution's week whose days cannot be laid out
     /// together (a minimal clashing set), or `None` when the week fits.
     pub conflict: &'a lns::Clash<'a>,
@@ -203,10 +203,14 @@ pub fn run(
         let rows = solved.get_solution().rows().to_vec();
         shares.iter().all(|(r, cap)| rows[*r] <= cap + 1e-6)
             && raw.columns.as_deref().is_some_and(|c| {
-                sr.hoods
-                    .iter()
-                    .flat_map(|h| &h.weeks)
-                    .all(|week| (sr.conflict)(c, *week).is_none())
+                // The weeks searched (a replan's fixed weeks are not).
+                let mut weeks = sr.groups.iter().flat_map(|g| {
+                    g.iter()
+                        .enumerate()
+                        .filter(|(_, w)| !w.cols.is_empty())
+                        .map(|(i, _)| i as u32)
+                });
+                weeks.all(|week| (sr.conflict)(c, week).is_none())
             })
     };
     let start = match &raw.columns {
@@ -242,7 +246,7 @@ fn search_from(
     let out = lns::improve(
         model,
         start,
-        sr.hoods,
+        sr.groups,
         settings.threads,
         deadline,
         sr.conflict,

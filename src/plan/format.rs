@@ -1,6 +1,7 @@
 //! `plan.json`, schema `itinera.plan/1`: the contract between the optimizer,
 //! the checker, the exports and outside tools (see docs/plan-format.md).
 
+use crate::optimize::{ComponentReport, ModelSize, Status};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -94,8 +95,8 @@ pub struct FacilityChanges {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SolverReport {
-    /// optimal, feasible_with_gap, time_limit, no_solution, infeasible.
-    pub status: String,
+    /// What the solver concluded (or that these are the existing calendars).
+    pub status: PlanStatus,
     /// Objective of the plan (currency).
     pub objective: Option<f64>,
     /// Proven lower bound.
@@ -107,14 +108,16 @@ pub struct SolverReport {
     /// Seconds in HiGHS.
     pub solve_seconds: f64,
     /// Rows, columns, binaries, integers, rows per rule group.
-    pub model: BTreeMap<String, serde_json::Value>,
-    /// Options used.
-    pub options: BTreeMap<String, serde_json::Value>,
+    #[serde(default)]
+    pub model: ModelSize,
+    /// Options used (none for the status quo).
+    #[serde(default)]
+    pub options: SolveOptions,
     /// When infeasible: rule groups whose removal makes the program feasible.
     pub conflicting_groups: Vec<String>,
     /// How each component of the decomposition was solved (one entry when solved whole).
     #[serde(default)]
-    pub components: Vec<serde_json::Value>,
+    pub components: Vec<ComponentReport>,
     /// Trips the solver chose but the plan dropped so that rooms fit day by day.
     #[serde(default)]
     pub dropped_for_rooms: usize,
@@ -126,6 +129,94 @@ pub struct SolverReport {
     /// better one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub column_generation: Option<ColumnGeneration>,
+}
+
+/// What a plan's solver concluded (`solver.status`): the optimizer's answer
+/// (see `optimize::Status`), or that the plan is the existing calendars.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanStatus {
+    /// Proven optimal.
+    Optimal,
+    /// Within the requested gap of the bound.
+    FeasibleWithGap,
+    /// Time ran out with a plan above the requested gap.
+    TimeLimit,
+    /// Time ran out before any plan.
+    NoSolution,
+    /// The rules contradict each other.
+    Infeasible,
+    /// The existing calendars, scored as they are.
+    StatusQuo,
+}
+
+impl PlanStatus {
+    /// The word plan.json writes, which `Lang::status` puts in words.
+    pub fn code(self) -> &'static str {
+        match self {
+            PlanStatus::Optimal => "optimal",
+            PlanStatus::FeasibleWithGap => "feasible_with_gap",
+            PlanStatus::TimeLimit => "time_limit",
+            PlanStatus::NoSolution => "no_solution",
+            PlanStatus::Infeasible => "infeasible",
+            PlanStatus::StatusQuo => "status_quo",
+        }
+    }
+}
+
+impl From<Status> for PlanStatus {
+    fn from(s: Status) -> PlanStatus {
+        match s {
+            Status::Optimal => PlanStatus::Optimal,
+            Status::FeasibleWithGap => PlanStatus::FeasibleWithGap,
+            Status::TimeLimit => PlanStatus::TimeLimit,
+            Status::NoSolution => PlanStatus::NoSolution,
+            Status::Infeasible => PlanStatus::Infeasible,
+        }
+    }
+}
+
+/// The options a plan was solved with (`solver.options`); each absent for
+/// the status quo and in plans written before it was recorded.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SolveOptions {
+    /// `--time-limit` (seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_limit: Option<f64>,
+    /// `--gap` (relative).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gap: Option<f64>,
+    /// `--threads`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threads: Option<u32>,
+    /// `--pin-confirmed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pin_confirmed: Option<bool>,
+    /// `--strengthen`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub strengthen: Option<bool>,
+    /// `colgen` or `compact` (see `optimize::Method::name`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// `--bound-share`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bound_share: Option<f64>,
+}
+
+impl SolveOptions {
+    /// What `opts` records.
+    pub fn of(opts: &crate::optimize::Options) -> SolveOptions {
+        SolveOptions {
+            time_limit: Some(opts.time_limit),
+            gap: Some(opts.gap),
+            threads: Some(opts.threads),
+            pin_confirmed: Some(opts.pin_confirmed),
+            strengthen: Some(opts.strengthen),
+            method: Some(opts.method.name().to_string()),
+            bound_share: Some(opts.bound_share),
+        }
+    }
 }
 
 /// What column generation did (`solver.column_generation` in plan.json).
@@ -331,5 +422,38 @@ impl Plan {
     /// summary uses it, so a what-if plan is never mistaken for the base.
     pub fn label(&self) -> String {
         crate::model::label(&self.scenario, self.what_if.iter().map(|w| w.name.as_str()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A status-quo report as plans were written before the report was
+    /// typed (an empty model and options): it still reads, and a solved
+    /// plan's options and status read back as written.
+    #[test]
+    fn solver_reports_read_back() {
+        let old = serde_json::json!({
+            "status": "status_quo", "objective": 1.0, "bound": null, "gap": null,
+            "build_seconds": 0.0, "solve_seconds": 0.0, "model": {}, "options": {},
+            "conflicting_groups": []
+        });
+        let r: SolverReport = serde_json::from_value(old).unwrap();
+        assert_eq!(r.status, PlanStatus::StatusQuo);
+        assert_eq!(r.model.rows, 0);
+        assert_eq!(r.options, SolveOptions::default());
+        let opts = crate::optimize::Options::default();
+        let mut r2 = r.clone();
+        r2.status = Status::TimeLimit.into();
+        r2.options = SolveOptions::of(&opts);
+        let back: SolverReport =
+            serde_json::from_value(serde_json::to_value(&r2).unwrap()).unwrap();
+        assert_eq!(back, r2);
+        assert_eq!(back.options.method.as_deref(), Some("colgen"));
+        assert_eq!(
+            serde_json::to_value(PlanStatus::FeasibleWithGap).unwrap(),
+            PlanStatus::FeasibleWithGap.code()
+        );
     }
 }

@@ -129,7 +129,7 @@ pub fn solve_in(
             let mut trial = sol.clone();
             trial.trips = trips.to_vec();
             trial.replanned = true;
-            let p = assemble(s, net, &trial, BTreeMap::new())?;
+            let p = assemble(s, net, &trial, Default::default())?;
             let penalty = ctx.published().map_or(0.0, |publ| {
                 (publ.visits.len() - replan::kept(s, publ, &p)) as f64 * s.weights.change_published
             });
@@ -225,7 +225,7 @@ pub fn assemble(
     s: &Scenario,
     net: &RoadNetwork,
     sol: &Solution,
-    options: BTreeMap<String, serde_json::Value>,
+    options: format::SolveOptions,
 ) -> Result<Plan, PlanError> {
     let chosen = sort_trips(s, sol.trips.clone());
     let dates = schedule::lay_out(s, &chosen)?;
@@ -327,29 +327,19 @@ pub fn assemble(
         false => sol.status,
         true => status_of_gap(gap, sol.target_gap),
     };
-    let status = label(status);
-    let mut model = BTreeMap::new();
-    model.insert("rows".to_string(), sol.size.rows.into());
-    model.insert("columns".to_string(), sol.size.columns.into());
-    model.insert("binaries".to_string(), sol.size.binaries.into());
-    model.insert("integers".to_string(), sol.size.integers.into());
-    model.insert(
-        "rows_by_group".to_string(),
-        serde_json::to_value(&sol.size.rows_by_group).unwrap_or_default(),
-    );
     Ok(Plan {
         schema: SCHEMA.to_string(),
         scenario: s.name.clone(),
         what_if: format::what_if_records(s),
         generator: format!("itinera {}", env!("CARGO_PKG_VERSION")),
         solver: SolverReport {
-            status,
+            status: status.into(),
             objective,
             bound: sol.bound,
             gap,
             build_seconds: sol.build_seconds,
             solve_seconds: sol.solve_seconds,
-            model,
+            model: sol.size.clone(),
             options,
             conflicting_groups: sol.conflicting_groups.iter().map(label).collect(),
             dropped_for_rooms: sol.dropped_for_rooms,
@@ -362,11 +352,7 @@ pub fn assemble(
                 seconds: b.seconds,
                 converged: b.converged,
             }),
-            components: sol
-                .components
-                .iter()
-                .filter_map(|c| serde_json::to_value(c).ok())
-                .collect(),
+            components: sol.components.clone(),
         },
         visits,
         trips,

@@ -347,7 +347,7 @@ pub fn finish(
         let gap = sol.bound.map(|b| relative_gap(objective, b));
         plan.solver.objective = Some(objective);
         plan.solver.gap = gap;
-        plan.solver.status = super::label(super::status_of_gap(gap, sol.target_gap));
+        plan.solver.status = super::status_of_gap(gap, sol.target_gap).into();
     }
     let changes = diff::diff(current, plan);
     carry_identities(current, plan, &changes);

@@ -11,7 +11,6 @@ use crate::calendar::status_quo::visit_travel;
 use crate::calendar::{self, conflicts};
 use crate::model::Scenario;
 use crate::network::RoadNetwork;
-use std::collections::BTreeMap;
 
 /// The merged existing calendars as an `itinera.plan/1` document.
 pub fn as_plan(s: &Scenario, net: &RoadNetwork) -> Plan {
@@ -74,14 +73,14 @@ pub fn as_plan(s: &Scenario, net: &RoadNetwork) -> Plan {
         what_if: super::format::what_if_records(s),
         generator: format!("itinera {}", env!("CARGO_PKG_VERSION")),
         solver: SolverReport {
-            status: "status_quo".to_string(),
+            status: super::format::PlanStatus::StatusQuo,
             objective: Some(m.objective),
             bound: None,
             gap: None,
             build_seconds: 0.0,
             solve_seconds: 0.0,
-            model: BTreeMap::new(),
-            options: BTreeMap::new(),
+            model: Default::default(),
+            options: Default::default(),
             conflicting_groups: Vec::new(),
             components: Vec::new(),
             dropped_for_rooms: 0,

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 pub fn header(s: &Scenario, plan: &Plan, lang: Lang) -> String {
     let sv = &plan.solver;
     let pct = |x: Option<f64>| x.map_or("–".to_string(), |g| format!("{:.2} %", g * 100.0));
-    let status = lang.status(&sv.status);
+    let status = lang.status(sv.status.code());
     format!(
         "<p>{} {} {} {} ({} {}). {}: {} · {}: {} {} · {}: {} · {}: {}.</p>\n",
         lang.pick("Horizonte:", "Horizon:"),
