@@ -661,21 +661,28 @@ fn generate_writes_the_same_valid_scenario_for_the_same_seed() {
         .stderr(predicate::str::contains("--regions"));
 }
 
+/// `itinera plan scenarios/tiny --gap 0 --quiet --no-export -o OUT`, from the repository.
+fn quiet_tiny_plan(out: &std::path::Path) -> Command {
+    let mut c = itinera();
+    c.args([
+        "plan",
+        "scenarios/tiny",
+        "--gap",
+        "0",
+        "--quiet",
+        "--no-export",
+        "-o",
+    ])
+    .arg(out)
+    .current_dir(common::repo(""));
+    c
+}
+
 #[test]
 fn plan_exports_the_model_it_solves() {
     let out = tempfile::tempdir().unwrap();
     let model = out.path().join("model").join("tiny.lp");
-    itinera()
-        .args([
-            "plan",
-            "scenarios/tiny",
-            "--gap",
-            "0",
-            "--quiet",
-            "--no-export",
-            "-o",
-        ])
-        .arg(out.path())
+    quiet_tiny_plan(out.path())
         .arg("--export-model")
         .arg(&model)
         .current_dir(common::repo(""))
@@ -702,17 +709,8 @@ fn plan_exports_the_model_it_solves() {
 #[test]
 fn plan_takes_the_compact_method_and_refuses_a_zero_bound_share() {
     let out = tempfile::tempdir().unwrap();
-    itinera()
-        .args([
-            "plan",
-            "scenarios/tiny",
-            "--gap",
-            "0",
-            "--quiet",
-            "--no-export",
-        ])
-        .args(["--method", "compact", "-o"])
-        .arg(out.path())
+    quiet_tiny_plan(out.path())
+        .args(["--method", "compact"])
         .assert()
         .success();
     let plan: serde_json::Value =
