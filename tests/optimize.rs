@@ -525,3 +525,41 @@ fn a_program_with_a_nan_weight_is_refused_not_solved_for_ever() {
     };
     assert!(e.to_string().contains("not a finite number"), "{e}");
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+    /// A program searched without its root node (as the large ones are,
+    /// the bound from column generation): the plan passes the checker, is
+    /// no worse than the greedy start, stays above the bound, and is never
+    /// better than the optimum HiGHS proves.
+    #[test]
+    fn the_search_without_a_root_node_gives_checked_plans(v in variations()) {
+        let dir = tiny_variant(&v);
+        let s = load(dir.path());
+        let net = RoadNetwork::new(&s);
+        let opts = Options { time_limit: 20.0, root_up_to: 0, ..exact() };
+        let sol = plan::solve(&s, &net, &opts, None).expect("solver runs");
+        prop_assert!(sol.status.has_plan(), "{:?}", sol.status);
+        prop_assert_eq!(sol.bound_kind, Some("lagrangian"));
+        prop_assert!(
+            sol.components.iter().all(|c| c.bound.is_none()),
+            "no root node was solved: {:?}", sol.components
+        );
+        let p = plan::assemble(&s, &net, &sol, Default::default()).expect("plan assembles");
+        let found = check::check(&s, &net, &p);
+        prop_assert!(found.is_empty(), "{:#?}", found);
+        let mut greedy = sol.clone();
+        greedy.trips = sol.greedy.clone();
+        greedy.replanned = true;
+        let start = plan::assemble(&s, &net, &greedy, Default::default()).expect("greedy plan");
+        let (obj, bound) = (p.metrics.objective, sol.bound.unwrap());
+        let tol = 1e-6 * obj.abs().max(1.0);
+        prop_assert!(obj <= start.metrics.objective + tol, "{obj} worse than the start {}", start.metrics.objective);
+        prop_assert!(obj >= bound - tol, "{obj} below the bound {bound}");
+        let best = plan::solve(&s, &net, &exact(), None).expect("solver runs");
+        if best.status == itinera::optimize::Status::Optimal {
+            prop_assert!(obj >= best.objective.unwrap() - tol);
+        }
+    }
+}

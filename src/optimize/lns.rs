@@ -199,7 +199,7 @@ pub fn improve(
                 // is the search's measure of work.
                 let _ = m.try_set_option("mip_allow_restart", false);
             };
-            let Some(found) = program.solve(&best, &free, &options) else {
+            let Some(found) = program.solve(&best, &free, &options, deadline) else {
                 break;
             };
             // The program counts room-days per week; the days must also be

@@ -83,8 +83,12 @@ pub struct Options {
     /// better of it and the program's own.
     pub bound_share: f64,
     /// A lower bound already proven for this program (the column-generation
-    /// one). The program then skips its root node: the search has the time.
+    /// one). A part larger than `root_up_to` then skips its root node: the
+    /// search has the time.
     pub proven_bound: Option<f64>,
+    /// Candidate (record, week, route) triples up to which HiGHS solves a
+    /// part itself (root node, branch and bound), bound proven or not.
+    pub root_up_to: usize,
 }
 
 impl Default for Options {
@@ -100,6 +104,7 @@ impl Default for Options {
             method: Method::default(),
             bound_share: 0.25,
             proven_bound: None,
+            root_up_to: decompose::SOLVE_WHOLE_UP_TO,
         }
     }
 }
@@ -476,9 +481,7 @@ pub fn optimize(
     // to pay: such a part searches from the start at once.
     let roots: Vec<bool> = sizes
         .iter()
-        .map(|size| {
-            opts.proven_bound.is_none() || *size <= decompose::SOLVE_WHOLE_UP_TO as f64 + 1.0
-        })
+        .map(|size| opts.proven_bound.is_none() || *size <= opts.root_up_to as f64 + 1.0)
         .collect();
     let searches: Vec<bool> = sizes
         .iter()

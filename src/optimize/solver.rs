@@ -101,10 +101,11 @@ const ROOT_SHARE: f64 = 0.5;
 /// Solve `parts` with HiGHS.
 ///
 /// With a `search` (and a warm start), HiGHS solves the root node of the
-/// whole program (its bound is the one reported), then the neighbourhood
-/// search improves the plan for the rest of the time, with the room rows of
-/// `parts.shares` lowered to this program's share so that plans of
-/// separately solved components fit together.
+/// whole program (its bound is the one reported; skipped when
+/// `settings.root` is false), then the neighbourhood search improves the
+/// plan for the rest of the time, with the room rows of `parts.shares`
+/// lowered to this program's share so that plans of separately solved
+/// components fit together.
 pub fn run(
     book: Book,
     mut parts: Parts,
@@ -130,11 +131,8 @@ pub fn run(
         .try_set_option("threads", settings.threads.max(1) as i32)
         .map_err(|e| SolverError(format!("setting threads: {e:?}")))?;
     if let (false, Some(sr), Some(w)) = (settings.root, &search, warm) {
+        // No root node: the search alone, its sub-programs guarded each.
         let deadline = Instant::now() + Duration::from_secs_f64(settings.time_limit.max(0.01));
-        let _guard = super::watchdog::Guard::install(
-            &mut model,
-            deadline + Duration::from_secs_f64(super::watchdog::GRACE_SECONDS),
-        );
         let _overseer = super::watchdog::Overseer::watch(deadline, settings.time_limit);
         lns::set_row_upper(&mut model, &shares);
         return Ok(search_from(

@@ -128,12 +128,14 @@ impl Program {
 
     /// Solve the neighbourhood `free` ((column, lower, upper)) with every
     /// other searched column fixed at `x`, from `x`, given HiGHS `options`
-    /// (threads, limits). `None` when HiGHS found no plan or failed.
+    /// (threads, limits), interrupted past `deadline` like every solve (see
+    /// `watchdog`). `None` when HiGHS found no plan or failed.
     pub fn solve(
         &self,
         x: &[f64],
         free: &[(usize, f64, f64)],
         options: &dyn Fn(&mut highs::Model),
+        deadline: std::time::Instant,
     ) -> Option<Solved> {
         // The freed columns, then every unsearched column linked to them
         // through rows (a list's visit, backlog and gap columns), which are
@@ -196,6 +198,10 @@ impl Program {
             highs_sys::Highs_changeObjectiveOffset(model.as_mut_ptr(), fixed_cost);
         }
         options(&mut model);
+        let _guard = super::watchdog::Guard::install(
+            &mut model,
+            deadline + std::time::Duration::from_secs_f64(super::watchdog::GRACE_SECONDS),
+        );
         let start: Vec<f64> = cols
             .iter()
             .map(|&c| {
@@ -250,6 +256,10 @@ mod tests {
         m
     }
 
+    fn later() -> std::time::Instant {
+        std::time::Instant::now() + std::time::Duration::from_secs(60)
+    }
+
     fn one_thread(m: &mut highs::Model) {
         let _ = m.try_set_option("threads", 1);
     }
@@ -261,7 +271,9 @@ mod tests {
         let x = [0.0, 0.0, 10.0];
         assert_eq!(program.objective(&x), 10.0);
         // Freeing trip 0 frees the backlog with it: 5 + 4 = 9.
-        let s = program.solve(&x, &[(0, 0.0, 1.0)], &one_thread).unwrap();
+        let s = program
+            .solve(&x, &[(0, 0.0, 1.0)], &one_thread, later())
+            .unwrap();
         assert!((s.objective - 9.0).abs() < 1e-6, "{}", s.objective);
         assert_eq!(s.columns[0].round(), 1.0);
         assert!((s.columns[2] - 4.0).abs() < 1e-6);
@@ -273,13 +285,17 @@ mod tests {
         let mut program = Program::read(&mut program(), &[0, 1]);
         // Trip 1 taken and fixed: trip 0 may not join it (one trip in all).
         let x = [0.0, 1.0, 4.0];
-        let s = program.solve(&x, &[(0, 0.0, 1.0)], &one_thread).unwrap();
+        let s = program
+            .solve(&x, &[(0, 0.0, 1.0)], &one_thread, later())
+            .unwrap();
         assert_eq!(s.columns[0].round(), 0.0);
         assert!((s.objective - 9.0).abs() < 1e-6);
         // A row added later (a no-good on trip 0) binds the next solve.
         program.add_row(f64::NEG_INFINITY, 0.0, &[(0, 1.0)]);
         let x = [0.0, 0.0, 10.0];
-        let s = program.solve(&x, &[(0, 0.0, 1.0)], &one_thread).unwrap();
+        let s = program
+            .solve(&x, &[(0, 0.0, 1.0)], &one_thread, later())
+            .unwrap();
         assert_eq!(s.columns[0].round(), 0.0, "the added row holds");
         assert!((s.objective - 10.0).abs() < 1e-6);
     }
