@@ -161,8 +161,8 @@ impl Program {
         if cols.is_empty() {
             return None;
         }
-        let mut local = vec![usize::MAX; 0];
-        local.resize(self.cost.len(), usize::MAX);
+        // Each whole-program column's index in the sub-program, if freed.
+        let mut local = vec![usize::MAX; self.cost.len()];
         let mut pb = highs::RowProblem::default();
         let mut handles = Vec::with_capacity(cols.len());
         for (i, &c) in cols.iter().enumerate() {
