@@ -118,9 +118,11 @@ pub fn hoods(groups: &[Vec<WeekColumns>], free_columns: usize) -> Vec<Hood> {
 
 /// Search until `deadline` from `start` (a plan of the whole program of
 /// `model`), calling `progress` with its objective and then each better one
-/// (without the constant); every sub-program HiGHS solves asks for `threads`. Neighbourhoods are solved in turn until one full turn brings
-/// no improvement (from the same incumbent, another turn would find the
-/// same) or the deadline passes.
+/// (without the constant); every sub-program HiGHS solves asks for
+/// `threads`. Neighbourhoods of each size (see [`hoods`]) are solved in turn
+/// until one full turn brings no improvement (from the same incumbent,
+/// another turn would find the same); then neighbourhoods twice as large,
+/// until the largest converge too or the deadline passes.
 pub fn improve(
     mut model: highs::Model,
     start: Vec<f64>,

@@ -76,9 +76,12 @@ fn add_windows(ctx: &Context<'_>, weeks: &[WeekVars], p: &mut Parts) {
     type Windows = Vec<(usize, (usize, usize))>;
     // (facility, week) → stop → windows.
     let mut at: BTreeMap<(FacilityId, u32), BTreeMap<Stop, Windows>> = BTreeMap::new();
+    // Trips are laid out on consecutive working dates (see `trips::starts`).
+    let work: Vec<Vec<chrono::NaiveDate>> = (0..s.horizon.weeks)
+        .map(|w| crate::trips::working_dates(s, w))
+        .collect();
     for (k, wv) in weeks.iter().enumerate() {
-        let work = crate::trips::working_dates(s, wv.week);
-        let free = crate::trips::starts(s, wv.record, &work, 1);
+        let free = crate::trips::starts(s, wv.record, &work[wv.week as usize], 1);
         let (Some(&first), Some(&last)) = (free.first(), free.last()) else {
             continue;
         };
@@ -103,17 +106,14 @@ fn add_windows(ctx: &Context<'_>, weeks: &[WeekVars], p: &mut Parts) {
         }
     }
     for ((f, w), stops) in at {
-        let work = crate::trips::working_dates(s, w);
+        let (work, free) = (&work[w as usize], &ctx.free_dates[w as usize]);
         let fac = s.facility(f);
+        // Room-days of the span's free dates, as the weekly row counts them.
         let rooms = |(a, b): (usize, usize)| -> f64 {
-            work.get(a..=b.min(work.len().saturating_sub(1)))
-                .unwrap_or(&[])
-                .iter()
-                .filter(|d| !s.horizon.is_holiday(**d))
-                .map(|d| f64::from(fac.rooms_on(*d)))
-                .sum()
+            let span = work.get(a..=b.min(work.len().saturating_sub(1)));
+            fac.room_days(span.unwrap_or(&[]).iter().filter(|d| free.contains(d)))
         };
-        let week = rooms((0, work.len().saturating_sub(1)));
+        let week = fac.room_days(free);
         let mut wins: Vec<(usize, (usize, usize))> = stops.values().flatten().copied().collect();
         wins.sort_unstable_by_key(|x| x.1);
         wins.dedup_by_key(|x| x.1);

@@ -201,14 +201,21 @@ pub fn run(
         let rows = solved.get_solution().rows().to_vec();
         shares.iter().all(|(r, cap)| rows[*r] <= cap + 1e-6)
             && raw.columns.as_deref().is_some_and(|c| {
-                // The weeks searched (a replan's fixed weeks are not).
-                let mut weeks = sr.groups.iter().flat_map(|g| {
-                    g.iter()
-                        .enumerate()
-                        .filter(|(_, w)| !w.cols.is_empty())
-                        .map(|(i, _)| i as u32)
-                });
-                weeks.all(|week| (sr.conflict)(c, week).is_none())
+                // The weeks searched (a replan's fixed weeks are not), each
+                // laid out once whatever groups have columns in it.
+                let weeks: std::collections::BTreeSet<u32> = sr
+                    .groups
+                    .iter()
+                    .flat_map(|g| {
+                        g.iter()
+                            .enumerate()
+                            .filter(|(_, w)| !w.cols.is_empty())
+                            .map(|(i, _)| i as u32)
+                    })
+                    .collect();
+                weeks
+                    .into_iter()
+                    .all(|week| (sr.conflict)(c, week).is_none())
             })
     };
     let start = match &raw.columns {
@@ -217,14 +224,12 @@ pub fn run(
     };
     let mut model = ::highs::Model::from(solved);
     lns::set_row_upper(&mut model, &shares);
-    let out = search_from(
+    // The search never returns worse than its start, and every plan it
+    // returns fits the shares and lays out: HiGHS's own plan is kept only
+    // as that start, when it fits.
+    Ok(search_from(
         model, start, raw.bound, &sr, constant, deadline, settings, progress,
-    );
-    // HiGHS's own plan may be better than the search's from the warm start.
-    Ok(match (out.objective, raw.objective) {
-        (Some(a), Some(b)) if b < a => raw,
-        _ => out,
-    })
+    ))
 }
 
 /// The neighbourhood search from the plan `start` until `deadline`: the
