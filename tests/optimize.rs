@@ -346,13 +346,42 @@ proptest! {
         let ctx = itinera::optimize::Context::new(&s, &net);
         let start = itinera::optimize::colgen::greedy_start(&ctx);
         let far = std::time::Instant::now() + std::time::Duration::from_secs(60);
-        let b = itinera::optimize::colgen::bound(&ctx, &start, 1, far).expect("a bound");
+        // The root, then a few nodes of branch-and-price: both bounds stay
+        // below the optimum, and branching never lowers the root's.
+        let b = itinera::optimize::colgen::bound_within(&ctx, &start, 1, far, 12)
+            .expect("a bound");
         prop_assert!(b.converged, "{b:?}");
+        let tol = 1e-6 * optimum.abs().max(1.0);
+        prop_assert!(b.root <= optimum + tol, "root {} above the optimum {optimum}", b.root);
         prop_assert!(
-            b.value <= optimum + 1e-6 * optimum.abs().max(1.0),
-            "bound {} above the optimum {optimum}", b.value
+            b.value <= optimum + tol,
+            "bound {} after {} nodes above the optimum {optimum}", b.value, b.nodes
         );
+        prop_assert!(b.value >= b.root - tol, "{b:?}");
     }
+}
+
+/// Branching raises tiny's bound above the root's, and the bound it
+/// proves stays below the optimum the compact program proves (4,260,000).
+#[test]
+fn branch_and_price_raises_the_bound_of_tiny() {
+    let s = load(&common::repo("scenarios/tiny"));
+    let net = RoadNetwork::new(&s);
+    let ctx = itinera::optimize::Context::new(&s, &net);
+    let start = itinera::optimize::colgen::greedy_start(&ctx);
+    let far = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let root = itinera::optimize::colgen::bound_within(&ctx, &start, 1, far, 0).expect("a bound");
+    assert!(root.converged && root.nodes == 1, "{root:?}");
+    assert_eq!(root.value, root.root);
+    let tree = itinera::optimize::colgen::bound_within(&ctx, &start, 1, far, 400).expect("a bound");
+    assert!(tree.nodes > 1, "{tree:?}");
+    assert!(
+        tree.value > root.value * 1.01,
+        "branching raised the bound by less than 1 %: {} → {}",
+        root.value,
+        tree.value
+    );
+    assert!(tree.value <= 4_260_000.0 + 1e-3, "{tree:?}");
 }
 
 /// Failed three times of three on one machine and passed on another

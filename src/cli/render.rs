@@ -377,6 +377,7 @@ pub fn plan_summary(
         p.solver.bound.map_or("-".to_string(), |b| {
             let kind = match p.solver.bound_kind.as_deref() {
                 Some("lagrangian") => l(" (lagrangiana)", " (Lagrangian)"),
+                Some("branch_and_price") => l(" (ramificación y precio)", " (branch-and-price)"),
                 _ => "",
             };
             format!("{}{kind}", lang.int(b))

@@ -420,6 +420,14 @@ pub fn solve_threads(ctx: &Context<'_>, opts: &Options) -> u32 {
 /// the bound, nothing needs the components' root nodes, and a whole
 /// program keeps its rooms shared exactly while its neighbourhoods move one
 /// component at a time (see `search_groups`). It needs a start to search from.
+/// Whether the column-generation bound goes on to branch-and-price after
+/// its root: only for a program larger than `root_up_to`, which HiGHS does
+/// not solve itself. A smaller one gets HiGHS's own bound (proven optimal
+/// as a rule) without spending the bound's share of the time on a tree.
+pub fn branches(ctx: &Context<'_>, opts: &Options) -> bool {
+    decompose::candidate_trips(ctx, &Scope::all(ctx.scenario)) > opts.root_up_to
+}
+
 fn searches_whole(ctx: &Context<'_>, opts: &Options) -> bool {
     opts.method == Method::ColumnGeneration && (ctx.published().is_some() || !opts.pin_confirmed)
 }

@@ -232,8 +232,15 @@ pub struct ColumnGeneration {
     pub first_bound_seconds: f64,
     /// Seconds it ran.
     pub seconds: f64,
-    /// Whether it converged (no column prices out).
+    /// Whether it converged (no column prices out) at the root.
     pub converged: bool,
+    /// The root's bound (the reformulation's LP value when converged);
+    /// `bound` is higher when branching raised it.
+    #[serde(default)]
+    pub root_bound: Option<f64>,
+    /// Nodes of the branch-and-price tree, the root included.
+    #[serde(default)]
+    pub nodes: Option<usize>,
 }
 
 /// Where a visit comes from, relative to the existing calendars.

@@ -102,7 +102,11 @@ pub fn solve_in(
     if let Some(b) = cg {
         if sol.status.has_plan() && sol.bound.is_none_or(|x| b.value > x) {
             sol.bound = Some(b.value);
-            sol.bound_kind = Some("lagrangian");
+            sol.bound_kind = Some(if b.nodes > 1 {
+                "branch_and_price"
+            } else {
+                "lagrangian"
+            });
             sol.gap = sol.objective.map(|o| optimize::relative_gap(o, b.value));
             if sol.status != optimize::Status::Optimal {
                 sol.status = status_of_gap(sol.gap, sol.target_gap);
@@ -164,11 +168,17 @@ fn colgen_bound(
         None => optimize::colgen::greedy_start(ctx),
     };
     let seconds = opts.time_limit * opts.bound_share.min(1.0);
-    optimize::colgen::bound(
+    let nodes = if optimize::branches(ctx, opts) {
+        usize::MAX
+    } else {
+        0
+    };
+    optimize::colgen::bound_within(
         ctx,
         &start,
         optimize::solve_threads(ctx, opts),
         started + std::time::Duration::from_secs_f64(seconds),
+        nodes,
     )
 }
 
@@ -351,6 +361,8 @@ pub fn assemble(
                 first_bound_seconds: b.first_seconds,
                 seconds: b.seconds,
                 converged: b.converged,
+                root_bound: Some(b.root),
+                nodes: Some(b.nodes),
             }),
             components: sol.components.clone(),
         },

@@ -24,6 +24,8 @@ pub struct Solved {
     /// Row duals: the change of the objective per unit of the row's bound
     /// (≤ 0 on a binding `≤` row, ≥ 0 on a binding `≥` row).
     pub y: Vec<f64>,
+    /// Column values.
+    pub x: Vec<f64>,
 }
 
 impl Lp {
@@ -125,6 +127,25 @@ impl Lp {
         self.cols - 1
     }
 
+    /// Let column `col` take values up to `upper` (0: out of the LP, as a
+    /// branch of the search tree removes it; infinity: back in).
+    pub fn set_col_upper(&mut self, col: usize, upper: f64) {
+        debug_assert!(col < self.cols);
+        // SAFETY: live instance, an existing column.
+        unsafe {
+            highs_sys::Highs_changeColBounds(self.ptr, col as HighsInt, 0.0, upper);
+        }
+    }
+
+    /// Change row `row`'s bounds to `lower ≤ · ≤ upper`.
+    pub fn set_row_bounds(&mut self, row: usize, lower: f64, upper: f64) {
+        debug_assert!(row < self.rows);
+        // SAFETY: live instance, an existing row.
+        unsafe {
+            highs_sys::Highs_changeRowBounds(self.ptr, row as HighsInt, lower, upper);
+        }
+    }
+
     /// Number of rows.
     pub fn rows(&self) -> usize {
         self.rows
@@ -164,6 +185,7 @@ impl Lp {
             Some(Solved {
                 objective: highs_sys::Highs_getObjectiveValue(self.ptr),
                 y,
+                x,
             })
         }
     }
@@ -197,5 +219,12 @@ mod tests {
         lp.add_col(0.5, &[(r0, 1.0)]);
         let s = lp.solve().expect("optimal");
         assert!((s.objective - 1.5).abs() < 1e-9);
+        assert!((s.x[2] - 3.0).abs() < 1e-9, "{:?}", s.x);
+        // A column taken out is not used; put back, it is again.
+        lp.set_col_upper(2, 0.0);
+        let s = lp.solve().expect("optimal");
+        assert!((s.objective - 5.0).abs() < 1e-9);
+        lp.set_col_upper(2, f64::INFINITY);
+        assert!((lp.solve().expect("optimal").objective - 1.5).abs() < 1e-9);
     }
 }

@@ -18,6 +18,7 @@
 //! round from the pricing that generates the columns anyway, so a bound
 //! exists as soon as one round is done, whenever the time runs out.
 
+mod branch;
 mod lp;
 mod pattern;
 
@@ -35,9 +36,16 @@ use std::time::Instant;
 pub struct Bound {
     /// The best Lagrangian bound of any round (currency).
     pub value: f64,
-    /// The last master LP's value (an upper bound of the LP relaxation
-    /// while columns are still missing; equal to `value` at convergence).
+    /// The root's bound: the reformulation's LP value when it converged.
+    pub root: f64,
+    /// The root master LP's last value (an upper bound of the LP relaxation
+    /// while columns are still missing; equal to `root` at convergence).
     pub master: f64,
+    /// Nodes of the branch-and-price tree solved, the root included.
+    pub nodes: usize,
+    /// Whether the tree was closed: every branch pruned by the start plan's
+    /// value, so `value` is the best the relaxation allows.
+    pub closed: bool,
     /// Pricing rounds run.
     pub rounds: usize,
     /// Columns generated (patterns and trips).
@@ -46,7 +54,7 @@ pub struct Bound {
     pub first_seconds: f64,
     /// See `first_seconds`.
     pub seconds: f64,
-    /// Whether the master converged (no column prices out): `value` is the
+    /// Whether the root converged (no column prices out): `root` is the
     /// reformulation's LP bound.
     pub converged: bool,
 }
@@ -175,13 +183,19 @@ impl<'a> Master<'a> {
         entries
     }
 
-    fn add_pattern(&self, lp: &mut Lp, i: usize, p: &Pattern) {
-        lp.add_col(p.cost, &self.pattern_entries(i, p));
+    fn add_pattern(&self, rmp: &mut Rmp, i: usize, p: &Pattern) {
+        rmp.lp.add_col(p.cost, &self.pattern_entries(i, p));
+        rmp.kinds.push(Kind::Pattern(i, p.days.clone()));
     }
 
     /// The trip of least reduced cost (without the person-week's dual) of
     /// person-week `k`, or `None` when it has none.
-    fn best_trip(&self, k: usize, y: &[f64]) -> Option<(f64, TripCol, SpecialistId, u32)> {
+    fn best_trip(
+        &self,
+        k: usize,
+        y: &[f64],
+        rules: &Rules,
+    ) -> Option<(f64, TripCol, SpecialistId, u32)> {
         let s = self.ctx.scenario;
         let ((p, w), _) = self.person_week[k];
         let mut best: Option<(f64, TripCol, SpecialistId, u32)> = None;
@@ -226,6 +240,9 @@ impl<'a> Master<'a> {
                         left -= 1;
                     }
                 }
+                if !rules.allows_trip(k, stops.iter().map(|x| x.0)) {
+                    continue;
+                }
                 let days: u32 = stops.iter().map(|x| x.2).sum();
                 let cost = route.fixed_cost(s) + per_day * f64::from(days);
                 let away = days + route.travel_days;
@@ -266,8 +283,10 @@ impl<'a> Master<'a> {
         entries
     }
 
-    fn add_trip(&self, lp: &mut Lp, k: usize, t: &TripCol, r: SpecialistId, w: u32) {
-        lp.add_col(t.cost, &self.trip_entries(k, t, r, w));
+    fn add_trip(&self, rmp: &mut Rmp, k: usize, t: &TripCol, r: SpecialistId, w: u32) {
+        rmp.lp.add_col(t.cost, &self.trip_entries(k, t, r, w));
+        rmp.kinds
+            .push(Kind::Trip(k, t.stops.iter().map(|(i, _)| *i).collect()));
     }
 }
 
@@ -286,18 +305,26 @@ struct Priced {
     trips: Vec<Option<(f64, TripCol, SpecialistId, u32)>>,
 }
 
-fn price(m: &Master<'_>, y: &[f64]) -> Priced {
+/// Pricing at duals `y` within a branch's `rules`; `None` when some list
+/// has no pattern that keeps them (the branch holds no plan).
+fn price(m: &Master<'_>, y: &[f64], rules: &Rules) -> Option<Priced> {
+    let n = m.ctx.scenario.horizon.weeks as usize;
     let patterns: Vec<(f64, Pattern)> = (0..m.lists.len())
         .into_par_iter()
         .map(|i| {
-            let (p, v) = m.lists[i].price(&m.day_prices(i, y));
-            (v, p)
+            let mut prices = m.day_prices(i, y);
+            let required = rules.apply(i, &mut prices, n);
+            let (p, v) = m.lists[i].price_within(&prices, &required)?;
+            Some((v, p))
         })
-        .collect();
+        .collect::<Option<Vec<_>>>()?;
     let trips: Vec<Option<(f64, TripCol, SpecialistId, u32)>> = (0..m.person_week.len())
         .into_par_iter()
-        .map(|k| m.best_trip(k, y))
+        .map(|k| m.best_trip(k, y, rules))
         .collect();
+    if (0..trips.len()).any(|k| trips[k].is_none() && rules.requires_trip(k)) {
+        return None;
+    }
     let lagrangian = m
         .monthly_rhs
         .iter()
@@ -306,13 +333,19 @@ fn price(m: &Master<'_>, y: &[f64]) -> Priced {
         + patterns.iter().map(|(v, _)| v).sum::<f64>()
         + trips
             .iter()
-            .map(|t| t.as_ref().map_or(0.0, |t| t.0.min(0.0)))
+            .enumerate()
+            .map(|(k, t)| match t {
+                // A branch that requires a trip takes one, whatever it costs.
+                Some(t) if rules.requires_trip(k) => t.0,
+                Some(t) => t.0.min(0.0),
+                None => 0.0,
+            })
             .sum::<f64>();
-    Priced {
+    Some(Priced {
         lagrangian,
         patterns: patterns.into_iter().map(|(_, p)| p).collect(),
         trips,
-    }
+    })
 }
 
 /// A supergradient of the Lagrangian at the point `priced` was priced at:
@@ -370,7 +403,9 @@ fn ascend(
         if Instant::now() >= deadline {
             break;
         }
-        let priced = price(m, &y);
+        let Some(priced) = price(m, &y, &Rules::default()) else {
+            break;
+        };
         done += 1;
         if priced.lagrangian > best {
             best = priced.lagrangian;
@@ -417,8 +452,9 @@ pub fn greedy_start(ctx: &Context<'_>) -> Vec<super::Pick> {
 }
 
 /// Column generation from the trips of `start` (a plan, e.g. the greedy
-/// one) until it converges or `deadline`, its LP on `threads` threads (see
-/// `optimize::solve_threads`); `None` when not a single round could be
+/// one) until it converges, then branch-and-price (see [`branch`]) until
+/// the tree is closed or `deadline`; its LP on `threads` threads (see
+/// `optimize::solve_threads`). `None` when not a single round could be
 /// completed in time.
 pub fn bound(
     ctx: &Context<'_>,
@@ -426,56 +462,219 @@ pub fn bound(
     threads: u32,
     deadline: Instant,
 ) -> Option<Bound> {
+    bound_within(ctx, start, threads, deadline, usize::MAX)
+}
+
+/// [`bound`] with at most `max_nodes` nodes of the tree besides the root
+/// (0: the root alone).
+pub fn bound_within(
+    ctx: &Context<'_>,
+    start: &[super::Pick],
+    threads: u32,
+    deadline: Instant,
+    max_nodes: usize,
+) -> Option<Bound> {
     let started = Instant::now();
-    let mut lp = Lp::new(threads);
-    let m = Master::new(ctx, &mut lp);
-    seed(&m, &mut lp, start);
+    let mut rmp = Rmp {
+        lp: Lp::new(threads),
+        kinds: Vec::new(),
+    };
+    let m = Master::new(ctx, &mut rmp.lp);
+    let start_value = seed(&m, &mut rmp, start);
     // Duals all zero are a first point: every list visited as its rules
     // allow, with no staffing limit (a bound before any LP is solved).
     // Subgradient steps from there, towards the start plan's value, bring
     // the duals near the optimum cheaply; the master then converges from
     // them (they are the stability centre of its smoothed pricing).
-    let zero = vec![0.0; lp.rows()];
-    let first_bound = price(&m, &zero).lagrangian;
+    let zero = vec![0.0; rmp.lp.rows()];
+    let root_rules = Rules::default();
+    let first_bound = price(&m, &zero, &root_rules)?.lagrangian;
     let first = started.elapsed().as_secs_f64();
-    let target = lp.solve().map_or(f64::INFINITY, |s| s.objective);
+    let target = rmp.lp.solve().map_or(f64::INFINITY, |s| s.objective);
     let (ascended, centre, steps) = ascend(&m, zero, target, ASCENT_STEPS, deadline);
-    let mut best: Option<f64> = Some(first_bound.max(ascended));
-    let mut center: Option<Vec<f64>> = Some(centre);
-    let mut rounds = 1 + steps;
+    let root = generate(
+        &m,
+        &mut rmp,
+        &root_rules,
+        first_bound.max(ascended),
+        centre,
+        f64::INFINITY,
+        deadline,
+    )?;
+    let mut b = Bound {
+        value: root.bound,
+        root: root.bound,
+        master: root.master,
+        rounds: 1 + steps + root.rounds,
+        columns: 0,
+        nodes: 1,
+        first_seconds: first,
+        seconds: 0.0,
+        converged: root.converged,
+        closed: false,
+    };
+    // Branches that cannot beat the start are dropped; any value would
+    // keep the tree's bound valid, and a plan's value keeps it closable.
+    let cutoff = start_value.unwrap_or(target);
+    if root.converged && max_nodes > 0 && Instant::now() < deadline && cutoff.is_finite() {
+        let tree = branch::search(&m, &mut rmp, root, cutoff, deadline, max_nodes);
+        b.value = b.value.max(tree.bound);
+        b.rounds += tree.rounds;
+        b.nodes += tree.nodes;
+        b.closed = tree.closed;
+    }
+    b.columns = rmp.lp.cols();
+    b.seconds = started.elapsed().as_secs_f64();
+    Some(b)
+}
+
+/// The restricted master: its LP and what each of its columns is, so that
+/// a branch can take out the patterns it forbids.
+struct Rmp {
+    lp: Lp,
+    kinds: Vec<Kind>,
+}
+
+/// What a master column is.
+enum Kind {
+    /// A visit pattern of a list: (list, days per week).
+    Pattern(usize, Vec<u32>),
+    /// A trip of a person-week: (person-week, lists it consults for).
+    Trip(usize, Vec<usize>),
+    /// A branch's artificial supply.
+    Other,
+}
+
+/// A branch of the search tree: the weeks in which lists must or must not
+/// be visited, as (list, week, visited).
+/// A branch may also decide whether a person's trip of a week (a
+/// person-week, see `Master::person_week`) consults for a list, as
+/// (person-week, list, consults): once the visits are whole, the trips that
+/// give them their days may still be mixed.
+#[derive(Clone, Debug, Default)]
+struct Rules {
+    fixes: Vec<(usize, u32, bool)>,
+    trips: Vec<(usize, usize, bool)>,
+}
+
+impl Rules {
+    /// Remove the price of the weeks the branch forbids list `i` to be
+    /// visited in, and return the weeks it requires (empty when none) of a
+    /// horizon of `n` weeks.
+    fn apply(&self, i: usize, prices: &mut [Option<f64>], n: usize) -> Vec<bool> {
+        let mut required = Vec::new();
+        for (l, w, visit) in &self.fixes {
+            if *l != i {
+                continue;
+            }
+            if *visit {
+                required.resize(n, false);
+                required[*w as usize] = true;
+            } else {
+                prices[*w as usize] = None;
+            }
+        }
+        required
+    }
+
+    /// Whether list `i` visiting on `days` keeps the branch.
+    fn allows(&self, i: usize, days: &[u32]) -> bool {
+        self.fixes
+            .iter()
+            .all(|(l, w, visit)| *l != i || (days[*w as usize] > 0) == *visit)
+    }
+
+    /// This branch with list `i` visited in week `w` or not.
+    fn with(&self, i: usize, w: u32, visit: bool) -> Rules {
+        let mut r = self.clone();
+        r.fixes.push((i, w, visit));
+        r
+    }
+
+    /// This branch with person-week `k`'s trip consulting for list `i` or
+    /// not.
+    fn with_trip(&self, k: usize, i: usize, consults: bool) -> Rules {
+        let mut r = self.clone();
+        r.trips.push((k, i, consults));
+        r
+    }
+
+    /// Whether a trip of person-week `k` consulting for `lists` keeps the
+    /// branch.
+    fn allows_trip(&self, k: usize, lists: impl Iterator<Item = usize> + Clone) -> bool {
+        self.trips
+            .iter()
+            .all(|(p, i, consults)| *p != k || lists.clone().any(|l| l == *i) == *consults)
+    }
+
+    /// Whether the branch requires person-week `k` to travel.
+    fn requires_trip(&self, k: usize) -> bool {
+        self.trips
+            .iter()
+            .any(|(p, _, consults)| *p == k && *consults)
+    }
+}
+
+/// What column generation reached at one node of the tree.
+struct Generated {
+    /// The best Lagrangian bound of the node.
+    bound: f64,
+    /// The duals it was found at.
+    centre: Vec<f64>,
+    /// The last master LP's value.
+    master: f64,
+    /// Whether no column priced out.
+    converged: bool,
+    rounds: usize,
+    /// The last master LP's column values.
+    x: Vec<f64>,
+}
+
+/// Column generation within `rules` from the Lagrangian bound `best` found
+/// at the duals `centre`, until it converges, the bound reaches `cutoff`
+/// (a plan's value: nothing in the branch is better), or `deadline`.
+/// `None` when the branch holds no plan.
+fn generate(
+    m: &Master<'_>,
+    rmp: &mut Rmp,
+    rules: &Rules,
+    mut best: f64,
+    mut center: Vec<f64>,
+    cutoff: f64,
+    deadline: Instant,
+) -> Option<Generated> {
+    let mut rounds = 0;
     let mut master = f64::NAN;
     let mut converged = false;
-    while Instant::now() < deadline {
-        lp.set_time_limit(
+    let mut x = Vec::new();
+    while Instant::now() < deadline && best < cutoff {
+        rmp.lp.set_time_limit(
             deadline
                 .saturating_duration_since(Instant::now())
                 .as_secs_f64(),
         );
-        let Some(sol) = lp.solve() else { break };
+        let Some(sol) = rmp.lp.solve() else { break };
         master = sol.objective;
+        x = sol.x;
         let scale = master.abs().max(1.0);
         let mut added = 0;
         // Price at the smoothed duals first; if nothing they give prices
         // out under the master's own duals, price at those.
         for alpha in [SMOOTHING, 0.0] {
-            let y: Vec<f64> = match &center {
-                Some(c) if alpha > 0.0 => c
-                    .iter()
-                    .zip(&sol.y)
-                    .map(|(a, b)| alpha * a + (1.0 - alpha) * b)
-                    .collect(),
-                _ if alpha > 0.0 => continue,
-                _ => sol.y.clone(),
-            };
-            let priced = price(&m, &y);
+            let y: Vec<f64> = center
+                .iter()
+                .zip(&sol.y)
+                .map(|(a, b)| alpha * a + (1.0 - alpha) * b)
+                .collect();
+            let priced = price(m, &y, rules)?;
             rounds += 1;
-            if best.is_none_or(|b| priced.lagrangian > b) {
-                best = Some(priced.lagrangian);
-                center = Some(y.clone());
+            if priced.lagrangian > best {
+                best = priced.lagrangian;
+                center.clone_from(&y);
             }
             for (i, p) in priced.patterns.iter().enumerate() {
                 if reduced_cost(p.cost, &m.pattern_entries(i, p), &sol.y) < -TOL * scale {
-                    m.add_pattern(&mut lp, i, p);
+                    m.add_pattern(rmp, i, p);
                     added += 1;
                 }
             }
@@ -484,7 +683,7 @@ pub fn bound(
                     && reduced_cost(col.cost, &m.trip_entries(k, col, *r, *w), &sol.y)
                         < -TOL * scale
                 {
-                    m.add_trip(&mut lp, k, col, *r, *w);
+                    m.add_trip(rmp, k, col, *r, *w);
                     added += 1;
                 }
             }
@@ -492,28 +691,31 @@ pub fn bound(
                 break;
             }
         }
-        if added == 0 || best.is_some_and(|b| master - b <= TOL * scale) {
+        if added == 0 || master - best <= TOL * scale {
             converged = true;
             break;
         }
     }
-    Some(Bound {
-        value: best?,
+    Some(Generated {
+        bound: best,
+        centre: center,
         master,
-        rounds,
-        columns: lp.cols(),
-        first_seconds: first,
-        seconds: started.elapsed().as_secs_f64(),
         converged,
+        rounds,
+        x,
     })
 }
 
 /// The first columns: every list unvisited (so the master is feasible),
 /// and the trips of `start` with the pattern they give each list.
-fn seed(m: &Master<'_>, lp: &mut Lp, start: &[super::Pick]) {
+///
+/// Returns the start's value in the relaxation when each list's days in it
+/// keep the list's rules (a plan of the relaxation), `None` otherwise.
+fn seed(m: &Master<'_>, rmp: &mut Rmp, start: &[super::Pick]) -> Option<f64> {
     let s = m.ctx.scenario;
     let n = s.horizon.weeks as usize;
     let mut days: Vec<Vec<u32>> = vec![vec![0; n]; m.lists.len()];
+    let mut value = 0.0;
     let person_week: HashMap<(PersonId, u32), usize> = m
         .person_week
         .iter()
@@ -543,17 +745,25 @@ fn seed(m: &Master<'_>, lp: &mut Lp, start: &[super::Pick]) {
             stops,
             away: total + route.travel_days,
         };
-        m.add_trip(lp, *k, &col, pick.record, pick.week);
+        value += col.cost;
+        m.add_trip(rmp, *k, &col, pick.record, pick.week);
     }
+    let mut kept = true;
     let no_price: Vec<Option<f64>> = vec![Some(0.0); n];
     for (i, list) in m.lists.iter().enumerate() {
         let none = vec![0; n];
         let cost = list.cost(&none);
-        m.add_pattern(lp, i, &Pattern { days: none, cost });
+        m.add_pattern(rmp, i, &Pattern { days: none, cost });
         let d: Vec<u32> = days[i].iter().map(|d| (*d).min(list.max_days)).collect();
-        if d.iter().any(|x| *x > 0) && list.allows(&d, &no_price) {
+        if !d.iter().any(|x| *x > 0) {
+            value += cost;
+        } else if list.allows(&d, &no_price) {
             let cost = list.cost(&d);
-            m.add_pattern(lp, i, &Pattern { days: d, cost });
+            value += cost;
+            m.add_pattern(rmp, i, &Pattern { days: d, cost });
+        } else {
+            kept = false;
         }
     }
+    kept.then_some(value)
 }

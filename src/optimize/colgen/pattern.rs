@@ -100,6 +100,14 @@ impl List {
     /// weeks with a price (`None`: nothing can supply a visit that week).
     /// Returns the pattern (its `cost` without the prices) and that least value.
     pub fn price(&self, price: &[Option<f64>]) -> (Pattern, f64) {
+        self.price_within(price, &[])
+            .expect("the no-visit pattern is always there")
+    }
+
+    /// As [`List::price`], among the patterns that visit in every week
+    /// `required` marks (a branch of the search tree: weeks a branch
+    /// forbids have no price); `None` when no pattern does.
+    pub fn price_within(&self, price: &[Option<f64>], required: &[bool]) -> Option<(Pattern, f64)> {
         let n = self.weeks();
         let g = self.max_gap as usize;
         let windows = g >= 1 && g <= n;
@@ -123,16 +131,19 @@ impl List {
                     0.0
                 }
             };
+            let must = required.get(w).copied().unwrap_or(false);
             for (k, list) in labels.iter().enumerate() {
                 for l in list {
                     let k2 = (k + 1).min(cap);
                     let b = l.backlog + referrals;
-                    arena.push((l.node, 0));
-                    next[k2].push(Label {
-                        cost: l.cost + self.weight * b + penalty_at(k2),
-                        backlog: b,
-                        node: arena.len() as u32 - 1,
-                    });
+                    if !must {
+                        arena.push((l.node, 0));
+                        next[k2].push(Label {
+                            cost: l.cost + self.weight * b + penalty_at(k2),
+                            backlog: b,
+                            node: arena.len() as u32 - 1,
+                        });
+                    }
                     let Some(p) = *price else { continue };
                     if k + 1 < spacing {
                         continue;
@@ -157,8 +168,7 @@ impl List {
             .iter()
             .flatten()
             .min_by(|a, b| a.cost.total_cmp(&b.cost))
-            .copied()
-            .expect("the no-visit pattern is always there");
+            .copied()?;
         let mut days = vec![0; n];
         let mut node = best.node;
         for w in (0..n).rev() {
@@ -167,7 +177,7 @@ impl List {
             node = parent;
         }
         let cost = self.cost(&days);
-        (Pattern { days, cost }, best.cost)
+        Some((Pattern { days, cost }, best.cost))
     }
 }
 
@@ -275,5 +285,56 @@ mod tests {
             assert!((value(&pattern.days) - best).abs() < 1e-6, "seed {seed}");
             assert!((pattern.cost - l.cost(&pattern.days)).abs() < 1e-9);
         }
+    }
+
+    /// Branches require visits in some weeks and forbid them in others (no
+    /// price): pricing within them finds what brute force finds among the
+    /// patterns that keep them, and nothing when none does.
+    #[test]
+    fn pricing_within_a_branch_keeps_its_required_weeks() {
+        let mut empty = 0;
+        for seed in 0..80 {
+            let n = 4 + (seed as usize % 4);
+            let l = list(n, seed + 1000);
+            let price: Vec<Option<f64>> = (0..n)
+                .map(|w| (!(w as u64 + seed).is_multiple_of(4)).then_some(-((w * 3) as f64)))
+                .collect();
+            let required: Vec<bool> = (0..n)
+                .map(|w| (w as u64 * 5 + seed).is_multiple_of(3 + seed % 3))
+                .collect();
+            let value = |p: &[u32]| {
+                l.cost(p)
+                    + p.iter()
+                        .zip(&price)
+                        .map(|(d, pr)| f64::from(*d) * pr.unwrap_or(0.0))
+                        .sum::<f64>()
+            };
+            let keeps = |p: &[u32]| p.iter().zip(&required).all(|(d, r)| !*r || *d > 0);
+            let brute = all_patterns(&l, n)
+                .into_iter()
+                .filter(|p| l.allows(p, &price) && keeps(p))
+                .map(|p| value(&p))
+                .fold(f64::INFINITY, f64::min);
+            match l.price_within(&price, &required) {
+                None => {
+                    assert!(
+                        brute.is_infinite(),
+                        "seed {seed}: brute force found {brute}"
+                    );
+                    empty += 1;
+                }
+                Some((pattern, best)) => {
+                    assert!(
+                        (best - brute).abs() < 1e-6,
+                        "seed {seed}: {best} vs {brute}"
+                    );
+                    assert!(keeps(&pattern.days) && l.allows(&pattern.days, &price));
+                }
+            }
+        }
+        assert!(
+            empty > 0 && empty < 80,
+            "{empty} branches without a pattern"
+        );
     }
 }
