@@ -452,7 +452,7 @@ pub fn greedy_start(ctx: &Context<'_>) -> Vec<super::Pick> {
 }
 
 /// Column generation from the trips of `start` (a plan, e.g. the greedy
-/// one) until it converges, then branch-and-price (see [`branch`]) until
+/// one) until it converges, then branch-and-price (`colgen/branch.rs`) until
 /// the tree is closed or `deadline`; its LP on `threads` threads (see
 /// `optimize::solve_threads`). `None` when not a single round could be
 /// completed in time.
