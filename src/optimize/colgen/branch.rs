@@ -24,6 +24,11 @@
 use super::{Generated, Kind, Master, Rmp, Rules, TOL, generate, price};
 use std::time::Instant;
 
+/// Relative distance between a node's master LP and its bound at which
+/// the node counts as solved: its children re-price anyway, and the last
+/// rounds of a node add little (the root uses the strict `TOL`).
+const NODE_TOL: f64 = 1e-4;
+
 /// What the tree proved.
 pub(super) struct Tree {
     /// The least bound over the branches not pruned (at most the cutoff).
@@ -60,7 +65,6 @@ pub(super) fn search(
     deadline: Instant,
     max_nodes: usize,
 ) -> Tree {
-    add_artificial_supply(m, rmp);
     let mut tree = Tree {
         bound: root.bound.min(cutoff),
         nodes: 0,
@@ -151,6 +155,7 @@ fn solve(
         };
         rmp.lp.set_row_bounds(*row, lower, 1.0);
     }
+    rmp.lp.bounds_changed();
     // Pricing at the parent's duals within the branch: a bound of the
     // branch already, and a pattern of every list that keeps it.
     let first = price(m, &node.centre, &node.rules)?;
@@ -171,16 +176,91 @@ fn solve(
         &node.rules,
         node.bound.max(first.lagrangian),
         node.centre.clone(),
-        cutoff,
+        (cutoff, NODE_TOL),
         deadline,
     )
 }
 
-/// Children of the node with `rules` that `g` solved: on the list-week the
-/// master visits most nearly half, else on the person-week and list whose
-/// trips consult most nearly half. A node with neither becomes a leaf,
-/// unless every column is whole: then the master is a plan of the
-/// relaxation, and its value is returned.
+/// What to decide next at a node whose master `g` solved.
+enum Choice {
+    /// Every column whole, no artificial used: a plan of the relaxation,
+    /// of this value.
+    Whole(f64),
+    /// Whether list `.0` is visited in week `.1`.
+    Visit(usize, u32),
+    /// Whether person-week `.0`'s trip consults for list `.1`.
+    Trip(usize, usize),
+    /// Nothing left to decide, though the master is not whole.
+    Leaf,
+}
+
+/// The decision of highest `score` (of the fraction the master takes; only
+/// fractions strictly between 0 and 1 count): on a list-week first, on a
+/// person-week's trip once every visit is whole.
+fn choose(m: &Master<'_>, rmp: &Rmp, g: &Generated, score: fn(f64) -> f64) -> Choice {
+    let whole = rmp.kinds.iter().zip(&g.x).all(|(kind, v)| match kind {
+        Kind::Other => *v <= 1e-9,
+        _ => v.min((1.0 - v).abs()) <= 1e-9,
+    });
+    if whole && g.x.len() == rmp.kinds.len() {
+        return Choice::Whole(g.master);
+    }
+    let n = m.ctx.scenario.horizon.weeks as usize;
+    let mut visited = vec![vec![0.0; n]; m.lists.len()];
+    let mut served: std::collections::BTreeMap<(usize, usize), f64> = Default::default();
+    for (c, kind) in rmp.kinds.iter().enumerate() {
+        let v = g.x.get(c).copied().unwrap_or(0.0);
+        if v <= 0.0 {
+            continue;
+        }
+        match kind {
+            Kind::Pattern(i, days) => {
+                for (w, d) in days.iter().enumerate() {
+                    if *d > 0 {
+                        visited[*i][w] += v;
+                    }
+                }
+            }
+            Kind::Trip(k, lists) => {
+                for i in lists {
+                    *served.entry((*k, *i)).or_default() += v;
+                }
+            }
+            Kind::Other => {}
+        }
+    }
+    let fractional = |v: f64| v > 1e-6 && v < 1.0 - 1e-6;
+    let mut best: Option<(f64, Choice)> = None;
+    for (i, weeks) in visited.iter().enumerate() {
+        for (w, v) in weeks.iter().enumerate() {
+            if fractional(*v) && best.as_ref().is_none_or(|b| score(*v) > b.0 + 1e-9) {
+                best = Some((score(*v), Choice::Visit(i, w as u32)));
+            }
+        }
+    }
+    if best.is_none() {
+        for ((k, i), v) in served {
+            if fractional(v) && best.as_ref().is_none_or(|b| score(v) > b.0 + 1e-9) {
+                best = Some((score(v), Choice::Trip(k, i)));
+            }
+        }
+    }
+    best.map_or(Choice::Leaf, |b| b.1)
+}
+
+/// `rules` with the decision `c` taken `yes` (visited, or consults) or not.
+fn decide(rules: &Rules, c: &Choice, yes: bool) -> Rules {
+    match c {
+        Choice::Visit(i, w) => rules.with(*i, *w, yes),
+        Choice::Trip(k, i) => rules.with_trip(*k, *i, yes),
+        Choice::Whole(_) | Choice::Leaf => rules.clone(),
+    }
+}
+
+/// Children of the node with `rules` that `g` solved: on the decision the
+/// master takes most nearly half. A node with none becomes a leaf, unless
+/// every column is whole: then the master is a plan of the relaxation, and
+/// its value is returned.
 fn split(
     m: &Master<'_>,
     rmp: &Rmp,
@@ -190,68 +270,17 @@ fn split(
     open: &mut Vec<Node>,
     leaves: &mut Vec<f64>,
 ) -> Option<f64> {
-    let whole = rmp.kinds.iter().zip(&g.x).all(|(kind, v)| match kind {
-        Kind::Other => *v <= 1e-9,
-        _ => v.min((1.0 - v).abs()) <= 1e-9,
-    });
-    if whole && g.x.len() == rmp.kinds.len() {
-        return Some(g.master);
-    }
-    let n = m.ctx.scenario.horizon.weeks as usize;
-    let mut visited = vec![vec![0.0; n]; m.lists.len()];
-    for (c, kind) in rmp.kinds.iter().enumerate() {
-        let v = g.x.get(c).copied().unwrap_or(0.0);
-        if let Kind::Pattern(i, days) = kind
-            && v > 0.0
-        {
-            for (w, d) in days.iter().enumerate() {
-                if *d > 0 {
-                    visited[*i][w] += v;
-                }
-            }
+    let c = match choose(m, rmp, g, |v| v.min(1.0 - v)) {
+        Choice::Whole(value) => return Some(value),
+        Choice::Leaf => {
+            leaves.push(g.bound);
+            return None;
         }
-    }
-    let mut best: Option<(f64, usize, u32)> = None;
-    for (i, weeks) in visited.iter().enumerate() {
-        for (w, v) in weeks.iter().enumerate() {
-            let f = v.min(1.0 - v);
-            if f > 1e-6 && best.is_none_or(|b| f > b.0 + 1e-9) {
-                best = Some((f, i, w as u32));
-            }
-        }
-    }
-    let children = match best {
-        Some((_, i, w)) => [rules.with(i, w, true), rules.with(i, w, false)],
-        None => {
-            // Whole visits: split on which person's trip consults for a list.
-            let mut served: std::collections::BTreeMap<(usize, usize), f64> = Default::default();
-            for (c, kind) in rmp.kinds.iter().enumerate() {
-                let v = g.x.get(c).copied().unwrap_or(0.0);
-                if let Kind::Trip(k, lists) = kind
-                    && v > 0.0
-                {
-                    for i in lists {
-                        *served.entry((*k, *i)).or_default() += v;
-                    }
-                }
-            }
-            let mut best: Option<(f64, usize, usize)> = None;
-            for ((k, i), v) in served {
-                let f = v.min(1.0 - v);
-                if f > 1e-6 && best.is_none_or(|b| f > b.0 + 1e-9) {
-                    best = Some((f, k, i));
-                }
-            }
-            let Some((_, k, i)) = best else {
-                leaves.push(g.bound);
-                return None;
-            };
-            [rules.with_trip(k, i, true), rules.with_trip(k, i, false)]
-        }
+        c => c,
     };
-    for rules in children {
+    for yes in [true, false] {
         open.push(Node {
-            rules,
+            rules: decide(rules, &c, yes),
             bound: g.bound,
             centre: g.centre.clone(),
             depth: depth + 1,
@@ -263,7 +292,7 @@ fn split(
 /// A column of each list-week's linking row that supplies a day at a cost
 /// above what every list together could cost: the master stays feasible
 /// whatever days a branch requires, and no plan uses it.
-fn add_artificial_supply(m: &Master<'_>, rmp: &mut Rmp) {
+pub(super) fn add_artificial_supply(m: &Master<'_>, rmp: &mut Rmp) {
     let n = m.ctx.scenario.horizon.weeks as usize;
     let worst: f64 = m.lists.iter().map(|l| l.cost(&vec![0; n])).sum();
     let cost = 10.0 * (worst + 1.0);

@@ -11,6 +11,9 @@ pub struct Lp {
     ptr: *mut c_void,
     rows: usize,
     cols: usize,
+    /// Whether the next solve starts with dual simplex (see
+    /// [`Lp::bounds_changed`]).
+    dual_next: bool,
 }
 
 // SAFETY: the instance is owned by this value and only used through `&mut
@@ -39,6 +42,7 @@ impl Lp {
             ptr,
             rows: 0,
             cols: 0,
+            dual_next: false,
         };
         lp.set_bool("output_flag", false);
         lp.set_int("threads", threads.max(1) as i32);
@@ -156,8 +160,27 @@ impl Lp {
         self.cols
     }
 
+    /// Bounds were changed (a branch of the tree): the last basis stays
+    /// dual feasible but not primal, so the next solve uses dual simplex,
+    /// and primal again after it (columns added keep primal feasibility).
+    pub fn bounds_changed(&mut self) {
+        self.dual_next = true;
+    }
+
     /// Solve; `None` unless HiGHS proves the LP optimal.
     pub fn solve(&mut self) -> Option<Solved> {
+        let dual = std::mem::take(&mut self.dual_next);
+        if dual {
+            self.set_int("simplex_strategy", 1);
+        }
+        let solved = self.run();
+        if dual {
+            self.set_int("simplex_strategy", 4);
+        }
+        solved
+    }
+
+    fn run(&mut self) -> Option<Solved> {
         // SAFETY: live instance; the buffers have the model's sizes.
         unsafe {
             highs_sys::Highs_run(self.ptr);

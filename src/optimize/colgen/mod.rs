@@ -25,6 +25,7 @@ mod pattern;
 pub use pattern::{List, Pattern};
 
 use super::context::Context;
+use super::parts::Scope;
 use crate::model::{PersonId, SpecialistId};
 use lp::Lp;
 use rayon::prelude::*;
@@ -46,6 +47,7 @@ pub struct Bound {
     /// Whether the tree was closed: every branch pruned by the start plan's
     /// value, so `value` is the best the relaxation allows.
     pub closed: bool,
+
     /// Pricing rounds run.
     pub rounds: usize,
     /// Columns generated (patterns and trips).
@@ -89,12 +91,14 @@ struct Master<'a> {
 }
 
 impl<'a> Master<'a> {
-    fn new(ctx: &'a Context<'a>, lp: &mut Lp) -> Master<'a> {
+    /// The master of the lists and records `scope` covers (lists of other
+    /// regions are served by nobody here).
+    fn new(ctx: &'a Context<'a>, scope: &Scope, lp: &mut Lp) -> Master<'a> {
         let s = ctx.scenario;
         let n = s.horizon.weeks;
         let mut lists = Vec::new();
         let mut list_of = HashMap::new();
-        for d in &s.demand {
+        for d in s.demand.iter().filter(|d| scope.covers_demand(s, d)) {
             let sp = s.specialty(d.specialty);
             list_of.insert((d.locality.index(), d.specialty.index()), lists.len());
             lists.push(List {
@@ -118,7 +122,11 @@ impl<'a> Master<'a> {
             let pid = PersonId::from_index(p);
             for w in 0..n {
                 let mut any = false;
-                for r in &person.records {
+                for r in person
+                    .records
+                    .iter()
+                    .filter(|r| scope.covers_record(s, **r))
+                {
                     let (_, routes) = ctx.routes_within_budget(*r, w);
                     if routes.is_empty() {
                         continue;
@@ -467,8 +475,77 @@ pub fn bound(
 
 /// [`bound`] with at most `max_nodes` nodes of the tree besides the root
 /// (0: the root alone).
+///
+/// Groups of planning regions share no person (see
+/// `optimize::region_groups`), so each is bounded apart and the bounds
+/// add up: a national network is many province-sized masters, not one
+/// master the size of the country. Each group gets an equal share of the
+/// time on as many threads as rayon has; the bound exists only when every
+/// group has one.
 pub fn bound_within(
     ctx: &Context<'_>,
+    start: &[super::Pick],
+    threads: u32,
+    deadline: Instant,
+    max_nodes: usize,
+) -> Option<Bound> {
+    let s = ctx.scenario;
+    let groups = super::region_groups(s);
+    if groups.len() <= 1 {
+        return bound_of(ctx, &Scope::all(s), start, threads, deadline, max_nodes);
+    }
+    let started = Instant::now();
+    let scopes: Vec<Scope> = groups
+        .into_iter()
+        .map(|g| Scope {
+            regions: Some(g),
+            ..Scope::all(s)
+        })
+        .collect();
+    let workers = rayon::current_num_threads().clamp(1, scopes.len());
+    let share = deadline
+        .saturating_duration_since(started)
+        .mul_f64(workers as f64 / scopes.len() as f64);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let found: std::sync::Mutex<Vec<Option<Bound>>> =
+        std::sync::Mutex::new(vec![None; scopes.len()]);
+    std::thread::scope(|sc| {
+        for _ in 0..workers {
+            sc.spawn(|| {
+                loop {
+                    let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(scope) = scopes.get(k) else { break };
+                    let until = (Instant::now() + share).min(deadline);
+                    let b = bound_of(ctx, scope, start, threads, until, max_nodes);
+                    found.lock().unwrap_or_else(|e| e.into_inner())[k] = b;
+                }
+            });
+        }
+    });
+    let parts = found
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .collect::<Option<Vec<Bound>>>()?;
+    let sum = |f: fn(&Bound) -> f64| parts.iter().map(f).sum::<f64>();
+    Some(Bound {
+        value: sum(|b| b.value),
+        root: sum(|b| b.root),
+        master: sum(|b| b.master),
+        nodes: parts.iter().map(|b| b.nodes).sum(),
+        closed: parts.iter().all(|b| b.closed),
+        rounds: parts.iter().map(|b| b.rounds).sum(),
+        columns: parts.iter().map(|b| b.columns).sum(),
+        first_seconds: parts.iter().map(|b| b.first_seconds).fold(0.0, f64::max),
+        seconds: started.elapsed().as_secs_f64(),
+        converged: parts.iter().all(|b| b.converged),
+    })
+}
+
+/// The bound of the lists and records `scope` covers.
+fn bound_of(
+    ctx: &Context<'_>,
+    scope: &Scope,
     start: &[super::Pick],
     threads: u32,
     deadline: Instant,
@@ -479,7 +556,7 @@ pub fn bound_within(
         lp: Lp::new(threads),
         kinds: Vec::new(),
     };
-    let m = Master::new(ctx, &mut rmp.lp);
+    let m = Master::new(ctx, scope, &mut rmp.lp);
     let start_value = seed(&m, &mut rmp, start);
     // Duals all zero are a first point: every list visited as its rules
     // allow, with no staffing limit (a bound before any LP is solved).
@@ -498,7 +575,7 @@ pub fn bound_within(
         &root_rules,
         first_bound.max(ascended),
         centre,
-        f64::INFINITY,
+        (f64::INFINITY, TOL),
         deadline,
     )?;
     let mut b = Bound {
@@ -517,6 +594,7 @@ pub fn bound_within(
     // keep the tree's bound valid, and a plan's value keeps it closable.
     let cutoff = start_value.unwrap_or(target);
     if root.converged && max_nodes > 0 && Instant::now() < deadline && cutoff.is_finite() {
+        branch::add_artificial_supply(&m, &mut rmp);
         let tree = branch::search(&m, &mut rmp, root, cutoff, deadline, max_nodes);
         b.value = b.value.max(tree.bound);
         b.rounds += tree.rounds;
@@ -631,16 +709,17 @@ struct Generated {
 }
 
 /// Column generation within `rules` from the Lagrangian bound `best` found
-/// at the duals `centre`, until it converges, the bound reaches `cutoff`
-/// (a plan's value: nothing in the branch is better), or `deadline`.
-/// `None` when the branch holds no plan.
+/// at the duals `centre`, until it converges (the master LP within `tol`,
+/// relative, of the bound), the bound reaches `cutoff` (a plan's value:
+/// nothing in the branch is better), or `deadline`. `None` when the branch
+/// holds no plan.
 fn generate(
     m: &Master<'_>,
     rmp: &mut Rmp,
     rules: &Rules,
     mut best: f64,
     mut center: Vec<f64>,
-    cutoff: f64,
+    (cutoff, tol): (f64, f64),
     deadline: Instant,
 ) -> Option<Generated> {
     let mut rounds = 0;
@@ -691,7 +770,7 @@ fn generate(
                 break;
             }
         }
-        if added == 0 || master - best <= TOL * scale {
+        if added == 0 || master - best <= tol * scale {
             converged = true;
             break;
         }
@@ -766,4 +845,42 @@ fn seed(m: &Master<'_>, rmp: &mut Rmp, start: &[super::Pick]) -> Option<f64> {
         }
     }
     kept.then_some(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regions that share no person are bounded apart: converged, the sum
+    /// of the groups' bounds is the bound of one master over all of them
+    /// (its LP is separable), so nothing is lost by splitting.
+    #[test]
+    fn regions_bounded_apart_add_up_to_the_whole() {
+        let p = crate::generate::Params {
+            localities: 50,
+            specialists: 56,
+            weeks: 8,
+            seed: 5,
+            regions: Some(2),
+        };
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        for f in crate::generate::generate(&p).expect("valid parameters") {
+            std::fs::write(dir.path().join(f.name), f.text).expect("written");
+        }
+        let s = crate::scenario::load(dir.path()).expect("a valid scenario");
+        assert_eq!(super::super::region_groups(&s).len(), 2);
+        let net = crate::network::RoadNetwork::new(&s);
+        let ctx = Context::new(&s, &net);
+        let start = greedy_start(&ctx);
+        let far = Instant::now() + std::time::Duration::from_secs(300);
+        let split = bound_within(&ctx, &start, 1, far, 0).expect("a bound");
+        let whole = bound_of(&ctx, &Scope::all(&s), &start, 1, far, 0).expect("a bound");
+        assert!(split.converged && whole.converged, "{split:?} {whole:?}");
+        assert!(
+            (split.value - whole.value).abs() <= 1e-6 * whole.value.abs().max(1.0),
+            "apart {} against whole {}",
+            split.value,
+            whole.value
+        );
+    }
 }
