@@ -102,7 +102,7 @@ pub fn solve_in(
     if let Some(b) = cg {
         if sol.status.has_plan() && sol.bound.is_none_or(|x| b.value > x) {
             sol.bound = Some(b.value);
-            sol.bound_kind = Some(if b.nodes > 1 {
+            sol.bound_kind = Some(if b.value > b.root {
                 "branch_and_price"
             } else {
                 "lagrangian"

@@ -42,7 +42,8 @@ pub struct Bound {
     /// The root master LP's last value (an upper bound of the LP relaxation
     /// while columns are still missing; equal to `root` at convergence).
     pub master: f64,
-    /// Nodes of the branch-and-price tree solved, the root included.
+    /// Nodes of the branch-and-price tree solved, the root included (one
+    /// root per group of regions bounded apart).
     pub nodes: usize,
     /// Whether the tree was closed: every branch pruned by the start plan's
     /// value, so `value` is the best the relaxation allows.
