@@ -253,6 +253,16 @@ mod tests {
         out
     }
 
+    /// A pattern's cost plus its days at `price` (what pricing minimises).
+    fn priced(l: &List, days: &[u32], price: &[Option<f64>]) -> f64 {
+        l.cost(days)
+            + days
+                .iter()
+                .zip(price)
+                .map(|(d, pr)| f64::from(*d) * pr.unwrap_or(0.0))
+                .sum::<f64>()
+    }
+
     #[test]
     fn pricing_finds_the_least_pattern_that_brute_force_finds() {
         for seed in 0..60 {
@@ -264,13 +274,7 @@ mod tests {
                         .then(|| ((w as u64 * 7 + seed) % 13) as f64)
                 })
                 .collect();
-            let value = |p: &[u32]| {
-                l.cost(p)
-                    + p.iter()
-                        .zip(&price)
-                        .map(|(d, pr)| f64::from(*d) * pr.unwrap_or(0.0))
-                        .sum::<f64>()
-            };
+            let value = |p: &[u32]| priced(&l, p, &price);
             let brute = all_patterns(&l, n)
                 .into_iter()
                 .filter(|p| l.allows(p, &price))
@@ -302,13 +306,7 @@ mod tests {
             let required: Vec<bool> = (0..n)
                 .map(|w| (w as u64 * 5 + seed).is_multiple_of(3 + seed % 3))
                 .collect();
-            let value = |p: &[u32]| {
-                l.cost(p)
-                    + p.iter()
-                        .zip(&price)
-                        .map(|(d, pr)| f64::from(*d) * pr.unwrap_or(0.0))
-                        .sum::<f64>()
-            };
+            let value = |p: &[u32]| priced(&l, p, &price);
             let keeps = |p: &[u32]| p.iter().zip(&required).all(|(d, r)| !*r || *d > 0);
             let brute = all_patterns(&l, n)
                 .into_iter()
