@@ -94,7 +94,8 @@ pub(super) fn search(
             continue;
         }
         if !g.converged {
-            // The clock stopped it: it stays open with what it proved.
+            // The clock (or an LP HiGHS could not solve) stopped it: it
+            // stays open with what it proved, and the tree stops here.
             open.push(Node {
                 bound: g.bound,
                 centre: g.centre,
