@@ -67,9 +67,10 @@ pub struct SolveArgs {
     /// compact (HiGHS's bound per component of specialties); docs/model.md.
     #[arg(long, value_enum, default_value_t = MethodArg::Colgen)]
     pub method: MethodArg,
-    /// Share of the time limit first given to the column-generation bound
-    /// (with `--method colgen`).
-    #[arg(long, default_value_t = 0.25, value_name = "SHARE", value_parser = share)]
+    /// Share of the time limit the column-generation bound may use (with
+    /// `--method colgen`): alongside the search on large programs, before
+    /// it (at most 0.25) on small ones.
+    #[arg(long, default_value_t = 1.0, value_name = "SHARE", value_parser = share)]
     pub bound_share: f64,
 }
 

@@ -52,6 +52,25 @@ pub struct NoGood {
     pub trips: Vec<(SpecialistId, Vec<crate::model::LocalityId>)>,
 }
 
+/// A bound that rises while it is read: the best one proven so far.
+#[derive(Debug, Default)]
+pub struct LiveBound(std::sync::Mutex<Option<f64>>);
+
+impl LiveBound {
+    /// Take `bound` if it is better.
+    pub fn raise(&self, bound: f64) {
+        let mut b = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if b.is_none_or(|x| bound > x) {
+            *b = Some(bound);
+        }
+    }
+
+    /// The best bound so far.
+    pub fn get(&self) -> Option<f64> {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 /// How to solve.
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -78,14 +97,20 @@ pub struct Options {
     pub planned_limit: Option<f64>,
     /// How the program is solved.
     pub method: Method,
-    /// Share of the time limit given first to the column-generation bound
-    /// (`colgen`) by [`Method::ColumnGeneration`]. The plan's bound is the
-    /// better of it and the program's own.
+    /// Share of the time limit the column-generation bound (`colgen`) of
+    /// [`Method::ColumnGeneration`] may use: alongside the search on a
+    /// program larger than `root_up_to`, before it (at most a quarter) on a
+    /// smaller one. The plan's bound is the better of it and the program's
+    /// own.
     pub bound_share: f64,
     /// A lower bound already proven for this program (the column-generation
     /// one). A part larger than `root_up_to` then skips its root node: the
     /// search has the time.
     pub proven_bound: Option<f64>,
+    /// A lower bound being proven alongside the search (the
+    /// column-generation one, as it rises): as `proven_bound`, and the
+    /// progress line shows it.
+    pub bound_alongside: Option<std::sync::Arc<LiveBound>>,
     /// Candidate (record, week, route) triples up to which HiGHS solves a
     /// part itself (root node, branch and bound), bound proven or not.
     pub root_up_to: usize,
@@ -102,8 +127,9 @@ impl Default for Options {
             search_from: 20.0,
             planned_limit: None,
             method: Method::default(),
-            bound_share: 0.25,
+            bound_share: 1.0,
             proven_bound: None,
+            bound_alongside: None,
             root_up_to: decompose::SOLVE_WHOLE_UP_TO,
         }
     }
@@ -489,7 +515,10 @@ pub fn optimize(
     // to pay: such a part searches from the start at once.
     let roots: Vec<bool> = sizes
         .iter()
-        .map(|size| opts.proven_bound.is_none() || *size <= opts.root_up_to as f64 + 1.0)
+        .map(|size| {
+            (opts.proven_bound.is_none() && opts.bound_alongside.is_none())
+                || *size <= opts.root_up_to as f64 + 1.0
+        })
         .collect();
     let searches: Vec<bool> = sizes
         .iter()
@@ -506,7 +535,10 @@ pub fn optimize(
             if let Some(cb) = progress {
                 let mut l = latest.lock().unwrap_or_else(|e| e.into_inner());
                 l[i] = Some(p);
-                cb(combine(&l, started, opts.proven_bound));
+                let proven = opts
+                    .proven_bound
+                    .or_else(|| opts.bound_alongside.as_ref()?.get());
+                cb(combine(&l, started, proven));
             }
         };
         let settings = solver::Settings {

@@ -64,40 +64,35 @@ pub fn solve_in(
 ) -> Result<Solution, PlanError> {
     let s = ctx.scenario;
     let started = std::time::Instant::now();
-    let cg = colgen_bound(ctx, opts, started);
-    let mut cuts: Vec<NoGood> = Vec::new();
-    let mut sol = loop {
+    // A large program's bound is proven alongside its search, each on its
+    // own thread for the whole limit; a small one's (HiGHS solves it to
+    // optimality as a rule) first, in a moment.
+    let alongside = opts.method == optimize::Method::ColumnGeneration
+        && opts.bound_share > 0.0
+        && optimize::branches(ctx, opts);
+    let live = std::sync::Arc::new(optimize::LiveBound::default());
+    let tell = |b: f64| live.raise(b);
+    let (cg, solved) = std::thread::scope(|sc| {
+        let handle = alongside.then(|| sc.spawn(|| colgen_bound(ctx, opts, started, Some(&tell))));
+        let first = if alongside {
+            None
+        } else {
+            colgen_bound(ctx, opts, started, None)
+        };
         let mut round = opts.clone();
-        round.time_limit = (opts.time_limit - started.elapsed().as_secs_f64()).max(1.0);
-        // Whether the neighbourhood search runs follows the limit the user
-        // gave, never the seconds left: the same scenario and options give
-        // the same plan on a busy or an idle machine.
-        round.planned_limit = Some(opts.planned_limit.unwrap_or(opts.time_limit));
-        round.proven_bound = cg.as_ref().map(|b| b.value);
-        let mut sol = optimize::optimize(ctx, &round, &cuts, progress)?;
-        if !sol.status.has_plan() {
-            return Ok(sol);
-        }
-        prefer_published(ctx, &mut sol.trips);
-        prefer_published(ctx, &mut sol.greedy);
-        let trips = sort_trips(s, sol.trips.clone());
-        match schedule::lay_out(s, &trips) {
-            Err(e) if sol.whole && cuts.len() < MAX_LAYOUT_ROUNDS => cuts.push(NoGood {
-                week: e.week,
-                trips: trips
-                    .iter()
-                    .filter(|t| t.week == e.week)
-                    .map(|t| {
-                        (
-                            t.trip.record,
-                            t.trip.stops.iter().map(|x| x.locality).collect(),
-                        )
-                    })
-                    .collect(),
-            }),
-            _ => break sol,
-        }
-    };
+        round.proven_bound = first.as_ref().map(|b| b.value);
+        round.bound_alongside = alongside.then(|| live.clone());
+        let solved = plan_rounds(ctx, &round, started, progress);
+        let cg = match handle {
+            Some(h) => h.join().unwrap_or(None),
+            None => first,
+        };
+        (cg, solved)
+    });
+    let (mut sol, cuts) = solved?;
+    if !sol.status.has_plan() {
+        return Ok(sol);
+    }
     sol.cuts = cuts;
     if let Some(b) = cg {
         if sol.status.has_plan() && sol.bound.is_none_or(|x| b.value > x) {
@@ -152,13 +147,60 @@ pub fn solve_in(
     Ok(sol)
 }
 
-/// The column-generation bound (`optimize::colgen`), given its share of
-/// the time limit from the start (the greedy plan's trips, or a replan's
-/// published ones, as its first columns).
+/// The program solved, and solved again with a no-good cut while its plan
+/// cannot be laid out day by day (see [`solve`]); the plan and the cuts.
+fn plan_rounds(
+    ctx: &Context<'_>,
+    opts: &Options,
+    started: std::time::Instant,
+    progress: Option<&(dyn Fn(Progress) + Sync)>,
+) -> Result<(Solution, Vec<NoGood>), PlanError> {
+    let s = ctx.scenario;
+    let mut cuts: Vec<NoGood> = Vec::new();
+    let sol = loop {
+        let mut round = opts.clone();
+        round.time_limit = (opts.time_limit - started.elapsed().as_secs_f64()).max(1.0);
+        // Whether the neighbourhood search runs follows the limit the user
+        // gave, never the seconds left: the same scenario and options give
+        // the same plan on a busy or an idle machine.
+        round.planned_limit = Some(opts.planned_limit.unwrap_or(opts.time_limit));
+        let mut sol = optimize::optimize(ctx, &round, &cuts, progress)?;
+        if !sol.status.has_plan() {
+            return Ok((sol, cuts));
+        }
+        prefer_published(ctx, &mut sol.trips);
+        prefer_published(ctx, &mut sol.greedy);
+        let trips = sort_trips(s, sol.trips.clone());
+        match schedule::lay_out(s, &trips) {
+            Err(e) if sol.whole && cuts.len() < MAX_LAYOUT_ROUNDS => cuts.push(NoGood {
+                week: e.week,
+                trips: trips
+                    .iter()
+                    .filter(|t| t.week == e.week)
+                    .map(|t| {
+                        (
+                            t.trip.record,
+                            t.trip.stops.iter().map(|x| x.locality).collect(),
+                        )
+                    })
+                    .collect(),
+            }),
+            _ => break sol,
+        }
+    };
+    Ok((sol, cuts))
+}
+
+/// The column-generation bound (`optimize::colgen`) from the greedy plan's
+/// trips (or a replan's published ones) as its first columns: alongside
+/// the search (see [`solve_in`]) for its share of the time limit, with
+/// branch-and-price when the root converges in time, telling `report` as
+/// it rises; or first, for at most a quarter of the limit, root only.
 fn colgen_bound(
     ctx: &Context<'_>,
     opts: &Options,
     started: std::time::Instant,
+    report: optimize::colgen::Report<'_>,
 ) -> Option<optimize::colgen::Bound> {
     if opts.method != optimize::Method::ColumnGeneration || opts.bound_share <= 0.0 {
         return None;
@@ -167,20 +209,27 @@ fn colgen_bound(
         Some(p) => p.start.clone(),
         None => optimize::colgen::greedy_start(ctx),
     };
-    let seconds = opts.time_limit * opts.bound_share.min(1.0);
-    let nodes = if optimize::branches(ctx, opts) {
-        usize::MAX
+    let alongside = report.is_some();
+    let share = if alongside {
+        opts.bound_share.min(1.0)
     } else {
-        0
+        opts.bound_share.min(FIRST_SHARE)
     };
-    optimize::colgen::bound_within(
+    let nodes = if alongside { usize::MAX } else { 0 };
+    optimize::colgen::bound_reporting(
         ctx,
         &start,
         optimize::solve_threads(ctx, opts),
-        started + std::time::Duration::from_secs_f64(seconds),
-        nodes,
+        (
+            started + std::time::Duration::from_secs_f64(opts.time_limit * share),
+            nodes,
+        ),
+        report,
     )
 }
+
+/// The most of the time limit a bound proven before the search may take.
+const FIRST_SHARE: f64 = 0.25;
 
 /// The least gain, in currency, for which a replan changes the published
 /// plan: below it the two are taken as equal (and the solver's floating

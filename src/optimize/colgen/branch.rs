@@ -106,16 +106,21 @@ pub(super) fn search(
         if let Some(plan) = split(m, rmp, &node.rules, &g, node.depth, &mut open, &mut leaves) {
             cutoff = cutoff.min(plan);
         }
+        m.proved(least(&open, &leaves, cutoff).max(tree.bound));
     }
     open.retain(|n| !pruned(n.bound, cutoff));
     tree.closed = open.is_empty();
-    let least = open
-        .iter()
+    tree.bound = tree.bound.max(least(&open, &leaves, cutoff));
+    tree
+}
+
+/// The tree's bound: the least over its open branches and leaves, at most
+/// `cutoff`.
+fn least(open: &[Node], leaves: &[f64], cutoff: f64) -> f64 {
+    open.iter()
         .map(|n| n.bound)
         .chain(leaves.iter().copied())
-        .fold(cutoff, f64::min);
-    tree.bound = tree.bound.max(least);
-    tree
+        .fold(cutoff, f64::min)
 }
 
 /// The open node of least bound, the deepest among equals (it is nearest

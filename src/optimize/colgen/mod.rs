@@ -89,12 +89,18 @@ struct Master<'a> {
     months: HashMap<(SpecialistId, (i32, u32)), (usize, usize)>,
     /// Right-hand sides of the monthly rows, by row.
     monthly_rhs: Vec<(usize, f64)>,
+    /// Told every better bound of the whole scope as it is proven.
+    report: Report<'a>,
 }
+
+/// Where a bound is told as it rises (the live progress line of a plan
+/// whose bound is proven alongside its search).
+pub type Report<'a> = Option<&'a (dyn Fn(f64) + Sync)>;
 
 impl<'a> Master<'a> {
     /// The master of the lists and records `scope` covers (lists of other
     /// regions are served by nobody here).
-    fn new(ctx: &'a Context<'a>, scope: &Scope, lp: &mut Lp) -> Master<'a> {
+    fn new(ctx: &'a Context<'a>, scope: &Scope, lp: &mut Lp, report: Report<'a>) -> Master<'a> {
         let s = ctx.scenario;
         let n = s.horizon.weeks;
         let mut lists = Vec::new();
@@ -169,6 +175,14 @@ impl<'a> Master<'a> {
             person_week,
             months,
             monthly_rhs,
+            report,
+        }
+    }
+
+    /// Tell the report a bound of the whole scope.
+    fn proved(&self, bound: f64) {
+        if let Some(r) = self.report {
+            r(bound);
         }
     }
 
@@ -420,6 +434,7 @@ fn ascend(
             best = priced.lagrangian;
             best_y.clone_from(&y);
             stalled = 0;
+            m.proved(best);
         } else {
             stalled += 1;
             if stalled >= 5 {
@@ -490,10 +505,23 @@ pub fn bound_within(
     deadline: Instant,
     max_nodes: usize,
 ) -> Option<Bound> {
+    bound_reporting(ctx, start, threads, (deadline, max_nodes), None)
+}
+
+/// [`bound_within`] (until `deadline` or `max_nodes`), telling `report`
+/// every better bound as it is proven.
+pub fn bound_reporting(
+    ctx: &Context<'_>,
+    start: &[super::Pick],
+    threads: u32,
+    (deadline, max_nodes): (Instant, usize),
+    report: Report<'_>,
+) -> Option<Bound> {
     let s = ctx.scenario;
     let groups = super::region_groups(s);
     if groups.len() <= 1 {
-        return bound_of(ctx, &Scope::all(s), start, threads, deadline, max_nodes);
+        let all = Scope::all(s);
+        return bound_of(ctx, &all, start, threads, (deadline, max_nodes), report);
     }
     let started = Instant::now();
     let scopes: Vec<Scope> = groups
@@ -510,6 +538,16 @@ pub fn bound_within(
     let next = std::sync::atomic::AtomicUsize::new(0);
     let found: std::sync::Mutex<Vec<Option<Bound>>> =
         std::sync::Mutex::new(vec![None; scopes.len()]);
+    // The sum is a bound once every group has one.
+    let latest: std::sync::Mutex<Vec<Option<f64>>> =
+        std::sync::Mutex::new(vec![None; scopes.len()]);
+    let tell = |k: usize, b: f64| {
+        let mut l = latest.lock().unwrap_or_else(|e| e.into_inner());
+        l[k] = Some(b);
+        if let (Some(r), Some(sum)) = (report, l.iter().copied().sum::<Option<f64>>()) {
+            r(sum);
+        }
+    };
     std::thread::scope(|sc| {
         for _ in 0..workers {
             sc.spawn(|| {
@@ -517,7 +555,8 @@ pub fn bound_within(
                     let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let Some(scope) = scopes.get(k) else { break };
                     let until = (Instant::now() + share).min(deadline);
-                    let b = bound_of(ctx, scope, start, threads, until, max_nodes);
+                    let mine = |b: f64| tell(k, b);
+                    let b = bound_of(ctx, scope, start, threads, (until, max_nodes), Some(&mine));
                     found.lock().unwrap_or_else(|e| e.into_inner())[k] = b;
                 }
             });
@@ -549,15 +588,15 @@ fn bound_of(
     scope: &Scope,
     start: &[super::Pick],
     threads: u32,
-    deadline: Instant,
-    max_nodes: usize,
+    (deadline, max_nodes): (Instant, usize),
+    report: Report<'_>,
 ) -> Option<Bound> {
     let started = Instant::now();
     let mut rmp = Rmp {
         lp: Lp::new(threads),
         kinds: Vec::new(),
     };
-    let m = Master::new(ctx, scope, &mut rmp.lp);
+    let m = Master::new(ctx, scope, &mut rmp.lp, report);
     let start_value = seed(&m, &mut rmp, start);
     // Duals all zero are a first point: every list visited as its rules
     // allow, with no staffing limit (a bound before any LP is solved).
@@ -567,6 +606,7 @@ fn bound_of(
     let zero = vec![0.0; rmp.lp.rows()];
     let root_rules = Rules::default();
     let first_bound = price(&m, &zero, &root_rules)?.lagrangian;
+    m.proved(first_bound);
     let first = started.elapsed().as_secs_f64();
     let target = rmp.lp.solve().map_or(f64::INFINITY, |s| s.objective);
     let (ascended, centre, steps) = ascend(&m, zero, target, ASCENT_STEPS, deadline);
@@ -654,6 +694,12 @@ impl Rules {
             }
         }
         required
+    }
+
+    /// Whether the branch decides nothing (the root: its bounds hold for
+    /// every plan).
+    fn is_root(&self) -> bool {
+        self.fixes.is_empty() && self.trips.is_empty()
     }
 
     /// Whether list `i` visiting on `days` keeps the branch.
@@ -751,6 +797,9 @@ fn generate(
             if priced.lagrangian > best {
                 best = priced.lagrangian;
                 center.clone_from(&y);
+                if rules.is_root() {
+                    m.proved(best);
+                }
             }
             for (i, p) in priced.patterns.iter().enumerate() {
                 if reduced_cost(p.cost, &m.pattern_entries(i, p), &sol.y) < -TOL * scale {
@@ -875,7 +924,7 @@ mod tests {
         let start = greedy_start(&ctx);
         let far = Instant::now() + std::time::Duration::from_secs(300);
         let split = bound_within(&ctx, &start, 1, far, 0).expect("a bound");
-        let whole = bound_of(&ctx, &Scope::all(&s), &start, 1, far, 0).expect("a bound");
+        let whole = bound_of(&ctx, &Scope::all(&s), &start, 1, (far, 0), None).expect("a bound");
         assert!(split.converged && whole.converged, "{split:?} {whole:?}");
         assert!(
             (split.value - whole.value).abs() <= 1e-6 * whole.value.abs().max(1.0),
