@@ -72,8 +72,13 @@ pub fn solve_in(
         && optimize::branches(ctx, opts);
     let live = std::sync::Arc::new(optimize::LiveBound::default());
     let tell = |b: f64| live.raise(b);
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let watch = optimize::colgen::Watch {
+        report: Some(&tell),
+        stop: Some(&stop),
+    };
     let (cg, solved) = std::thread::scope(|sc| {
-        let handle = alongside.then(|| sc.spawn(|| colgen_bound(ctx, opts, started, Some(&tell))));
+        let handle = alongside.then(|| sc.spawn(|| colgen_bound(ctx, opts, started, Some(watch))));
         let first = if alongside {
             None
         } else {
@@ -83,6 +88,11 @@ pub fn solve_in(
         round.proven_bound = first.as_ref().map(|b| b.value);
         round.bound_alongside = alongside.then(|| live.clone());
         let solved = plan_rounds(ctx, &round, started, progress);
+        // Without a plan the bound is of no use: it stops at once. With
+        // one, it goes on to its deadline (the time the user gave).
+        if solved.as_ref().is_ok_and(|(sol, _)| !sol.status.has_plan()) || solved.is_err() {
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
         let cg = match handle {
             Some(h) => h.join().unwrap_or(None),
             None => first,
@@ -194,13 +204,14 @@ fn plan_rounds(
 /// The column-generation bound (`optimize::colgen`) from the greedy plan's
 /// trips (or a replan's published ones) as its first columns: alongside
 /// the search (see [`solve_in`]) for its share of the time limit, with
-/// branch-and-price when the root converges in time, telling `report` as
-/// it rises; or first, for at most a quarter of the limit, root only.
+/// branch-and-price when the root converges in time, watched by `watch`;
+/// or first (without a watch), for at most a quarter of the limit, root
+/// only.
 fn colgen_bound(
     ctx: &Context<'_>,
     opts: &Options,
     started: std::time::Instant,
-    report: optimize::colgen::Report<'_>,
+    watch: Option<optimize::colgen::Watch<'_>>,
 ) -> Option<optimize::colgen::Bound> {
     if opts.method != optimize::Method::ColumnGeneration || opts.bound_share <= 0.0 {
         return None;
@@ -209,14 +220,14 @@ fn colgen_bound(
         Some(p) => p.start.clone(),
         None => optimize::colgen::greedy_start(ctx),
     };
-    let alongside = report.is_some();
+    let alongside = watch.is_some();
     let share = if alongside {
         opts.bound_share.min(1.0)
     } else {
         opts.bound_share.min(FIRST_SHARE)
     };
     let nodes = if alongside { usize::MAX } else { 0 };
-    optimize::colgen::bound_reporting(
+    optimize::colgen::bound_watched(
         ctx,
         &start,
         optimize::solve_threads(ctx, opts),
@@ -224,7 +235,7 @@ fn colgen_bound(
             started + std::time::Duration::from_secs_f64(opts.time_limit * share),
             nodes,
         ),
-        report,
+        watch.unwrap_or_default(),
     )
 }
 

@@ -78,7 +78,7 @@ pub(super) fn search(
         cutoff = cutoff.min(plan);
     }
     while let Some(k) = next(&open) {
-        if Instant::now() >= deadline || tree.nodes >= max_nodes {
+        if m.halted(deadline) || tree.nodes >= max_nodes {
             break;
         }
         let node = open.swap_remove(k);

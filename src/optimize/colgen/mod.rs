@@ -89,18 +89,25 @@ struct Master<'a> {
     months: HashMap<(SpecialistId, (i32, u32)), (usize, usize)>,
     /// Right-hand sides of the monthly rows, by row.
     monthly_rhs: Vec<(usize, f64)>,
-    /// Told every better bound of the whole scope as it is proven.
-    report: Report<'a>,
+    /// Told every better bound of the whole scope; may stop it early.
+    watch: Watch<'a>,
 }
 
-/// Where a bound is told as it rises (the live progress line of a plan
-/// whose bound is proven alongside its search).
-pub type Report<'a> = Option<&'a (dyn Fn(f64) + Sync)>;
+/// Who watches a bound proven alongside a plan's search: told each better
+/// bound as it rises (the live progress line), and able to stop it early
+/// (the search ended without a plan: the bound is of no use).
+#[derive(Clone, Copy, Default)]
+pub struct Watch<'a> {
+    /// Told each better bound.
+    pub report: Option<&'a (dyn Fn(f64) + Sync)>,
+    /// Set: stop at the next round.
+    pub stop: Option<&'a std::sync::atomic::AtomicBool>,
+}
 
 impl<'a> Master<'a> {
     /// The master of the lists and records `scope` covers (lists of other
     /// regions are served by nobody here).
-    fn new(ctx: &'a Context<'a>, scope: &Scope, lp: &mut Lp, report: Report<'a>) -> Master<'a> {
+    fn new(ctx: &'a Context<'a>, scope: &Scope, lp: &mut Lp, watch: Watch<'a>) -> Master<'a> {
         let s = ctx.scenario;
         let n = s.horizon.weeks;
         let mut lists = Vec::new();
@@ -175,15 +182,24 @@ impl<'a> Master<'a> {
             person_week,
             months,
             monthly_rhs,
-            report,
+            watch,
         }
     }
 
-    /// Tell the report a bound of the whole scope.
+    /// Tell the watch a bound of the whole scope.
     fn proved(&self, bound: f64) {
-        if let Some(r) = self.report {
+        if let Some(r) = self.watch.report {
             r(bound);
         }
+    }
+
+    /// Whether the bound must stop: `deadline` passed, or told to.
+    fn halted(&self, deadline: Instant) -> bool {
+        Instant::now() >= deadline
+            || self
+                .watch
+                .stop
+                .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed))
     }
 
     /// Price per consultation day of list `i` in each week (`None` where no
@@ -423,7 +439,7 @@ fn ascend(
     let (mut theta, mut stalled) = (1.0, 0);
     let mut done = 0;
     for _ in 0..iterations {
-        if Instant::now() >= deadline {
+        if m.halted(deadline) {
             break;
         }
         let Some(priced) = price(m, &y, &Rules::default()) else {
@@ -505,23 +521,22 @@ pub fn bound_within(
     deadline: Instant,
     max_nodes: usize,
 ) -> Option<Bound> {
-    bound_reporting(ctx, start, threads, (deadline, max_nodes), None)
+    bound_watched(ctx, start, threads, (deadline, max_nodes), Watch::default())
 }
 
-/// [`bound_within`] (until `deadline` or `max_nodes`), telling `report`
-/// every better bound as it is proven.
-pub fn bound_reporting(
+/// [`bound_within`] (until `deadline` or `max_nodes`), watched by `watch`.
+pub fn bound_watched(
     ctx: &Context<'_>,
     start: &[super::Pick],
     threads: u32,
     (deadline, max_nodes): (Instant, usize),
-    report: Report<'_>,
+    watch: Watch<'_>,
 ) -> Option<Bound> {
     let s = ctx.scenario;
     let groups = super::region_groups(s);
     if groups.len() <= 1 {
         let all = Scope::all(s);
-        return bound_of(ctx, &all, start, threads, (deadline, max_nodes), report);
+        return bound_of(ctx, &all, start, threads, (deadline, max_nodes), watch);
     }
     let started = Instant::now();
     let scopes: Vec<Scope> = groups
@@ -544,7 +559,7 @@ pub fn bound_reporting(
     let tell = |k: usize, b: f64| {
         let mut l = latest.lock().unwrap_or_else(|e| e.into_inner());
         l[k] = Some(b);
-        if let (Some(r), Some(sum)) = (report, l.iter().copied().sum::<Option<f64>>()) {
+        if let (Some(r), Some(sum)) = (watch.report, l.iter().copied().sum::<Option<f64>>()) {
             r(sum);
         }
     };
@@ -556,7 +571,11 @@ pub fn bound_reporting(
                     let Some(scope) = scopes.get(k) else { break };
                     let until = (Instant::now() + share).min(deadline);
                     let mine = |b: f64| tell(k, b);
-                    let b = bound_of(ctx, scope, start, threads, (until, max_nodes), Some(&mine));
+                    let group = Watch {
+                        report: Some(&mine),
+                        ..watch
+                    };
+                    let b = bound_of(ctx, scope, start, threads, (until, max_nodes), group);
                     found.lock().unwrap_or_else(|e| e.into_inner())[k] = b;
                 }
             });
@@ -589,14 +608,14 @@ fn bound_of(
     start: &[super::Pick],
     threads: u32,
     (deadline, max_nodes): (Instant, usize),
-    report: Report<'_>,
+    watch: Watch<'_>,
 ) -> Option<Bound> {
     let started = Instant::now();
     let mut rmp = Rmp {
         lp: Lp::new(threads),
         kinds: Vec::new(),
     };
-    let m = Master::new(ctx, scope, &mut rmp.lp, report);
+    let m = Master::new(ctx, scope, &mut rmp.lp, watch);
     let start_value = seed(&m, &mut rmp, start);
     // Duals all zero are a first point: every list visited as its rules
     // allow, with no staffing limit (a bound before any LP is solved).
@@ -634,7 +653,7 @@ fn bound_of(
     // Branches that cannot beat the start are dropped; any value would
     // keep the tree's bound valid, and a plan's value keeps it closable.
     let cutoff = start_value.unwrap_or(target);
-    if root.converged && max_nodes > 0 && Instant::now() < deadline && cutoff.is_finite() {
+    if root.converged && max_nodes > 0 && !m.halted(deadline) && cutoff.is_finite() {
         branch::add_artificial_supply(&m, &mut rmp);
         let tree = branch::search(&m, &mut rmp, root, cutoff, deadline, max_nodes);
         b.value = b.value.max(tree.bound);
@@ -773,7 +792,7 @@ fn generate(
     let mut master = f64::NAN;
     let mut converged = false;
     let mut x = Vec::new();
-    while Instant::now() < deadline && best < cutoff {
+    while !m.halted(deadline) && best < cutoff {
         rmp.lp.set_time_limit(
             deadline
                 .saturating_duration_since(Instant::now())
@@ -924,7 +943,8 @@ mod tests {
         let start = greedy_start(&ctx);
         let far = Instant::now() + std::time::Duration::from_secs(300);
         let split = bound_within(&ctx, &start, 1, far, 0).expect("a bound");
-        let whole = bound_of(&ctx, &Scope::all(&s), &start, 1, (far, 0), None).expect("a bound");
+        let whole = bound_of(&ctx, &Scope::all(&s), &start, 1, (far, 0), Watch::default())
+            .expect("a bound");
         assert!(split.converged && whole.converged, "{split:?} {whole:?}");
         assert!(
             (split.value - whole.value).abs() <= 1e-6 * whole.value.abs().max(1.0),
