@@ -200,10 +200,9 @@ enum Choice {
     Leaf,
 }
 
-/// The decision of highest `score` (of the fraction the master takes; only
-/// fractions strictly between 0 and 1 count): on a list-week first, on a
-/// person-week's trip once every visit is whole.
-fn choose(m: &Master<'_>, rmp: &Rmp, g: &Generated, score: fn(f64) -> f64) -> Choice {
+/// The decision the master takes most nearly half: on a list-week first,
+/// on a person-week's trip once every visit is whole.
+fn choose(m: &Master<'_>, rmp: &Rmp, g: &Generated) -> Choice {
     let whole = rmp.kinds.iter().zip(&g.x).all(|(kind, v)| match kind {
         Kind::Other => *v <= 1e-9,
         _ => v.min((1.0 - v).abs()) <= 1e-9,
@@ -236,6 +235,7 @@ fn choose(m: &Master<'_>, rmp: &Rmp, g: &Generated, score: fn(f64) -> f64) -> Ch
         }
     }
     let fractional = |v: f64| v > 1e-6 && v < 1.0 - 1e-6;
+    let score = |v: f64| v.min(1.0 - v);
     let mut best: Option<(f64, Choice)> = None;
     for (i, weeks) in visited.iter().enumerate() {
         for (w, v) in weeks.iter().enumerate() {
@@ -276,7 +276,7 @@ fn split(
     open: &mut Vec<Node>,
     leaves: &mut Vec<f64>,
 ) -> Option<f64> {
-    let c = match choose(m, rmp, g, |v| v.min(1.0 - v)) {
+    let c = match choose(m, rmp, g) {
         Choice::Whole(value) => return Some(value),
         Choice::Leaf => {
             leaves.push(g.bound);
