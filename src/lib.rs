@@ -7,6 +7,7 @@
 //! calendars, finds their conflicts and scores the status quo.
 #![deny(missing_docs)]
 
+pub mod appointments;
 pub mod calendar;
 pub mod check;
 pub mod export;

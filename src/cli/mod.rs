@@ -25,6 +25,7 @@ macro_rules! outln {
     };
 }
 
+mod appointments;
 mod compare;
 mod diff;
 mod export;
@@ -125,6 +126,13 @@ enum Command {
         #[command(flatten)]
         scenario: Source,
     },
+    /// Book the waiting patients into a plan's consultation slots, in an
+    /// appointment ledger (re-run after a replan: moves and re-books).
+    Book(appointments::BookArgs),
+    /// The appointment ledger: stats for the planner, or verify its record.
+    Ledger(appointments::LedgerArgs),
+    /// Write synthetic, pseudonymous patients for a scenario's waiting lists.
+    Patients(appointments::PatientsArgs),
     /// Score the existing calendars as they stand (the status quo).
     Evaluate {
         #[command(flatten)]
@@ -245,6 +253,9 @@ pub fn run() -> ExitCode {
         }
         Command::Generate(args) => generate::run(&args, lang),
         Command::Route(args) => route::run(&args, lang),
+        Command::Book(args) => appointments::book(&args, lang),
+        Command::Ledger(args) => appointments::ledger(&args, lang),
+        Command::Patients(args) => appointments::patients(&args, lang),
         Command::Check {
             scenario,
             plan,

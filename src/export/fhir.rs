@@ -18,7 +18,7 @@ use uuid::Uuid;
 /// Identifier system for itinera's codes.
 const SYSTEM: &str = "urn:itinera";
 
-fn id(kind: &str, scenario: &str, code: &str) -> String {
+pub(crate) fn id(kind: &str, scenario: &str, code: &str) -> String {
     Uuid::new_v5(
         &Uuid::NAMESPACE_URL,
         format!("{SYSTEM}:{}:{kind}:{code}", slug(scenario)).as_bytes(),
@@ -32,7 +32,7 @@ fn entry(resource: Value) -> Value {
 }
 
 /// A local date and time as a FHIR instant with the zone's offset.
-fn instant(s: &Scenario, t: NaiveDateTime) -> String {
+pub(crate) fn instant(s: &Scenario, t: NaiveDateTime) -> String {
     let tz = s.horizon.time_zone;
     let dt = tz
         .from_local_datetime(&t)

@@ -8,6 +8,7 @@
 
 mod calendars;
 mod geography;
+pub mod patients;
 mod staff;
 
 use rand::SeedableRng;

@@ -8,12 +8,14 @@ mod entities;
 mod horizon;
 mod ids;
 mod logistics;
+pub mod patients;
 pub mod waiting;
 
 pub use entities::*;
 pub use horizon::Horizon;
 pub use ids::*;
 pub use logistics::{Carry, Depot, Kit, Logistics, Routine, Vehicle};
+pub use patients::{Channel, Patient, Priority};
 
 use chrono::NaiveDate;
 use serde::Serialize;

@@ -88,6 +88,14 @@ pub enum Code {
     DemandWithoutFacility,
     /// E1701: a vehicle based at a depot that does not exist.
     UnknownDepot,
+    /// E1801: a patient consented to a channel without giving its contact.
+    MissingContact,
+    /// E1802: a patient waiting at a list that demand.csv does not have.
+    PatientWithoutList,
+    /// E1803: two rows of one patient disagree on the locality or contact.
+    PatientRowsDisagree,
+    /// E1804: a patient id that looks like a national id.
+    NationalIdAsPatient,
     /// E1601: a plan file that cannot be read as `itinera.plan/1`.
     PlanUnreadable,
     /// E1602: a plan that does not fit the scenario or date it is replanned with.
@@ -96,7 +104,7 @@ pub enum Code {
 
 impl Code {
     /// All codes, in index order (for docs and tests).
-    pub const ALL: [Code; 39] = [
+    pub const ALL: [Code; 43] = [
         Code::FileUnreadable,
         Code::YamlSyntax,
         Code::UnknownField,
@@ -136,6 +144,10 @@ impl Code {
         Code::PlanUnreadable,
         Code::PlanMismatch,
         Code::UnknownDepot,
+        Code::MissingContact,
+        Code::PatientWithoutList,
+        Code::PatientRowsDisagree,
+        Code::NationalIdAsPatient,
     ];
 
     /// A problem with a reference to another file's ids, which a file that
@@ -153,6 +165,7 @@ impl Code {
                 | Code::DemandWithoutSpecialist
                 | Code::DemandWithoutFacility
                 | Code::UnknownDepot
+                | Code::PatientWithoutList
         )
     }
 
@@ -198,6 +211,10 @@ impl Code {
             Code::PlanUnreadable => "E1601",
             Code::PlanMismatch => "E1602",
             Code::UnknownDepot => "E1701",
+            Code::MissingContact => "E1801",
+            Code::PatientWithoutList => "E1802",
+            Code::PatientRowsDisagree => "E1803",
+            Code::NationalIdAsPatient => "E1804",
         }
     }
 }

@@ -8,6 +8,7 @@
 mod diagnostic;
 pub mod limits;
 mod logistics;
+mod patients;
 mod reach;
 mod settings;
 mod table;
@@ -16,6 +17,7 @@ mod whatif;
 mod yaml;
 
 pub use diagnostic::{Code, Diagnostic};
+pub use patients::{FILE_NAME as PATIENTS_FILE, load_patients, patients_csv};
 pub use table::io_reason;
 pub use tables::noun;
 pub use whatif::{apply as apply_what_if, apply_all as apply_what_ifs};

@@ -1,0 +1,219 @@
+//! `itinera book`, `itinera ledger` and `itinera patients` as a clerk runs
+//! them: Spanish by default, private files, bad input refused before the
+//! ledger is touched, a hand edit found by `verify` (exit 6), and a booking
+//! killed at any moment leaving a ledger that verifies with the old or the
+//! new state.
+
+mod common;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::Path;
+use std::sync::OnceLock;
+
+fn itinera() -> Command {
+    Command::cargo_bin("itinera").unwrap()
+}
+
+/// A plan of tiny, made once by the binary.
+fn tiny_plan() -> &'static Path {
+    static PLAN: OnceLock<tempfile::TempDir> = OnceLock::new();
+    PLAN.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        itinera()
+            .args([
+                "plan",
+                "scenarios/tiny",
+                "--no-export",
+                "--threads",
+                "1",
+                "--time-limit",
+                "20",
+                "-o",
+            ])
+            .arg(dir.path())
+            .current_dir(common::repo(""))
+            .assert()
+            .success();
+        dir
+    })
+    .path()
+}
+
+#[cfg(unix)]
+fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn book_then_stats_and_verify_in_spanish_with_private_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("turnos.db");
+    itinera()
+        .args(["book", "scenarios/tiny"])
+        .arg(tiny_plan())
+        .arg("--db")
+        .arg(&db)
+        .args(["--at", "2027-02-20T09:00"])
+        .current_dir(common::repo(""))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("reservados"))
+        .stdout(predicate::str::contains("+54").not());
+    let turnos = dir.path().join("turnos");
+    let list = std::fs::read_dir(&turnos)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "csv"))
+        .expect("a front-desk list");
+    let text = std::fs::read_to_string(&list).unwrap();
+    assert!(
+        text.starts_with("fecha,hora,fin,especialidad,profesional,paciente,prioridad"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("+54"),
+        "no phone numbers in the front-desk list"
+    );
+    #[cfg(unix)]
+    {
+        assert_eq!(mode(&db), 0o600);
+        assert_eq!(mode(&list), 0o600);
+        for f in std::fs::read_dir(turnos.join("fhir")).unwrap() {
+            assert_eq!(mode(&f.unwrap().path()), 0o600);
+        }
+    }
+    itinera()
+        .args(["ledger", "stats", "--db"])
+        .arg(&db)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("ocupación"))
+        .stdout(predicate::str::contains("urgente"));
+    itinera()
+        .args(["ledger", "verify", "--db"])
+        .arg(&db)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("registro íntegro"));
+    // A hand edit of an appointment: exit 6, the table named, no patient.
+    let c = rusqlite::Connection::open(&db).unwrap();
+    c.execute(
+        "UPDATE appointments SET status = 'cancelled' WHERE id = 'A0000002'",
+        [],
+    )
+    .unwrap();
+    drop(c);
+    itinera()
+        .args(["ledger", "verify", "--db"])
+        .arg(&db)
+        .args(["--lang", "en"])
+        .assert()
+        .code(6)
+        .stdout(predicate::str::contains(
+            "table appointments: 1 row(s) differ",
+        ))
+        .stdout(predicate::str::contains("HC-").not());
+}
+
+#[test]
+fn bad_patients_are_refused_before_the_ledger_is_touched() {
+    let fx = common::fixture(&common::repo(
+        "tests/broken/patients/E1004-phone-not-a-number.txt",
+    ));
+    let db = fx.dir.path().join("turnos.db");
+    itinera()
+        .arg("book")
+        .arg(fx.dir.path())
+        .arg(tiny_plan())
+        .arg("--db")
+        .arg(&db)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("patients.csv:2:7: E1004 phone"))
+        .stderr(predicate::str::contains("5550199").not());
+    assert!(!db.exists(), "nothing created");
+    itinera()
+        .args(["ledger", "stats", "--db"])
+        .arg(&db)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no existe el registro de turnos"));
+}
+
+#[test]
+fn a_plan_of_another_scenario_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    itinera()
+        .args(["book", "scenarios/golden-one-town"])
+        .arg(tiny_plan())
+        .arg("--db")
+        .arg(dir.path().join("t.db"))
+        .current_dir(common::repo(""))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("E1602"));
+}
+
+/// Kill `book` at moments spread over its run: the ledger always verifies
+/// and holds either nothing or the whole booking.
+#[cfg(unix)]
+#[test]
+fn a_booking_killed_at_any_moment_leaves_a_ledger_that_verifies() {
+    use itinera::appointments::{Ledger, verify};
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = common::tiny_copy();
+    // Enough patients for the run to take a while: tiny's, many times over.
+    let text = std::fs::read_to_string(scenario.path().join("patients.csv")).unwrap();
+    let mut lines = text.lines();
+    let mut out = format!("{}\n", lines.next().unwrap());
+    let rows: Vec<&str> = lines.collect();
+    for k in 0..150 {
+        for r in &rows {
+            let (id, rest) = r.split_once(',').unwrap();
+            out += &format!("{id}-{k},{rest}\n");
+        }
+    }
+    std::fs::write(scenario.path().join("patients.csv"), out).unwrap();
+    let run = |db: &Path| {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("itinera"))
+            .arg("book")
+            .arg(scenario.path())
+            .arg(tiny_plan())
+            .arg("--db")
+            .arg(db)
+            .args(["--at", "2027-02-20T09:00", "-o"])
+            .arg(dir.path().join("out"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    // The whole run, timed, and its events.
+    let full_db = dir.path().join("full.db");
+    let started = std::time::Instant::now();
+    assert!(run(&full_db).wait().unwrap().success());
+    let took = started.elapsed();
+    let full = verify::verify(Ledger::open(&full_db, false).unwrap().conn()).unwrap();
+    assert!(full.problems.is_empty());
+    for k in 1..=6u32 {
+        let db = dir.path().join(format!("k{k}.db"));
+        let mut child = run(&db);
+        std::thread::sleep(took * k / 7);
+        let _ = child.kill();
+        let _ = child.wait();
+        if !db.exists() {
+            continue;
+        }
+        let l = Ledger::open(&db, false).unwrap();
+        let v = verify::verify(l.conn()).unwrap();
+        assert!(v.problems.is_empty(), "killed at {k}/7: {:?}", v.problems);
+        assert!(
+            v.events == 0 || v.events == full.events,
+            "killed at {k}/7: {} events of {}",
+            v.events,
+            full.events
+        );
+    }
+}
