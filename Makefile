@@ -7,7 +7,7 @@ ITINERA = $(CARGO) run --release --quiet --
 
 OUT ?= out/santa-cruz
 
-## demo: plan the Santa Cruz scenario, publish it, check it, compare it with the status quo
+## demo: plan the Santa Cruz scenario, publish it, check it, compare it with the status quo, book its patients
 # `plan` exits 3 when its time limit ends above the requested gap: the plan
 # is written all the same, so the demo goes on to check it.
 demo: deps
@@ -18,6 +18,9 @@ demo: deps
 	$(ITINERA) evaluate $(SCENARIO) --as-plan $(OUT)/status-quo/plan.json > /dev/null
 	$(ITINERA) compare status-quo=$(OUT)/status-quo/plan.json plan=$(OUT)/plan.json \
 		--scenario $(SCENARIO) --html $(OUT)/compare.html --csv $(OUT)/compare.csv
+	$(ITINERA) book $(SCENARIO) $(OUT)/plan.json --db $(OUT)/turnos.db
+	$(ITINERA) ledger stats --db $(OUT)/turnos.db
+	$(ITINERA) ledger verify --db $(OUT)/turnos.db
 
 ## test: formatting, lints, every test, and the docs build
 test: deps lint unit

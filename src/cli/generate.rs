@@ -52,6 +52,13 @@ pub fn run(a: &GenerateArgs, lang: itinera::export::Lang) -> Result<(), Failure>
         write_atomically(&path, f.text.as_bytes())?;
     }
     let s = load(&a.output)?;
+    // Patients for `itinera book`, consistent with demand.csv; contact data
+    // (fictitious) makes the file private.
+    let patients = itinera::generate::patients::synthesize(&s, a.seed);
+    itinera::output::write_private(
+        &a.output.join(itinera::scenario::PATIENTS_FILE),
+        &itinera::scenario::patients_csv(&s, &patients),
+    )?;
     outln!(
         "{}",
         lang.fill(

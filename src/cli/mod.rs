@@ -5,7 +5,7 @@
 //! is printed to stderr); 3 `plan` (`replan`, `sweep`) hit its time limit above the requested gap
 //! (the plan is written); 4 no plan was found in time; 5 the rules are
 //! infeasible (the conflicting rule groups are printed); 6 `check` found
-//! rule violations in the plan.
+//! rule violations in the plan, or `ledger verify` an altered record.
 
 /// Print to stdout like `print!`, but a failed write (a full disk, a closed
 /// file) is an error of the command (exit 1), not a panic.
@@ -317,12 +317,37 @@ pub(crate) fn load(path: &Path) -> Result<Scenario, Failure> {
 
 fn validate(source: &Source, lang: Lang) -> Result<(), Failure> {
     let s = source.load()?;
+    // The patients beside the scenario, when there are any, are checked too.
+    let dir = if source.scenario.is_file() {
+        source.scenario.parent().unwrap_or(Path::new(".")).to_path_buf()
+    } else {
+        source.scenario.clone()
+    };
+    let patients = dir.join(scenario::PATIENTS_FILE);
+    let patients = if patients.is_file() {
+        let list = scenario::load_patients(&s, &patients).map_err(|e| match e {
+            ScenarioError::Invalid(d) => Failure::Invalid(d),
+        })?;
+        Some(list.len())
+    } else {
+        None
+    };
     outln!(
         "{}: {} — {}",
         s.label(),
         lang.pick("correcto", "ok"),
         summary(&s, lang)
     );
+    if let Some(n) = patients {
+        outln!(
+            "{}",
+            lang.fill(
+                "patients.csv: correcto — {} derivaciones en lista de espera",
+                "patients.csv: ok — {} referrals on the waiting lists",
+                &[&n]
+            )
+        );
+    }
     Ok(())
 }
 
