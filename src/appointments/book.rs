@@ -81,6 +81,13 @@ pub fn book(
         Some(_) => {}
         None => ledger::set_scenario(&tx, &s.name).map_err(sql)?,
     }
+    super::templates::Names::of(s).store(&tx).map_err(sql)?;
+    tx.execute(
+        "INSERT INTO ledger_meta (key, value) VALUES ('time_zone', ?1)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![s.horizon.time_zone.name()],
+    )
+    .map_err(sql)?;
     let at = opts.at.format(TIME_FORMAT).to_string();
     let mut log = Log::continue_in(&tx, &at).map_err(sql)?;
     let before = log.len();
@@ -396,24 +403,37 @@ fn assign(
             set.remove(&(starts, slot.clone()));
         }
         next += 1;
-        let appointment = format!("A{next:07}");
-        tx.prepare_cached(
-            "INSERT INTO appointments (id, referral, slot, status, booked_at, changed)
-             VALUES (?1, ?2, ?3, 'booked', ?4, 0)",
-        )?
-        .execute(params![appointment, referral, slot, at])?;
-        tx.prepare_cached("UPDATE referrals SET status = 'booked' WHERE id = ?1")?
-            .execute(params![referral])?;
-        log.append(
-            tx,
-            "appointment_booked",
-            &appointment,
-            "booking",
-            &json!({ "referral": referral, "slot": slot }),
-        )?;
+        insert_appointment(tx, log, next, referral, &slot, "booking")?;
         report.booked += 1;
     }
     Ok(())
+}
+
+/// Book `referral` into `slot` as appointment number `n`, with its event.
+pub fn insert_appointment(
+    tx: &Connection,
+    log: &mut Log,
+    n: i64,
+    referral: &str,
+    slot: &str,
+    cause: &str,
+) -> rusqlite::Result<String> {
+    let appointment = format!("A{n:07}");
+    tx.prepare_cached(
+        "INSERT INTO appointments (id, referral, slot, status, booked_at, changed)
+         VALUES (?1, ?2, ?3, 'booked', ?4, 0)",
+    )?
+    .execute(params![appointment, referral, slot, log.at()])?;
+    tx.prepare_cached("UPDATE referrals SET status = 'booked' WHERE id = ?1")?
+        .execute(params![referral])?;
+    log.append(
+        tx,
+        "appointment_booked",
+        &appointment,
+        cause,
+        &json!({ "referral": referral, "slot": slot }),
+    )?;
+    Ok(appointment)
 }
 
 /// For each locality, the others within the drive asked for.

@@ -70,6 +70,30 @@ const MIGRATIONS: &[&str] = &[
          data TEXT NOT NULL,
          prev_hash TEXT NOT NULL,
          hash TEXT NOT NULL);",
+    // 2: contacting patients, their responses and waiting-list exits.
+    "ALTER TABLE appointments ADD COLUMN confirmed INTEGER NOT NULL DEFAULT 0;
+     CREATE TABLE contact_attempts (
+         id TEXT PRIMARY KEY,
+         referral TEXT NOT NULL REFERENCES referrals (id),
+         appointment TEXT,
+         purpose TEXT NOT NULL,
+         channel TEXT NOT NULL,
+         at TEXT NOT NULL,
+         outcome TEXT NOT NULL);
+     CREATE INDEX attempts_by_referral ON contact_attempts (referral, purpose);
+     CREATE TABLE responses (
+         id TEXT PRIMARY KEY,
+         referral TEXT NOT NULL REFERENCES referrals (id),
+         kind TEXT NOT NULL,
+         cause TEXT NOT NULL,
+         source TEXT NOT NULL,
+         at TEXT NOT NULL,
+         applied TEXT NOT NULL);
+     CREATE TABLE exits (
+         referral TEXT PRIMARY KEY REFERENCES referrals (id),
+         cause TEXT NOT NULL,
+         at TEXT NOT NULL,
+         evidence TEXT NOT NULL);",
 ];
 
 /// The hash before the first event.
@@ -273,6 +297,11 @@ impl Log {
         self.seq = seq;
         self.head = h;
         Ok(())
+    }
+
+    /// The time stamped on this run's events.
+    pub fn at(&self) -> &str {
+        &self.at
     }
 
     /// Events appended so far in the whole log.

@@ -8,10 +8,15 @@
 //! for the planner and `publish` writes the appointments for hospitals.
 
 pub mod book;
+pub mod contact;
+pub mod exits;
 pub mod ledger;
+pub mod outbox;
 pub mod publish;
+pub mod respond;
 pub mod slots;
 pub mod stats;
+pub mod templates;
 pub mod verify;
 
 use crate::lang::Text;

@@ -32,6 +32,22 @@ pub struct Stats {
     pub referrals_booked: i64,
     /// Wait from referral to the appointment, per priority.
     pub by_priority: Vec<PriorityWait>,
+    /// Contact attempts written to outboxes.
+    pub attempts: i64,
+    /// Patients an attempt was made to reach.
+    pub attempted: i64,
+    /// Of those, patients who answered (anything but silence or a wrong number).
+    pub reached: i64,
+    /// Reached over attempted.
+    pub contactability: f64,
+    /// Booked appointments the patient confirmed.
+    pub confirmed: i64,
+    /// Appointments the patient cancelled or asked to move.
+    pub cancelled_by_patient: i64,
+    /// Freed slots booked again for the next patient.
+    pub reassigned: i64,
+    /// Patients who left the list, per cause code.
+    pub exits: Vec<(String, i64)>,
 }
 
 /// Booked patients of one priority and how long they wait.
@@ -76,6 +92,28 @@ pub fn stats(conn: &Connection) -> rusqlite::Result<Stats> {
     } else {
         0.0
     };
+    st.attempts = count("SELECT COUNT(*) FROM contact_attempts")?;
+    st.attempted = count("SELECT COUNT(DISTINCT referral) FROM contact_attempts")?;
+    st.reached = count(
+        "SELECT COUNT(DISTINCT referral) FROM responses WHERE kind NOT IN ('no_answer', 'wrong_number')",
+    )?;
+    st.contactability = if st.attempted > 0 {
+        st.reached as f64 / st.attempted as f64
+    } else {
+        0.0
+    };
+    st.confirmed =
+        count("SELECT COUNT(*) FROM appointments WHERE status = 'booked' AND confirmed = 1")?;
+    st.cancelled_by_patient = count(
+        "SELECT COUNT(*) FROM events WHERE kind = 'appointment_cancelled' AND cause = 'patient'",
+    )?;
+    st.reassigned = count(
+        "SELECT COUNT(*) FROM events WHERE kind = 'appointment_booked' AND cause = 'reassignment'",
+    )?;
+    let mut q = conn.prepare("SELECT cause, COUNT(*) FROM exits GROUP BY cause ORDER BY cause")?;
+    st.exits = q
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
     let mut waits: Vec<Vec<i64>> = vec![Vec::new(); Priority::ALL.len()];
     let mut q = conn.prepare(
         "SELECT r.priority, r.referred, s.starts FROM appointments a

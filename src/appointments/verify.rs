@@ -81,7 +81,10 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<Verdict> {
         };
         let text = |k: &str| data[k].as_str().map(str::to_string);
         let ok = match e.kind.as_str() {
-            "patient_added" | "patient_updated" => true,
+            "patient_added" | "patient_updated" | "contact_attempted" | "response_recorded" => true,
+            "appointment_confirmed" => set(&mut appointments, &e.subject, 5, "1"),
+            "appointment_notified" => set(&mut appointments, &e.subject, 3, "0"),
+            "referral_exited" => set(&mut referrals, &e.subject, 5, "exited"),
             "referral_added" => {
                 let fields = [
                     text("patient"),
@@ -126,6 +129,7 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<Verdict> {
                     Some("booked".to_string()),
                     Some("0".to_string()),
                     Some(e.at.clone()),
+                    Some("0".to_string()),
                 ];
                 insert(&mut appointments, &e.subject, fields)
                     && set(&mut referrals, &referral, 5, "booked")
@@ -160,7 +164,7 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<Verdict> {
     compare(
         conn,
         "appointments",
-        "SELECT id, referral, slot, status, changed, booked_at FROM appointments",
+        "SELECT id, referral, slot, status, changed, booked_at, confirmed FROM appointments",
         &appointments,
         &mut problems,
     )?;

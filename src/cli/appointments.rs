@@ -7,7 +7,9 @@ use super::{Failure, Source};
 use anyhow::Context;
 use chrono::NaiveDateTime;
 use clap::{Args, Subcommand};
-use itinera::appointments::{AppointmentError, Ledger, book, publish, stats, verify};
+use itinera::appointments::{
+    AppointmentError, Ledger, book, contact, outbox, publish, respond, stats, verify,
+};
 use itinera::export::lookup::Names;
 use itinera::lang::Lang;
 use itinera::model::Scenario;
@@ -44,6 +46,45 @@ pub struct BookArgs {
     /// (default: `turnos` beside the ledger).
     #[arg(short, long, value_name = "DIR")]
     output: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct ContactArgs {
+    /// The appointment ledger.
+    #[arg(long, value_name = "FILE")]
+    db: PathBuf,
+    /// Local date and time of the run (YYYY-MM-DDTHH:MM, the scenario's
+    /// time zone): the messages due by then. Default: now.
+    #[arg(long, value_name = "DATETIME")]
+    at: Option<String>,
+    /// Folder for the outbox (outbox.jsonl for the gateway, a call list for
+    /// the staff; private files).
+    #[arg(short, long, value_name = "DIR")]
+    output: PathBuf,
+    /// Hours before an appointment its reminder goes out.
+    #[arg(long, default_value_t = 15.0, value_name = "HOURS")]
+    reminder_hours: f64,
+    /// Unanswered attempts on one channel before trying the next.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=10))]
+    attempts: u32,
+    /// Hours to wait for an answer before trying again.
+    #[arg(long, default_value_t = 24.0, value_name = "HOURS")]
+    retry_hours: f64,
+    /// Sender of the e-mails.
+    #[arg(long, default_value = "turnos@example.org", value_name = "ADDRESS")]
+    email_from: String,
+}
+
+#[derive(Args)]
+pub struct RespondArgs {
+    /// The appointment ledger.
+    #[arg(long, value_name = "FILE")]
+    db: PathBuf,
+    /// Responses (CSV: response,patient,specialty,kind,cause,source,at).
+    responses: PathBuf,
+    /// Local date and time the responses are applied (default: now).
+    #[arg(long, value_name = "DATETIME")]
+    at: Option<String>,
 }
 
 #[derive(Args)]
@@ -98,10 +139,12 @@ fn default_patients(scenario: &Path) -> PathBuf {
 }
 
 fn parse_at(s: &Scenario, at: Option<&str>) -> Result<NaiveDateTime, Failure> {
+    parse_at_in(s.horizon.time_zone, at)
+}
+
+fn parse_at_in(tz: chrono_tz::Tz, at: Option<&str>) -> Result<NaiveDateTime, Failure> {
     match at {
-        None => Ok(chrono::Utc::now()
-            .with_timezone(&s.horizon.time_zone)
-            .naive_local()),
+        None => Ok(chrono::Utc::now().with_timezone(&tz).naive_local()),
         Some(text) => NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
             .or_else(|_| {
                 chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
@@ -200,6 +243,94 @@ fn write_appointments(
     }
     stage.commit()?;
     Ok(rows.len())
+}
+
+/// The scenario's time zone, kept in the ledger by `book`.
+fn ledger_tz(l: &Ledger) -> chrono_tz::Tz {
+    l.conn()
+        .query_row(
+            "SELECT value FROM ledger_meta WHERE key = 'time_zone'",
+            [],
+            |r| r.get::<_, String>(0),
+        )
+        .ok()
+        .and_then(|z| z.parse().ok())
+        .unwrap_or(chrono_tz::UTC)
+}
+
+pub fn contact(a: &ContactArgs, lang: Lang) -> Result<(), Failure> {
+    for (name, v) in [
+        ("--reminder-hours", a.reminder_hours),
+        ("--retry-hours", a.retry_hours),
+    ] {
+        if !(v.is_finite() && v >= 0.0) {
+            return Err(Failure::Said(itinera::tr!(
+                "{name} debe ser un número de horas no negativo",
+                "{name} must be a non-negative number of hours"
+            )));
+        }
+    }
+    let mut l = Ledger::open(&a.db, false)?;
+    let tz = ledger_tz(&l);
+    let at = parse_at_in(tz, a.at.as_deref())?;
+    let opts = contact::Options {
+        reminder_hours: a.reminder_hours,
+        attempts: a.attempts,
+        retry_hours: a.retry_hours,
+        ..contact::Options::at(at)
+    };
+    let out = contact::contact(&mut l, &a.db, &opts)?;
+    let mut stage = itinera::output::Stage::begin(&a.output)?;
+    for (name, bytes) in outbox::files(&out.messages, tz, at, &a.email_from, lang) {
+        stage.write_private(Path::new(&name), &bytes)?;
+    }
+    stage.commit()?;
+    let by = |c: itinera::model::Channel| out.messages.iter().filter(|m| m.channel == c).count();
+    use itinera::model::Channel as C;
+    outln!(
+        "{}",
+        lang.fill(
+            "mensajes: {} (WhatsApp {}, SMS {}, correo {}, llamadas {}); {} pacientes sin canal disponible; {} salen de la lista por no contactables; escrito en {} (archivos privados)",
+            "messages: {} (WhatsApp {}, SMS {}, e-mail {}, calls {}); {} patients with no channel left; {} leave the list, not contactable; written to {} (private files)",
+            &[
+                &out.messages.len(),
+                &by(C::WhatsApp),
+                &by(C::Sms),
+                &by(C::Email),
+                &by(C::Phone),
+                &out.unreachable,
+                &out.exits,
+                &a.output.display(),
+            ]
+        )
+    );
+    Ok(())
+}
+
+pub fn respond(a: &RespondArgs, lang: Lang) -> Result<(), Failure> {
+    let mut l = Ledger::open(&a.db, false)?;
+    let now = parse_at_in(ledger_tz(&l), a.at.as_deref())?;
+    let responses = respond::read(&l, &a.responses).map_err(Failure::Invalid)?;
+    let r = respond::apply(&mut l, &a.db, &responses, now)?;
+    outln!(
+        "{}",
+        lang.fill(
+            "respuestas: {} aplicadas, {} ya aplicadas antes, {} tardías; {} turnos confirmados, {} cancelados por el paciente, {} cupos reasignados, {} reprogramados, {} pacientes salen de la lista; {} eventos registrados",
+            "responses: {} applied, {} applied before, {} late; {} appointments confirmed, {} cancelled by the patient, {} slots reassigned, {} rescheduled, {} patients leave the list; {} events recorded",
+            &[
+                &r.applied,
+                &r.repeated,
+                &r.late,
+                &r.confirmed,
+                &r.cancelled,
+                &r.reassigned,
+                &r.rescheduled,
+                &r.exited,
+                &r.events,
+            ]
+        )
+    );
+    Ok(())
 }
 
 pub fn ledger(a: &LedgerArgs, lang: Lang) -> Result<(), Failure> {
@@ -366,6 +497,34 @@ fn stats_table(st: &stats::Stats, lang: Lang) -> String {
             .to_string(),
             lang.int(st.referrals_waiting as f64),
         ],
+        vec![
+            lang.pick("intentos de contacto", "contact attempts")
+                .to_string(),
+            lang.int(st.attempts as f64),
+        ],
+        vec![
+            lang.pick(
+                "contactabilidad (respondieron / intentados)",
+                "contactability (answered / attempted)",
+            )
+            .to_string(),
+            lang.percent(st.contactability),
+        ],
+        vec![
+            lang.pick("turnos confirmados", "appointments confirmed")
+                .to_string(),
+            lang.int(st.confirmed as f64),
+        ],
+        vec![
+            lang.pick("cancelados por el paciente", "cancelled by the patient")
+                .to_string(),
+            lang.int(st.cancelled_by_patient as f64),
+        ],
+        vec![
+            lang.pick("cupos reasignados", "slots reassigned")
+                .to_string(),
+            lang.int(st.reassigned as f64),
+        ],
     ];
     out += &super::render::table(
         &[lang.pick("qué", "what"), lang.pick("cantidad", "count")],
@@ -389,6 +548,25 @@ fn stats_table(st: &stats::Stats, lang: Lang) -> String {
             ]
         })
         .collect();
+    if !st.exits.is_empty() {
+        let rows: Vec<Vec<String>> = st
+            .exits
+            .iter()
+            .map(|(cause, n)| {
+                let label = itinera::appointments::exits::Cause::parse(cause)
+                    .map_or(cause.as_str(), |c| c.label(lang));
+                vec![label.to_string(), lang.int(*n as f64)]
+            })
+            .collect();
+        out += &super::render::table(
+            &[
+                lang.pick("egresos de la lista", "left the list"),
+                lang.pick("pacientes", "patients"),
+            ],
+            &rows,
+        );
+        out.push('\n');
+    }
     out += &super::render::table(
         &[
             lang.pick("prioridad", "priority"),

@@ -129,6 +129,13 @@ enum Command {
     /// Book the waiting patients into a plan's consultation slots, in an
     /// appointment ledger (re-run after a replan: moves and re-books).
     Book(appointments::BookArgs),
+    /// The messages due to patients at a time (booking notices, changes,
+    /// cancellations, reminders, waiting-list checks), as an outbox for a
+    /// messaging gateway and a call list.
+    Contact(appointments::ContactArgs),
+    /// Apply patients' responses (confirm, cancel, reschedule, not needed,
+    /// wrong number, no answer); safe to repeat.
+    Respond(appointments::RespondArgs),
     /// The appointment ledger: stats for the planner, or verify its record.
     Ledger(appointments::LedgerArgs),
     /// Write synthetic, pseudonymous patients for a scenario's waiting lists.
@@ -255,6 +262,8 @@ pub fn run() -> ExitCode {
         Command::Route(args) => route::run(&args, lang),
         Command::Book(args) => appointments::book(&args, lang),
         Command::Ledger(args) => appointments::ledger(&args, lang),
+        Command::Contact(args) => appointments::contact(&args, lang),
+        Command::Respond(args) => appointments::respond(&args, lang),
         Command::Patients(args) => appointments::patients(&args, lang),
         Command::Check {
             scenario,
@@ -319,7 +328,11 @@ fn validate(source: &Source, lang: Lang) -> Result<(), Failure> {
     let s = source.load()?;
     // The patients beside the scenario, when there are any, are checked too.
     let dir = if source.scenario.is_file() {
-        source.scenario.parent().unwrap_or(Path::new(".")).to_path_buf()
+        source
+            .scenario
+            .parent()
+            .unwrap_or(Path::new("."))
+            .to_path_buf()
     } else {
         source.scenario.clone()
     };

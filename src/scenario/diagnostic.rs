@@ -96,6 +96,8 @@ pub enum Code {
     PatientRowsDisagree,
     /// E1804: a patient id that looks like a national id.
     NationalIdAsPatient,
+    /// E1805: a response about a patient and specialty the ledger lacks.
+    UnknownReferral,
     /// E1601: a plan file that cannot be read as `itinera.plan/1`.
     PlanUnreadable,
     /// E1602: a plan that does not fit the scenario or date it is replanned with.
@@ -104,7 +106,7 @@ pub enum Code {
 
 impl Code {
     /// All codes, in index order (for docs and tests).
-    pub const ALL: [Code; 43] = [
+    pub const ALL: [Code; 44] = [
         Code::FileUnreadable,
         Code::YamlSyntax,
         Code::UnknownField,
@@ -148,6 +150,7 @@ impl Code {
         Code::PatientWithoutList,
         Code::PatientRowsDisagree,
         Code::NationalIdAsPatient,
+        Code::UnknownReferral,
     ];
 
     /// A problem with a reference to another file's ids, which a file that
@@ -215,6 +218,7 @@ impl Code {
             Code::PatientWithoutList => "E1802",
             Code::PatientRowsDisagree => "E1803",
             Code::NationalIdAsPatient => "E1804",
+            Code::UnknownReferral => "E1805",
         }
     }
 }
