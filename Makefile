@@ -18,7 +18,10 @@ demo: deps
 	$(ITINERA) evaluate $(SCENARIO) --as-plan $(OUT)/status-quo/plan.json > /dev/null
 	$(ITINERA) compare status-quo=$(OUT)/status-quo/plan.json plan=$(OUT)/plan.json \
 		--scenario $(SCENARIO) --html $(OUT)/compare.html --csv $(OUT)/compare.csv
-	$(ITINERA) book $(SCENARIO) $(OUT)/plan.json --db $(OUT)/turnos.db
+	rm -f $(OUT)/turnos.db $(OUT)/turnos.db-wal $(OUT)/turnos.db-shm
+	$(ITINERA) book $(SCENARIO) $(OUT)/plan.json --db $(OUT)/turnos.db --at 2027-02-22T09:00
+	$(ITINERA) contact --db $(OUT)/turnos.db --at 2027-02-22T10:00 -o $(OUT)/mensajes
+	$(ITINERA) respond --db $(OUT)/turnos.db $(SCENARIO)/responses.csv --at 2027-02-23T18:00
 	$(ITINERA) ledger stats --db $(OUT)/turnos.db
 	$(ITINERA) ledger verify --db $(OUT)/turnos.db
 
