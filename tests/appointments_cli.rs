@@ -217,3 +217,120 @@ fn a_booking_killed_at_any_moment_leaves_a_ledger_that_verifies() {
         );
     }
 }
+
+#[test]
+fn contact_writes_a_private_outbox_and_respond_applies_answers_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("turnos.db");
+    itinera()
+        .args(["book", "scenarios/tiny"])
+        .arg(tiny_plan())
+        .arg("--db")
+        .arg(&db)
+        .args(["--at", "2027-02-20T09:00"])
+        .current_dir(common::repo(""))
+        .assert()
+        .success();
+    let out = dir.path().join("mensajes");
+    itinera()
+        .args(["contact", "--at", "2027-02-20T10:00", "--db"])
+        .arg(&db)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("mensajes:"))
+        .stdout(predicate::str::contains("+54").not());
+    let outbox = std::fs::read_to_string(out.join("outbox.jsonl")).unwrap();
+    let mut whatsapp = 0;
+    for line in outbox.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).expect("one JSON object a line");
+        assert!(v["attempt"].as_str().unwrap().starts_with('C'));
+        match v["channel"].as_str().unwrap() {
+            "whatsapp" => {
+                whatsapp += 1;
+                assert_eq!(v["body"]["messaging_product"], "whatsapp");
+                assert_eq!(v["body"]["type"], "template");
+                assert!(
+                    v["body"]["to"]
+                        .as_str()
+                        .unwrap()
+                        .chars()
+                        .all(|c| c.is_ascii_digit())
+                );
+            }
+            "email" => assert!(
+                v["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("\r\nSubject: =?UTF-8?B?")
+            ),
+            "sms" => assert!(v["text"].as_str().unwrap().contains("turno")),
+            other => panic!("unexpected channel {other}"),
+        }
+    }
+    assert!(whatsapp > 0);
+    let calls = std::fs::read_to_string(out.join("llamadas.csv")).unwrap();
+    assert!(calls.starts_with("intento,paciente,teléfono,motivo,texto"));
+    #[cfg(unix)]
+    {
+        assert_eq!(mode(&out.join("outbox.jsonl")), 0o600);
+        assert_eq!(mode(&out.join("llamadas.csv")), 0o600);
+    }
+    let responses = dir.path().join("responses.csv");
+    std::fs::write(
+        &responses,
+        "response,patient,specialty,kind,cause,source,at\n\
+         r1,HC-000001,cardiology,confirm,,whatsapp,2027-02-20T10:30\n\
+         r2,HC-000002,cardiology,not_needed,recovered,call,2027-02-20T11:00\n",
+    )
+    .unwrap();
+    let apply = || {
+        itinera()
+            .args(["respond", "--at", "2027-02-20T12:00", "--db"])
+            .arg(&db)
+            .arg(&responses)
+            .assert()
+            .success()
+    };
+    apply().stdout(predicate::str::contains(
+        "2 aplicadas, 0 ya aplicadas antes",
+    ));
+    apply().stdout(predicate::str::contains(
+        "0 aplicadas, 2 ya aplicadas antes",
+    ));
+    // A bad file: every problem, exit 2, nothing applied.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "response,patient,specialty,kind,cause,source,at\n\
+         r3,HC-000003,cardiology,confirm,,whatsapp,2027-02-20T10:30\n\
+         r4,HC-999999,cardiology,confirm,,whatsapp,2027-02-20T10:30\n\
+         r5,HC-000004,cardiology,not_needed,,whatsapp,2027-02-20T10:30\n",
+    )
+    .unwrap();
+    let events = || {
+        rusqlite::Connection::open(&db)
+            .unwrap()
+            .query_row("SELECT COUNT(*) FROM events", [], |r| r.get::<_, i64>(0))
+            .unwrap()
+    };
+    let before = events();
+    itinera()
+        .args(["respond", "--db"])
+        .arg(&db)
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.csv:3:2: E1805"))
+        .stderr(predicate::str::contains("bad.csv:4:5: E1004 cause"))
+        .stderr(predicate::str::contains("HC-999999").not());
+    assert_eq!(events(), before, "nothing applied");
+    itinera()
+        .args(["ledger", "stats", "--json", "--db"])
+        .arg(&db)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"confirmed\": 1"))
+        .stdout(predicate::str::contains("recovered"));
+}
