@@ -22,6 +22,7 @@ demo: deps
 	$(ITINERA) book $(SCENARIO) $(OUT)/plan.json --db $(OUT)/turnos.db --at 2027-02-22T09:00
 	$(ITINERA) contact --db $(OUT)/turnos.db --at 2027-02-22T10:00 -o $(OUT)/mensajes
 	$(ITINERA) respond --db $(OUT)/turnos.db $(SCENARIO)/responses.csv --at 2027-02-23T18:00
+	$(ITINERA) request --db $(OUT)/turnos.db $(SCENARIO)/requests.csv --at 2027-02-23T18:30
 	$(ITINERA) ledger stats --db $(OUT)/turnos.db
 	$(ITINERA) ledger verify --db $(OUT)/turnos.db
 

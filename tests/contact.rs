@@ -318,3 +318,91 @@ proptest! {
         prop_assert!(v.problems.is_empty(), "{:?}", v.problems);
     }
 }
+
+fn request(
+    id: &str,
+    patient: &str,
+    when: NaiveDateTime,
+) -> itinera::appointments::request::Request {
+    itinera::appointments::request::Request {
+        id: id.into(),
+        patient: patient.into(),
+        locality: "beta".into(),
+        specialty: "cardiology".into(),
+        priority: Priority::Routine,
+        channels: vec![Channel::WhatsApp],
+        phone: Some("+54 9 000 1234567".into()),
+        email: None,
+        language: "es".into(),
+        at: when,
+    }
+}
+
+#[test]
+fn a_request_is_offered_a_free_slot_held_until_confirmed_or_expired() {
+    use itinera::appointments::request;
+    let (s, _) = tiny();
+    let dir = tempfile::tempdir().unwrap();
+    let (mut l, db) = booked(dir.path(), &crowd(s, 5, &[Channel::WhatsApp]));
+    let t = at(s, -9, 9);
+    let rs = vec![
+        request("q1", "NEW-1", t),
+        request("q2", "NEW-2", t),
+        request("q3", "NEW-1", t + Duration::minutes(5)),
+        request("q1", "NEW-1", t),
+    ];
+    let got = request::take(&mut l, &db, &rs, t, 48.0).unwrap();
+    assert_eq!(
+        (
+            got.received,
+            got.repeated,
+            got.merged,
+            got.new_patients,
+            got.offered
+        ),
+        (3, 1, 1, 2, 2)
+    );
+    // NEW-1 confirms; NEW-2 does not answer.
+    let who = |id: &str| Patient {
+        id: id.into(),
+        ..crowd(s, 1, &[Channel::WhatsApp])[0].clone()
+    };
+    respond::apply(
+        &mut l,
+        &db,
+        &[response(
+            "a1",
+            &who("NEW-1"),
+            s,
+            Kind::Confirm,
+            t + Duration::hours(1),
+        )],
+        t + Duration::hours(1),
+    )
+    .unwrap();
+    let o = contact::contact(&mut l, &db, &contact::Options::at(t + Duration::hours(2))).unwrap();
+    assert_eq!(
+        o.messages
+            .iter()
+            .filter(|m| m.purpose.code() == "offer")
+            .count(),
+        1,
+        "NEW-2's offer"
+    );
+    assert_eq!(o.expired, 0);
+    let o = contact::contact(&mut l, &db, &contact::Options::at(t + Duration::hours(49))).unwrap();
+    assert_eq!(o.expired, 1);
+    let status = |id: &str| -> String {
+        l.conn()
+            .query_row(
+                "SELECT status FROM referrals WHERE id = ?1",
+                [format!("{id}/cardiology")],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(status("NEW-1"), "booked");
+    assert_eq!(status("NEW-2"), "waiting");
+    let v = verify::verify(l.conn()).unwrap();
+    assert!(v.problems.is_empty(), "{:?}", v.problems);
+}

@@ -18,7 +18,7 @@ use crate::model::{Patient, Scenario};
 use crate::network::RoadNetwork;
 use crate::plan::format::Plan;
 use chrono::NaiveDateTime;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::json;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
@@ -434,6 +434,98 @@ pub fn insert_appointment(
         &json!({ "referral": referral, "slot": slot }),
     )?;
     Ok(appointment)
+}
+
+/// Offer `slot` to `referral` until `expires`: held like a booking, released
+/// if the patient has not confirmed by then ([`expire_offers`]).
+pub fn insert_offer(
+    tx: &Connection,
+    log: &mut Log,
+    n: i64,
+    referral: &str,
+    slot: &str,
+    expires: &str,
+) -> rusqlite::Result<String> {
+    let appointment = format!("A{n:07}");
+    tx.prepare_cached(
+        "INSERT INTO appointments (id, referral, slot, status, booked_at, changed, offer_expires)
+         VALUES (?1, ?2, ?3, 'booked', ?4, 0, ?5)",
+    )?
+    .execute(params![appointment, referral, slot, log.at(), expires])?;
+    tx.prepare_cached("UPDATE referrals SET status = 'booked' WHERE id = ?1")?
+        .execute(params![referral])?;
+    log.append(
+        tx,
+        "appointment_offered",
+        &appointment,
+        "request",
+        &json!({ "referral": referral, "slot": slot, "expires": expires }),
+    )?;
+    Ok(appointment)
+}
+
+/// Cancel appointment `a` (for `cause`), put its patient back on the list,
+/// and book the freed slot for the next waiting patient of that list
+/// (priority, then referral date) other than that patient. Whether the slot
+/// was booked again.
+pub fn release(
+    tx: &Connection,
+    log: &mut Log,
+    a: &str,
+    slot: &str,
+    referral: &str,
+    cause: &str,
+) -> rusqlite::Result<bool> {
+    tx.execute(
+        "UPDATE appointments SET status = 'cancelled' WHERE id = ?1",
+        params![a],
+    )?;
+    tx.execute(
+        "UPDATE referrals SET status = 'waiting' WHERE id = ?1",
+        params![referral],
+    )?;
+    log.append(tx, "appointment_cancelled", a, cause, &json!({}))?;
+    let next: Option<String> = tx
+        .query_row(
+            "SELECT r.id FROM referrals r JOIN slots s ON s.id = ?1
+             WHERE r.status = 'waiting' AND r.locality = s.locality AND r.specialty = s.specialty
+               AND r.referred <= substr(s.starts, 1, 10) AND r.id <> ?2 AND s.starts > ?3
+             ORDER BY r.priority, r.referred, r.id LIMIT 1",
+            params![slot, referral, log.at()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match next {
+        Some(next) => {
+            let n = appointment_count(tx)? + 1;
+            insert_appointment(tx, log, n, &next, slot, "reassignment")?;
+            Ok(true)
+        }
+        None => Ok(false),
+    }
+}
+
+/// Appointments ever made (their numbers are 1 to this).
+pub fn appointment_count(tx: &Connection) -> rusqlite::Result<i64> {
+    tx.query_row("SELECT COUNT(*) FROM appointments", [], |r| r.get(0))
+}
+
+/// Release every offer not confirmed by the run's time; how many.
+pub fn expire_offers(tx: &Connection, log: &mut Log) -> rusqlite::Result<usize> {
+    let at = log.at().to_string();
+    let expired: Vec<(String, String, String)> = {
+        let mut st = tx.prepare(
+            "SELECT id, slot, referral FROM appointments
+             WHERE status = 'booked' AND confirmed = 0 AND offer_expires IS NOT NULL AND offer_expires <= ?1
+             ORDER BY id",
+        )?;
+        let rows = st.query_map(params![at], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for (a, slot, referral) in &expired {
+        release(tx, log, a, slot, referral, "offer_expired")?;
+    }
+    Ok(expired.len())
 }
 
 /// For each locality, the others within the drive asked for.

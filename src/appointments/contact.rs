@@ -95,6 +95,8 @@ pub struct Outcome {
     pub unreachable: usize,
     /// Waiting patients who left the list, not contactable.
     pub exits: usize,
+    /// Offers released because they were not confirmed in time.
+    pub expired: usize,
     /// Events recorded.
     pub events: i64,
 }
@@ -119,6 +121,9 @@ pub fn contact(
     let before = log.len();
     let mut out = Outcome::default();
     let names = templates::Names::load(&tx).map_err(sql)?;
+    // Offers not confirmed in time go to the next patient before anything
+    // is sent about them.
+    out.expired = super::book::expire_offers(&tx, &mut log).map_err(sql)?;
     let due = due(&tx, opts, &at).map_err(sql)?;
     let mut next: i64 = tx
         .query_row("SELECT COUNT(*) FROM contact_attempts", [], |r| r.get(0))
@@ -288,11 +293,19 @@ fn due(tx: &Connection, opts: &Options, at: &str) -> rusqlite::Result<Vec<Due>> 
     // An appointment notice is due when none was sent, or (booking only)
     // the last one went unanswered for the retry time and the patient has
     // not confirmed.
-    let queries: [(Purpose, &str); 5] = [
+    let queries: [(Purpose, &str); 6] = [
+        (
+            Purpose::Offer,
+            "SELECT a.referral, a.id FROM appointments a JOIN slots s ON s.id = a.slot
+             WHERE a.status = 'booked' AND a.confirmed = 0 AND a.offer_expires IS NOT NULL
+               AND s.starts > ?1 AND ?2 = ?2
+               AND NOT EXISTS (SELECT 1 FROM contact_attempts c WHERE c.appointment = a.id AND c.purpose = 'offer')
+             ORDER BY s.starts, a.id",
+        ),
         (
             Purpose::Booking,
             "SELECT a.referral, a.id FROM appointments a JOIN slots s ON s.id = a.slot
-             WHERE a.status = 'booked' AND a.confirmed = 0 AND s.starts > ?1 AND NOT EXISTS
+             WHERE a.status = 'booked' AND a.confirmed = 0 AND a.offer_expires IS NULL AND s.starts > ?1 AND NOT EXISTS
                (SELECT 1 FROM contact_attempts c WHERE c.appointment = a.id AND c.purpose = 'booking'
                   AND (c.at > ?2 OR c.outcome = 'answered'))
              ORDER BY s.starts, a.id",

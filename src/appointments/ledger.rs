@@ -94,6 +94,15 @@ const MIGRATIONS: &[&str] = &[
          cause TEXT NOT NULL,
          at TEXT NOT NULL,
          evidence TEXT NOT NULL);",
+    // 3: requests arriving by message or from a health post, and offers
+    // that expire unless the patient confirms.
+    "ALTER TABLE appointments ADD COLUMN offer_expires TEXT;
+     CREATE TABLE requests (
+         id TEXT PRIMARY KEY,
+         referral TEXT NOT NULL REFERENCES referrals (id),
+         channel TEXT NOT NULL,
+         at TEXT NOT NULL,
+         outcome TEXT NOT NULL);",
 ];
 
 /// The hash before the first event.

@@ -13,6 +13,7 @@ pub mod exits;
 pub mod ledger;
 pub mod outbox;
 pub mod publish;
+pub mod request;
 pub mod respond;
 pub mod slots;
 pub mod stats;

@@ -11,7 +11,7 @@
 //! changes nothing. Every response is kept with its source.
 
 use super::AppointmentError;
-use super::book::insert_appointment;
+use super::book::{appointment_count, expire_offers, insert_appointment, release};
 use super::exits::{self, Cause};
 use super::ledger::{Ledger, Log};
 use super::slots::TIME_FORMAT;
@@ -105,6 +105,8 @@ pub struct Applied {
     pub rescheduled: usize,
     /// Patients who left the list.
     pub exited: usize,
+    /// Offers released because they were not confirmed in time.
+    pub expired: usize,
     /// Events recorded.
     pub events: i64,
 }
@@ -352,7 +354,12 @@ pub fn apply(
     let tx = ledger.write().map_err(sql)?;
     let mut log = Log::continue_in(&tx, &now.format(TIME_FORMAT).to_string()).map_err(sql)?;
     let before = log.len();
-    let mut out = Applied::default();
+    // Offers not confirmed in time go to the next patient first: an answer
+    // after its offer expired finds no appointment.
+    let mut out = Applied {
+        expired: expire_offers(&tx, &mut log).map_err(sql)?,
+        ..Applied::default()
+    };
     for r in responses {
         one(&tx, &mut log, r, &mut out).map_err(sql)?;
     }
@@ -408,7 +415,7 @@ fn one(tx: &Connection, log: &mut Log, r: &Response, out: &mut Applied) -> rusql
             Kind::Confirm => {
                 let (a, ..) = current.as_ref().expect("checked above");
                 tx.execute(
-                    "UPDATE appointments SET confirmed = 1 WHERE id = ?1",
+                    "UPDATE appointments SET confirmed = 1, offer_expires = NULL WHERE id = ?1",
                     params![a],
                 )?;
                 log.append(
@@ -427,7 +434,7 @@ fn one(tx: &Connection, log: &mut Log, r: &Response, out: &mut Applied) -> rusql
                 if r.kind == Kind::Reschedule {
                     if let Some(next) = free_slot_after(tx, &r.referral, &slot, &starts, log.at())?
                     {
-                        let n = count(tx)? + 1;
+                        let n = appointment_count(tx)? + 1;
                         insert_appointment(tx, log, n, &r.referral, &next, "reschedule")?;
                         out.rescheduled += 1;
                     }
@@ -470,12 +477,8 @@ fn one(tx: &Connection, log: &mut Log, r: &Response, out: &mut Applied) -> rusql
     Ok(())
 }
 
-fn count(tx: &Connection) -> rusqlite::Result<i64> {
-    tx.query_row("SELECT COUNT(*) FROM appointments", [], |r| r.get(0))
-}
-
 /// Cancel appointment `a` at the patient's request and book the freed slot
-/// for the next patient of the list (priority, then referral date).
+/// for the next patient of the list.
 fn give_up(
     tx: &Connection,
     log: &mut Log,
@@ -484,29 +487,8 @@ fn give_up(
     referral: &str,
     out: &mut Applied,
 ) -> rusqlite::Result<()> {
-    tx.execute(
-        "UPDATE appointments SET status = 'cancelled' WHERE id = ?1",
-        params![a],
-    )?;
-    tx.execute(
-        "UPDATE referrals SET status = 'waiting' WHERE id = ?1",
-        params![referral],
-    )?;
-    log.append(tx, "appointment_cancelled", a, "patient", &json!({}))?;
     out.cancelled += 1;
-    let next: Option<String> = tx
-        .query_row(
-            "SELECT r.id FROM referrals r JOIN slots s ON s.id = ?1
-             WHERE r.status = 'waiting' AND r.locality = s.locality AND r.specialty = s.specialty
-               AND r.referred <= substr(s.starts, 1, 10) AND r.id <> ?2 AND s.starts > ?3
-             ORDER BY r.priority, r.referred, r.id LIMIT 1",
-            params![slot, referral, log.at()],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if let Some(next) = next {
-        let n = count(tx)? + 1;
-        insert_appointment(tx, log, n, &next, slot, "reassignment")?;
+    if release(tx, log, a, slot, referral, "patient")? {
         out.reassigned += 1;
     }
     Ok(())

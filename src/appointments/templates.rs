@@ -22,16 +22,19 @@ pub enum Purpose {
     Reminder,
     /// Waiting without an appointment: do you still need this care?
     ListCheck,
+    /// A slot offered after a request: confirm before it goes to another patient.
+    Offer,
 }
 
 impl Purpose {
     /// Every purpose.
-    pub const ALL: [Purpose; 5] = [
+    pub const ALL: [Purpose; 6] = [
         Purpose::Booking,
         Purpose::Change,
         Purpose::Cancellation,
         Purpose::Reminder,
         Purpose::ListCheck,
+        Purpose::Offer,
     ];
 
     /// The code stored in the ledger and written in the outbox.
@@ -42,6 +45,7 @@ impl Purpose {
             Purpose::Cancellation => "cancellation",
             Purpose::Reminder => "reminder",
             Purpose::ListCheck => "list_check",
+            Purpose::Offer => "offer",
         }
     }
 
@@ -61,6 +65,7 @@ impl Purpose {
             Purpose::ListCheck => {
                 lang.pick("¿sigue necesitando la atención?", "still need the care?")
             }
+            Purpose::Offer => lang.pick("oferta de turno", "appointment offered"),
         }
     }
 }
@@ -268,6 +273,11 @@ impl Details {
                 "Su turno de {} del {} a las {} con {} en {} ({}) se canceló porque cambió la visita del especialista. Le daremos otro turno y le avisaremos. {}",
                 "Your {} appointment on {} at {} with {} at {} ({}) was cancelled because the specialist's visit changed. We will give you another one and let you know. {}",
                 &[&get(0), &get(1), &get(2), &get(3), &get(4), &get(5), &""],
+            ),
+            (Purpose::Offer, _) => lang.fill(
+                "Hola. Tenemos un turno de {} para usted el {} a las {} con {}, en {} ({}). {} Responda SÍ para reservarlo; sin respuesta, el turno pasa a otro paciente.",
+                "Hello. We have a {} appointment for you on {} at {} with {}, at {} ({}). {} Reply YES to keep it; without an answer it goes to another patient.",
+                &[&get(0), &get(1), &get(2), &get(3), &get(4), &get(5), &get(6)],
             ),
             (Purpose::Reminder, _) => lang.fill(
                 "Recordatorio: tiene turno de {} el {} a las {} con {}, en {} ({}). {}",

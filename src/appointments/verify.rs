@@ -81,8 +81,12 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<Verdict> {
         };
         let text = |k: &str| data[k].as_str().map(str::to_string);
         let ok = match e.kind.as_str() {
-            "patient_added" | "patient_updated" | "contact_attempted" | "response_recorded" => true,
-            "appointment_confirmed" => set(&mut appointments, &e.subject, 5, "1"),
+            "patient_added" | "patient_updated" | "contact_attempted" | "response_recorded"
+            | "request_received" => true,
+            "appointment_confirmed" => {
+                set(&mut appointments, &e.subject, 5, "1")
+                    && set(&mut appointments, &e.subject, 6, "")
+            }
             "appointment_notified" => set(&mut appointments, &e.subject, 3, "0"),
             "referral_exited" => set(&mut referrals, &e.subject, 5, "exited"),
             "referral_added" => {
@@ -130,6 +134,26 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<Verdict> {
                     Some("0".to_string()),
                     Some(e.at.clone()),
                     Some("0".to_string()),
+                    Some(String::new()),
+                ];
+                insert(&mut appointments, &e.subject, fields)
+                    && set(&mut referrals, &referral, 5, "booked")
+            }
+            "appointment_offered" => {
+                let (Some(referral), Some(slot), Some(expires)) =
+                    (text("referral"), text("slot"), text("expires"))
+                else {
+                    problems.push(Problem::Replay { seq: e.seq });
+                    continue;
+                };
+                let fields = [
+                    Some(referral.clone()),
+                    Some(slot),
+                    Some("booked".to_string()),
+                    Some("0".to_string()),
+                    Some(e.at.clone()),
+                    Some("0".to_string()),
+                    Some(expires),
                 ];
                 insert(&mut appointments, &e.subject, fields)
                     && set(&mut referrals, &referral, 5, "booked")
@@ -164,7 +188,7 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<Verdict> {
     compare(
         conn,
         "appointments",
-        "SELECT id, referral, slot, status, changed, booked_at, confirmed FROM appointments",
+        "SELECT id, referral, slot, status, changed, booked_at, confirmed, offer_expires FROM appointments",
         &appointments,
         &mut problems,
     )?;

@@ -8,7 +8,7 @@ use anyhow::Context;
 use chrono::NaiveDateTime;
 use clap::{Args, Subcommand};
 use itinera::appointments::{
-    AppointmentError, Ledger, book, contact, outbox, publish, respond, stats, verify,
+    AppointmentError, Ledger, book, contact, outbox, publish, request, respond, stats, verify,
 };
 use itinera::export::lookup::Names;
 use itinera::lang::Lang;
@@ -85,6 +85,21 @@ pub struct RespondArgs {
     /// Local date and time the responses are applied (default: now).
     #[arg(long, value_name = "DATETIME")]
     at: Option<String>,
+}
+
+#[derive(Args)]
+pub struct RequestArgs {
+    /// The appointment ledger.
+    #[arg(long, value_name = "FILE")]
+    db: PathBuf,
+    /// Requests (CSV: request,patient,locality,specialty,priority,channels,phone,email,language,at).
+    requests: PathBuf,
+    /// Local date and time the requests are taken in (default: now).
+    #[arg(long, value_name = "DATETIME")]
+    at: Option<String>,
+    /// Hours an offered slot is held for the patient to confirm.
+    #[arg(long, default_value_t = 48.0, value_name = "HOURS")]
+    offer_hours: f64,
 }
 
 #[derive(Args)]
@@ -290,8 +305,8 @@ pub fn contact(a: &ContactArgs, lang: Lang) -> Result<(), Failure> {
     outln!(
         "{}",
         lang.fill(
-            "mensajes: {} (WhatsApp {}, SMS {}, correo {}, llamadas {}); {} pacientes sin canal disponible; {} salen de la lista por no contactables; escrito en {} (archivos privados)",
-            "messages: {} (WhatsApp {}, SMS {}, e-mail {}, calls {}); {} patients with no channel left; {} leave the list, not contactable; written to {} (private files)",
+            "mensajes: {} (WhatsApp {}, SMS {}, correo {}, llamadas {}); {} pacientes sin canal disponible; {} salen de la lista por no contactables; {} ofertas vencidas pasaron al siguiente paciente; escrito en {} (archivos privados)",
+            "messages: {} (WhatsApp {}, SMS {}, e-mail {}, calls {}); {} patients with no channel left; {} leave the list, not contactable; {} expired offers went to the next patient; written to {} (private files)",
             &[
                 &out.messages.len(),
                 &by(C::WhatsApp),
@@ -300,6 +315,7 @@ pub fn contact(a: &ContactArgs, lang: Lang) -> Result<(), Failure> {
                 &by(C::Phone),
                 &out.unreachable,
                 &out.exits,
+                &out.expired,
                 &a.output.display(),
             ]
         )
@@ -326,6 +342,37 @@ pub fn respond(a: &RespondArgs, lang: Lang) -> Result<(), Failure> {
                 &r.reassigned,
                 &r.rescheduled,
                 &r.exited,
+                &r.events,
+            ]
+        )
+    );
+    Ok(())
+}
+
+pub fn request(a: &RequestArgs, lang: Lang) -> Result<(), Failure> {
+    if !(a.offer_hours.is_finite() && a.offer_hours > 0.0) {
+        return Err(Failure::Said(itinera::tr!(
+            "--offer-hours debe ser un número de horas positivo",
+            "--offer-hours must be a positive number of hours"
+        )));
+    }
+    let mut l = Ledger::open(&a.db, false)?;
+    let now = parse_at_in(ledger_tz(&l), a.at.as_deref())?;
+    let list = request::read(&l, &a.requests).map_err(Failure::Invalid)?;
+    let r = request::take(&mut l, &a.db, &list, now, a.offer_hours)?;
+    outln!(
+        "{}",
+        lang.fill(
+            "pedidos: {} recibidos, {} ya recibidos antes, {} unidos a una derivación existente, {} pacientes nuevos; {} con turno ofrecido (hasta confirmar), {} en espera; {} ofertas vencidas pasaron al siguiente paciente; {} eventos registrados",
+            "requests: {} received, {} received before, {} merged into an existing referral, {} new patients; {} offered a slot (until confirmed), {} waiting; {} expired offers went to the next patient; {} events recorded",
+            &[
+                &r.received,
+                &r.repeated,
+                &r.merged,
+                &r.new_patients,
+                &r.offered,
+                &r.waiting,
+                &r.expired,
                 &r.events,
             ]
         )

@@ -136,6 +136,9 @@ enum Command {
     /// Apply patients' responses (confirm, cancel, reschedule, not needed,
     /// wrong number, no answer); safe to repeat.
     Respond(appointments::RespondArgs),
+    /// Take in appointment requests (by message or from a health post):
+    /// each joins the list and is offered the first free slot.
+    Request(appointments::RequestArgs),
     /// The appointment ledger: stats for the planner, or verify its record.
     Ledger(appointments::LedgerArgs),
     /// Write synthetic, pseudonymous patients for a scenario's waiting lists.
@@ -264,6 +267,7 @@ pub fn run() -> ExitCode {
         Command::Ledger(args) => appointments::ledger(&args, lang),
         Command::Contact(args) => appointments::contact(&args, lang),
         Command::Respond(args) => appointments::respond(&args, lang),
+        Command::Request(args) => appointments::request(&args, lang),
         Command::Patients(args) => appointments::patients(&args, lang),
         Command::Check {
             scenario,

@@ -17,7 +17,9 @@ mod whatif;
 mod yaml;
 
 pub use diagnostic::{Code, Diagnostic};
-pub use patients::{FILE_NAME as PATIENTS_FILE, load_patients, patients_csv};
+pub use patients::{
+    FILE_NAME as PATIENTS_FILE, load_patients, patients_csv, valid_email, valid_phone,
+};
 pub use table::io_reason;
 pub use tables::noun;
 pub use whatif::{apply as apply_what_if, apply_all as apply_what_ifs};

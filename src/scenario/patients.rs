@@ -411,7 +411,7 @@ fn contact(
 }
 
 /// `+`, digits, spaces and dashes, with 8 to 15 digits (E.164's length).
-fn valid_phone(v: &str) -> bool {
+pub fn valid_phone(v: &str) -> bool {
     let digits = v.chars().filter(char::is_ascii_digit).count();
     v.starts_with('+')
         && v[1..]
@@ -421,7 +421,7 @@ fn valid_phone(v: &str) -> bool {
 }
 
 /// One `@` with something before it and a dotted domain after it.
-fn valid_email(v: &str) -> bool {
+pub fn valid_email(v: &str) -> bool {
     match v.split_once('@') {
         Some((local, domain)) => {
             !local.is_empty()
