@@ -334,3 +334,84 @@ fn contact_writes_a_private_outbox_and_respond_applies_answers_once() {
         .stdout(predicate::str::contains("\"confirmed\": 1"))
         .stdout(predicate::str::contains("recovered"));
 }
+
+#[test]
+fn the_ledger_feeds_demand_csv_and_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("turnos.db");
+    itinera()
+        .args(["book", "scenarios/tiny"])
+        .arg(tiny_plan())
+        .arg("--db")
+        .arg(&db)
+        .args(["--at", "2027-02-20T09:00"])
+        .current_dir(common::repo(""))
+        .assert()
+        .success();
+    // The day before the horizon, the ledger's lists are tiny's own.
+    let demand = dir.path().join("demand.csv");
+    itinera()
+        .args([
+            "ledger",
+            "demand",
+            "scenarios/tiny",
+            "--on",
+            "2027-02-28",
+            "-o",
+        ])
+        .arg(&demand)
+        .arg("--db")
+        .arg(&db)
+        .current_dir(common::repo(""))
+        .assert()
+        .success();
+    let ours = std::fs::read_to_string(&demand).unwrap();
+    let theirs = std::fs::read_to_string(common::repo("scenarios/tiny/demand.csv")).unwrap();
+    assert_eq!(ours.trim(), theirs.trim());
+    // A patient who leaves the list is not counted any more.
+    let responses = dir.path().join("r.csv");
+    std::fs::write(
+        &responses,
+        "response,patient,specialty,kind,cause,source,at\nr1,HC-000001,cardiology,not_needed,deceased,call,2027-02-21T10:00\n",
+    )
+    .unwrap();
+    itinera()
+        .args(["respond", "--db"])
+        .arg(&db)
+        .arg(&responses)
+        .assert()
+        .success();
+    itinera()
+        .args([
+            "ledger",
+            "demand",
+            "scenarios/tiny",
+            "--on",
+            "2027-02-28",
+            "-o",
+        ])
+        .arg(&demand)
+        .arg("--db")
+        .arg(&db)
+        .current_dir(common::repo(""))
+        .assert()
+        .success();
+    let after = std::fs::read_to_string(&demand).unwrap();
+    assert!(after.contains("beta,cardiology,29,"), "{after}");
+    // The report carries the ledger's numbers, and no patient.
+    let out = dir.path().join("pub");
+    itinera()
+        .args(["export", "scenarios/tiny"])
+        .arg(tiny_plan().join("plan.json"))
+        .arg("-o")
+        .arg(&out)
+        .arg("--ledger")
+        .arg(&db)
+        .current_dir(common::repo(""))
+        .assert()
+        .success();
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(report.contains("Turnos y listas de espera"));
+    assert!(report.contains("fallecimiento"));
+    assert!(!report.contains("HC-0"), "no patient id in the report");
+}

@@ -361,7 +361,7 @@ fn the_report_holds_every_chart_and_nothing_external() {
             ],
         ),
     ] {
-        let html = export::report::html(&s, &plan, &sq, lang).unwrap();
+        let html = export::report::html(&s, &plan, &sq, lang, &[]).unwrap();
         for w in words {
             assert!(html.contains(&format!("<h2>{w}")), "section {w}");
         }

@@ -325,13 +325,13 @@ fn english_words(text: &str) -> Vec<String> {
 fn the_spanish_report_has_no_english_and_the_english_one_has() {
     let (s, _, plan, sq) = solved_tiny();
     assert!(!plan.conflicts.is_empty(), "tiny's calendars collide");
-    let es = export::report::html(&s, &plan, &sq, Lang::Es).unwrap();
+    let es = export::report::html(&s, &plan, &sq, Lang::Es, &[]).unwrap();
     assert_eq!(
         english_words(&es),
         Vec::<String>::new(),
         "English in the Spanish report"
     );
-    let en = export::report::html(&s, &plan, &sq, Lang::En).unwrap();
+    let en = export::report::html(&s, &plan, &sq, Lang::En, &[]).unwrap();
     assert!(
         english_words(&en).len() > 10,
         "the check finds English when it is there"
@@ -353,7 +353,7 @@ fn kept_and_moved_mean_the_same_everywhere() {
         n(ChangeKind::Moved) + n(ChangeKind::Reassigned) + n(ChangeKind::Cancelled)
     );
     assert_eq!(cols[1].added_vs_first, n(ChangeKind::New));
-    let html = export::report::html(&s, &plan, &sq, Lang::Es).unwrap();
+    let html = export::report::html(&s, &plan, &sq, Lang::Es, &[]).unwrap();
     assert!(
         html.contains(&format!("mantenidas: {}", n(ChangeKind::Kept))),
         "the report's count"

@@ -155,3 +155,118 @@ pub fn stats(conn: &Connection) -> rusqlite::Result<Stats> {
     }
     Ok(st)
 }
+
+/// The ledger's section of report.html: slots filled, contact, exits by
+/// cause and waits by priority (counts only, no patient).
+pub fn report_section(st: &Stats, lang: crate::lang::Lang) -> String {
+    use crate::export::report::esc;
+    let row = |label: &str, value: String| {
+        format!(
+            "<tr><td>{}</td><td class=\"n\">{}</td></tr>\n",
+            esc(label),
+            esc(&value)
+        )
+    };
+    let mut h = format!(
+        "<section>\n<h2>{}</h2>\n<p class=\"note\">{}</p>\n<table>\n",
+        lang.pick("Turnos y listas de espera", "Appointments and waiting lists"),
+        esc(&lang.fill(
+            "Del registro de turnos (itinera book, contact, respond, request): {} eventos encadenados.",
+            "From the appointment ledger (itinera book, contact, respond, request): {} chained events.",
+            &[&st.events]
+        ))
+    );
+    h += &row(
+        lang.pick("cupos del plan", "slots of the plan"),
+        lang.int(st.slots_open as f64),
+    );
+    h += &row(
+        lang.pick("cupos reservados", "slots booked"),
+        lang.int(st.slots_booked as f64),
+    );
+    h += &row(
+        lang.pick("ocupación", "fill rate"),
+        lang.percent(st.fill_rate),
+    );
+    h += &row(
+        lang.pick("pacientes con turno", "patients booked"),
+        lang.int(st.referrals_booked as f64),
+    );
+    h += &row(
+        lang.pick(
+            "pacientes en espera sin turno",
+            "patients waiting without one",
+        ),
+        lang.int(st.referrals_waiting as f64),
+    );
+    h += &row(
+        lang.pick("contactabilidad", "contactability"),
+        lang.percent(st.contactability),
+    );
+    h += &row(
+        lang.pick("turnos confirmados", "appointments confirmed"),
+        lang.int(st.confirmed as f64),
+    );
+    h += &row(
+        lang.pick("cancelados por el paciente", "cancelled by the patient"),
+        lang.int(st.cancelled_by_patient as f64),
+    );
+    h += &row(
+        lang.pick("cupos reasignados", "slots reassigned"),
+        lang.int(st.reassigned as f64),
+    );
+    for (cause, n) in &st.exits {
+        let label = super::exits::Cause::parse(cause).map_or(cause.as_str(), |c| c.label(lang));
+        h += &row(
+            &format!("{}: {label}", lang.pick("egreso", "exit")),
+            lang.int(*n as f64),
+        );
+    }
+    h += "</table>\n<table>\n<tr>";
+    for head in [
+        lang.pick("prioridad", "priority"),
+        lang.pick("con turno", "booked"),
+        lang.pick("en espera", "waiting"),
+        lang.pick("días de espera (media)", "days waited (mean)"),
+        lang.pick("máximo", "longest"),
+    ] {
+        h += &format!("<th>{}</th>", esc(head));
+    }
+    h += "</tr>\n";
+    for p in &st.by_priority {
+        let label = Priority::parse(p.priority).map_or(p.priority, |x| x.label(lang));
+        h += &format!(
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
+            esc(label),
+            lang.int(p.booked as f64),
+            lang.int(p.waiting as f64),
+            p.mean_days
+                .map_or_else(|| "-".to_string(), |d| lang.decimal(d, 1)),
+            p.max_days
+                .map_or_else(|| "-".to_string(), |d| lang.int(d as f64)),
+        );
+    }
+    h += "</table>\n</section>\n";
+    h
+}
+
+/// Patients on each waiting list (locality, specialty) on `date` as the
+/// ledger records them: referred by then, not gone from the list, and not
+/// yet seen (waiting, or booked for that day or later). What a new
+/// `demand.csv` should say, so that the next plan works on the real lists
+/// (patients who left them are not counted).
+pub fn waiting_on(
+    conn: &Connection,
+    date: NaiveDate,
+) -> rusqlite::Result<std::collections::BTreeMap<(String, String), i64>> {
+    let day = date.to_string();
+    let mut st = conn.prepare(
+        "SELECT r.locality, r.specialty, COUNT(*) FROM referrals r
+         WHERE r.referred <= ?1 AND (r.status = 'waiting' OR (r.status = 'booked' AND EXISTS
+           (SELECT 1 FROM appointments a JOIN slots s ON s.id = a.slot
+            WHERE a.referral = r.id AND a.status = 'booked' AND substr(s.starts, 1, 10) >= ?1)))
+         GROUP BY r.locality, r.specialty",
+    )?;
+    let rows = st.query_map([&day], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?;
+    rows.collect()
+}

@@ -119,6 +119,23 @@ enum LedgerAction {
         #[arg(long)]
         json: bool,
     },
+    /// Write demand.csv with each waiting list's patients on a date as the
+    /// ledger records them (those who left the list not counted), the
+    /// scenario's weekly referrals kept: the next plan works on the real lists.
+    Demand {
+        #[command(flatten)]
+        scenario: Source,
+        /// The appointment ledger.
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// The date the lists are counted on (YYYY-MM-DD; default: the
+        /// scenario's start).
+        #[arg(long, value_name = "DATE")]
+        on: Option<chrono::NaiveDate>,
+        /// Where to write the new demand.csv.
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
     /// Check the event chain and that the tables are what the events say
     /// (exit 6 when the record was altered).
     Verify {
@@ -396,6 +413,45 @@ pub fn ledger(a: &LedgerArgs, lang: Lang) -> Result<(), Failure> {
             }
             Ok(())
         }
+        LedgerAction::Demand {
+            scenario,
+            db,
+            on,
+            output,
+        } => {
+            let s = scenario.load()?;
+            let l = Ledger::open(db, false)?;
+            let on = on.unwrap_or(s.horizon.start);
+            let counts =
+                stats::waiting_on(l.conn(), on).map_err(|e| AppointmentError::sql(db, &e))?;
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(["locality", "specialty", "waiting", "weekly_referrals"])
+                .context("writing demand.csv")?;
+            let mut total = 0;
+            for d in &s.demand {
+                let (l, sp) = (&s.locality(d.locality).code, &s.specialty(d.specialty).code);
+                let n = counts.get(&(l.clone(), sp.clone())).copied().unwrap_or(0);
+                total += n;
+                w.write_record([
+                    l.as_str(),
+                    sp,
+                    &n.to_string(),
+                    &d.weekly_referrals.to_string(),
+                ])
+                .context("writing demand.csv")?;
+            }
+            let bytes = w.into_inner().context("writing demand.csv")?;
+            itinera::output::write_file(output, &bytes)?;
+            outln!(
+                "{}",
+                lang.fill(
+                    "{}: {} listas, {} pacientes en espera el {} según el registro de turnos",
+                    "{}: {} lists, {} patients waiting on {} as the ledger records them",
+                    &[&output.display(), &s.demand.len(), &total, &lang.date(on)]
+                )
+            );
+            Ok(())
+        }
         LedgerAction::Verify { db, json } => {
             let l = Ledger::open(db, false)?;
             let v = verify::verify(l.conn()).map_err(|e| AppointmentError::sql(db, &e))?;
@@ -625,4 +681,11 @@ fn stats_table(st: &stats::Stats, lang: Lang) -> String {
         &rows,
     );
     out
+}
+
+/// The ledger's section of report.html (`export --ledger`).
+pub fn report_section(db: &Path, lang: Lang) -> Result<String, Failure> {
+    let l = Ledger::open(db, false)?;
+    let st = stats::stats(l.conn()).map_err(|e| AppointmentError::sql(db, &e))?;
+    Ok(stats::report_section(&st, lang))
 }

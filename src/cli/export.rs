@@ -31,6 +31,9 @@ pub struct ExportArgs {
     /// or the status quo written as a plan.
     #[arg(long)]
     force: bool,
+    /// Add the appointment ledger's numbers (`itinera book`) to report.html.
+    #[arg(long, value_name = "FILE")]
+    ledger: Option<PathBuf>,
 }
 
 pub fn run(a: &ExportArgs) -> Result<(), Failure> {
@@ -50,6 +53,10 @@ pub fn run(a: &ExportArgs) -> Result<(), Failure> {
         lang: a.lang,
         earlier: None,
         force: a.force,
+        sections: match &a.ledger {
+            None => Vec::new(),
+            Some(db) => vec![super::appointments::report_section(db, a.lang)?],
+        },
     };
     out!("{}", publish(&s, &plan, &sq, &target, Vec::new())?);
     Ok(())
@@ -67,6 +74,8 @@ pub struct Target<'a> {
     pub earlier: Option<&'a Path>,
     /// Publish a plan that `check` refuses.
     pub force: bool,
+    /// Extra sections at the end of report.html (the appointment ledger's).
+    pub sections: Vec<String>,
 }
 
 /// Publish `plan` (`sq`: the status quo the report compares with), with
@@ -165,7 +174,8 @@ pub fn publish(
         published_at: chrono::Utc::now(),
     };
     let publication = export::publish(s, plan, previous.as_ref(), &opts).map_err(Failure::from)?;
-    let report = export::report::html(s, plan, sq, lang).map_err(Failure::from)?;
+    let report =
+        export::report::html(s, plan, sq, lang, &target.sections).map_err(Failure::from)?;
     // Everything is staged, then moved into place together (see
     // `itinera::output`): a stopped run leaves the previous publication.
     let mut stage = itinera::output::Stage::begin(dir)?;

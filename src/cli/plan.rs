@@ -159,6 +159,7 @@ pub fn run(a: &PlanArgs) -> Result<(), Failure> {
             lang: a.solve.lang,
             earlier: None,
             force: false,
+            sections: Vec::new(),
         };
         let published = super::export::publish(&s, &p, &sq, &target, extra)?;
         out!(

@@ -85,6 +85,7 @@ pub fn run(a: &ReplanArgs) -> Result<(), Failure> {
             lang: a.solve.lang,
             earlier: Some(a.current.parent().unwrap_or(Path::new("."))),
             force: false,
+            sections: Vec::new(),
         };
         Some(super::export::publish(&s, &p, &sq, &target, extra)?)
     };

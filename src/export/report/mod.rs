@@ -35,8 +35,15 @@ pub(crate) fn chart(svg: Result<String, String>, what: &str) -> Result<String, E
     })
 }
 
-/// The whole report.
-pub fn html(s: &Scenario, plan: &Plan, sq: &StatusQuo, lang: Lang) -> Result<String, ExportError> {
+/// The whole report; `extra` sections (HTML from later stages, such as the
+/// appointment ledger's numbers) go at its end.
+pub fn html(
+    s: &Scenario,
+    plan: &Plan,
+    sq: &StatusQuo,
+    lang: Lang,
+    extra: &[String],
+) -> Result<String, ExportError> {
     let names = Names::new(s);
     names.check_plan(plan)?;
     let title = format!(
@@ -58,6 +65,9 @@ pub fn html(s: &Scenario, plan: &Plan, sq: &StatusQuo, lang: Lang) -> Result<Str
     body += &sections::map(s, &names, plan, lang)?;
     body += &sections::workload(s, &names, plan, lang)?;
     body += &sections::conflicts(&names, plan, lang);
+    for section in extra {
+        body += section;
+    }
     Ok(format!(
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n{}</body>\n</html>\n",
         lang.tag(),
