@@ -156,8 +156,8 @@ fn a_plan_of_another_scenario_is_refused() {
         .stderr(predicate::str::contains("E1602"));
 }
 
-/// Kill `book` at moments spread over its run: the ledger always verifies
-/// and holds either nothing or the whole booking.
+/// Kill `book`, then `respond`, at moments spread over their runs: the
+/// ledger always verifies and holds the state before or after the run.
 #[cfg(unix)]
 #[test]
 fn a_booking_killed_at_any_moment_leaves_a_ledger_that_verifies() {
@@ -197,6 +197,71 @@ fn a_booking_killed_at_any_moment_leaves_a_ledger_that_verifies() {
     let took = started.elapsed();
     let full = verify::verify(Ledger::open(&full_db, false).unwrap().conn()).unwrap();
     assert!(full.problems.is_empty());
+    // Responses for every booked patient, applied to copies of the full
+    // ledger and killed likewise.
+    let responses = dir.path().join("responses.csv");
+    {
+        let c = rusqlite::Connection::open(&full_db).unwrap();
+        let mut st = c
+            .prepare("SELECT r.patient, r.specialty FROM appointments a JOIN referrals r ON r.id = a.referral WHERE a.status = 'booked'")
+            .unwrap();
+        let rows: Vec<(String, String)> = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let mut text = String::from("response,patient,specialty,kind,cause,source,at\n");
+        let kinds = ["confirm", "cancel", "reschedule", "no_answer"];
+        for (i, (p, sp)) in rows.iter().enumerate() {
+            text += &format!(
+                "r{i},{p},{sp},{},,whatsapp,2027-02-21T10:00\n",
+                kinds[i % 4]
+            );
+        }
+        std::fs::write(&responses, text).unwrap();
+    }
+    let respond = |db: &Path| {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("itinera"))
+            .args(["respond", "--at", "2027-02-21T12:00", "--db"])
+            .arg(db)
+            .arg(&responses)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let copy = |to: &Path| {
+        let c = rusqlite::Connection::open(&full_db).unwrap();
+        c.execute("VACUUM INTO ?1", [to.to_str().unwrap()]).unwrap();
+    };
+    let whole = dir.path().join("responded.db");
+    copy(&whole);
+    let started = std::time::Instant::now();
+    assert!(respond(&whole).wait().unwrap().success());
+    let took_respond = started.elapsed();
+    let after = verify::verify(Ledger::open(&whole, false).unwrap().conn()).unwrap();
+    assert!(after.problems.is_empty() && after.events > full.events);
+    for k in 1..=4u32 {
+        let db = dir.path().join(format!("r{k}.db"));
+        copy(&db);
+        let mut child = respond(&db);
+        std::thread::sleep(took_respond * k / 5);
+        let _ = child.kill();
+        let _ = child.wait();
+        let v = verify::verify(Ledger::open(&db, false).unwrap().conn()).unwrap();
+        assert!(
+            v.problems.is_empty(),
+            "respond killed at {k}/5: {:?}",
+            v.problems
+        );
+        assert!(
+            v.events == full.events || v.events == after.events,
+            "respond killed at {k}/5: {} events, before {} after {}",
+            v.events,
+            full.events,
+            after.events
+        );
+    }
     for k in 1..=6u32 {
         let db = dir.path().join(format!("k{k}.db"));
         let mut child = run(&db);
