@@ -11,28 +11,13 @@ use chrono::{Duration, NaiveDate, NaiveDateTime};
 use itinera::appointments::{Ledger, book, verify};
 use itinera::model::{Channel, Patient, Priority, Scenario};
 use itinera::network::RoadNetwork;
-use itinera::optimize::Options;
-use itinera::plan::{self, format::Plan};
+use itinera::plan::format::Plan;
 use itinera::scenario;
 use proptest::prelude::*;
 use rusqlite::Connection;
-use std::sync::OnceLock;
 
 fn tiny() -> &'static (Scenario, Plan) {
-    static TINY: OnceLock<(Scenario, Plan)> = OnceLock::new();
-    TINY.get_or_init(|| {
-        let s = scenario::load(&common::repo("scenarios/tiny")).expect("tiny");
-        let net = RoadNetwork::new(&s);
-        let opts = Options {
-            time_limit: 30.0,
-            gap: 0.0,
-            threads: 1,
-            ..Options::default()
-        };
-        let sol = plan::solve(&s, &net, &opts, None).expect("solves");
-        let p = plan::assemble(&s, &net, &sol, Default::default()).expect("assembles");
-        (s, p)
-    })
+    common::tiny_solved()
 }
 
 fn at(s: &Scenario, days: i64) -> NaiveDateTime {

@@ -13,10 +13,10 @@
 
 use super::AppointmentError;
 use super::book::{appointment_count, expire_offers, insert_offer, referral_id};
+use super::csvin;
 use super::ledger::{Ledger, Log};
 use super::slots::TIME_FORMAT;
 use super::templates::Names;
-use crate::lang::Text;
 use crate::model::{Channel, Priority};
 use crate::scenario::{Code, Diagnostic, valid_email, valid_phone};
 use crate::tr;
@@ -95,102 +95,29 @@ pub struct Received {
     pub events: i64,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn bad(
-    out: &mut Vec<Diagnostic>,
-    path: &Path,
-    line: u64,
-    column: usize,
-    code: Code,
-    message: Text,
-    fix: Text,
-) {
-    out.push(Diagnostic {
-        code,
-        file: path.to_path_buf(),
-        line: Some(line),
-        column: Some(column as u64 + 1),
-        field: COLUMNS[column].to_string(),
-        message,
-        fix,
-    });
-}
-
 /// Read `path` against the ledger: every problem at once, naming no patient
 /// and repeating no contact value.
 pub fn read(ledger: &Ledger, path: &Path) -> Result<Vec<Request>, Vec<Diagnostic>> {
-    let mut problems = Vec::new();
     let names = Names::load(ledger.conn()).unwrap_or_default();
-    let mut reader = match csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_path(path)
-    {
-        Ok(r) => r,
-        Err(e) => {
-            let reason = match e.kind() {
-                csv::ErrorKind::Io(io) => crate::scenario::io_reason(io),
-                _ => Text::same(e.to_string()),
-            };
-            bad(
-                &mut problems,
-                path,
-                1,
-                0,
-                Code::FileUnreadable,
-                reason.around("no se puede leer: {}", "cannot read it: {}"),
-                tr!(
-                    "dé el archivo de pedidos (CSV)",
-                    "give the requests file (CSV)"
-                ),
-            );
-            return Err(problems);
-        }
+    let (mut problems, reader) = csvin::open(path, &COLUMNS, tr!("pedidos", "requests"));
+    let Some(mut reader) = reader else {
+        return Err(problems.list);
     };
-    let header: Vec<String> = reader
-        .headers()
-        .map(|h| h.iter().map(str::to_string).collect())
-        .unwrap_or_default();
-    if header != COLUMNS {
-        let want = COLUMNS.join(",");
-        bad(
-            &mut problems,
-            path,
-            1,
-            0,
-            Code::CsvHeader,
-            tr!(
-                "el encabezado debe ser exactamente: {want}",
-                "the header must be exactly: {want}"
-            ),
-            tr!(
-                "corrija la primera línea (docs/appointments.md)",
-                "fix the first line (docs/appointments.md)"
-            ),
-        );
-        return Err(problems);
-    }
     let mut out = Vec::new();
     for record in reader.records() {
-        let Ok(record) = record else {
-            bad(
-                &mut problems,
-                path,
-                0,
-                0,
-                Code::CsvValue,
-                tr!("fila ilegible", "unreadable row"),
-                tr!("cada fila necesita 10 celdas", "every row needs 10 cells"),
-            );
-            continue;
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                csvin::unreadable(&mut problems, &e);
+                continue;
+            }
         };
         let line = record.position().map_or(0, |p| p.line());
         let cell = |i: usize| record.get(i).unwrap_or("").to_string();
         let before = problems.len();
         if cell(0).is_empty() || cell(1).is_empty() {
             let column = if cell(0).is_empty() { 0 } else { 1 };
-            bad(
-                &mut problems,
-                path,
+            problems.push(
                 line,
                 column,
                 Code::EmptyId,
@@ -212,9 +139,7 @@ pub fn read(ledger: &Ledger, path: &Path) -> Result<Vec<Request>, Vec<Diagnostic
             .unwrap_or(None);
         if known.is_none() && !names.localities.contains_key(&cell(2)) {
             let v = cell(2);
-            bad(
-                &mut problems,
-                path,
+            problems.push(
                 line,
                 2,
                 Code::UnknownLocality,
@@ -227,9 +152,7 @@ pub fn read(ledger: &Ledger, path: &Path) -> Result<Vec<Request>, Vec<Diagnostic
         }
         if !names.specialties.contains_key(&cell(3)) {
             let v = cell(3);
-            bad(
-                &mut problems,
-                path,
+            problems.push(
                 line,
                 3,
                 Code::UnknownSpecialty,
@@ -247,9 +170,7 @@ pub fn read(ledger: &Ledger, path: &Path) -> Result<Vec<Request>, Vec<Diagnostic
         };
         if priority.is_none() {
             let v = cell(4);
-            bad(
-                &mut problems,
-                path,
+            problems.push(
                 line,
                 4,
                 Code::CsvValue,
@@ -267,9 +188,7 @@ pub fn read(ledger: &Ledger, path: &Path) -> Result<Vec<Request>, Vec<Diagnostic
             .map(Channel::parse)
             .collect();
         match &channels {
-            None => bad(
-                &mut problems,
-                path,
+            None => problems.push(
                 line,
                 5,
                 Code::CsvValue,
@@ -283,9 +202,7 @@ pub fn read(ledger: &Ledger, path: &Path) -> Result<Vec<Request>, Vec<Diagnostic
                 let phone = cell(6);
                 let email = cell(7);
                 if list.iter().any(|c| c.uses_phone()) && !valid_phone(&phone) {
-                    bad(
-                        &mut problems,
-                        path,
+                    problems.push(
                         line,
                         6,
                         Code::MissingContact,
@@ -300,9 +217,7 @@ pub fn read(ledger: &Ledger, path: &Path) -> Result<Vec<Request>, Vec<Diagnostic
                     );
                 }
                 if list.contains(&Channel::Email) && !valid_email(&email) {
-                    bad(
-                        &mut problems,
-                        path,
+                    problems.push(
                         line,
                         7,
                         Code::MissingContact,
@@ -325,9 +240,7 @@ pub fn read(ledger: &Ledger, path: &Path) -> Result<Vec<Request>, Vec<Diagnostic
             cell(8)
         };
         if language != "es" && language != "en" {
-            bad(
-                &mut problems,
-                path,
+            problems.push(
                 line,
                 8,
                 Code::CsvValue,
@@ -337,9 +250,7 @@ pub fn read(ledger: &Ledger, path: &Path) -> Result<Vec<Request>, Vec<Diagnostic
         }
         let at = NaiveDateTime::parse_from_str(&cell(9), TIME_FORMAT);
         if at.is_err() {
-            bad(
-                &mut problems,
-                path,
+            problems.push(
                 line,
                 9,
                 Code::CsvValue,
@@ -372,7 +283,7 @@ pub fn read(ledger: &Ledger, path: &Path) -> Result<Vec<Request>, Vec<Diagnostic
     if problems.is_empty() {
         Ok(out)
     } else {
-        Err(problems)
+        Err(problems.list)
     }
 }
 

@@ -12,10 +12,10 @@
 
 use super::AppointmentError;
 use super::book::{appointment_count, expire_offers, insert_appointment, release};
+use super::csvin;
 use super::exits::{self, Cause};
 use super::ledger::{Ledger, Log};
 use super::slots::TIME_FORMAT;
-use crate::lang::Text;
 use crate::scenario::{Code, Diagnostic};
 use crate::tr;
 use chrono::NaiveDateTime;
@@ -111,28 +111,6 @@ pub struct Applied {
     pub events: i64,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn bad(
-    problems: &mut Vec<Diagnostic>,
-    path: &Path,
-    line: u64,
-    column: usize,
-    field: &str,
-    code: Code,
-    message: Text,
-    fix: Text,
-) {
-    problems.push(Diagnostic {
-        code,
-        file: path.to_path_buf(),
-        line: Some(line),
-        column: Some(column as u64 + 1),
-        field: field.to_string(),
-        message,
-        fix,
-    });
-}
-
 const COLUMNS: [&str; 7] = [
     "response",
     "patient",
@@ -146,76 +124,16 @@ const COLUMNS: [&str; 7] = [
 /// Read `path` against the ledger: every problem at once (file, line,
 /// column), naming no patient.
 pub fn read(ledger: &Ledger, path: &Path) -> Result<Vec<Response>, Vec<Diagnostic>> {
-    let mut problems = Vec::new();
-    let mut reader = match csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_path(path)
-    {
-        Ok(r) => r,
-        Err(e) => {
-            let reason = match e.kind() {
-                csv::ErrorKind::Io(io) => crate::scenario::io_reason(io),
-                _ => Text::same(e.to_string()),
-            };
-            bad(
-                &mut problems,
-                path,
-                1,
-                0,
-                "",
-                Code::FileUnreadable,
-                reason.around("no se puede leer: {}", "cannot read it: {}"),
-                tr!(
-                    "dé el archivo de respuestas (CSV) que escribió la pasarela o el personal",
-                    "give the responses file (CSV) the gateway or the staff wrote"
-                ),
-            );
-            return Err(problems);
-        }
+    let (mut problems, reader) = csvin::open(path, &COLUMNS, tr!("respuestas", "responses"));
+    let Some(mut reader) = reader else {
+        return Err(problems.list);
     };
-    let header: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(str::to_string).collect(),
-        Err(_) => Vec::new(),
-    };
-    if header != COLUMNS {
-        let want = COLUMNS.join(",");
-        bad(
-            &mut problems,
-            path,
-            1,
-            0,
-            "",
-            Code::CsvHeader,
-            tr!(
-                "el encabezado debe ser exactamente: {want}",
-                "the header must be exactly: {want}"
-            ),
-            tr!(
-                "corrija la primera línea (docs/appointments.md)",
-                "fix the first line (docs/appointments.md)"
-            ),
-        );
-        return Err(problems);
-    }
     let mut out = Vec::new();
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                bad(
-                    &mut problems,
-                    path,
-                    line,
-                    0,
-                    "",
-                    Code::CsvValue,
-                    tr!("fila ilegible", "unreadable row"),
-                    tr!(
-                        "cada fila necesita 7 celdas; ponga entre comillas las que tengan comas",
-                        "every row needs 7 cells; quote cells that contain commas"
-                    ),
-                );
+                csvin::unreadable(&mut problems, &e);
                 continue;
             }
         };
@@ -224,13 +142,7 @@ pub fn read(ledger: &Ledger, path: &Path) -> Result<Vec<Response>, Vec<Diagnosti
         let before = problems.len();
         let id = cell(0);
         if id.is_empty() {
-            bad(
-                &mut problems,
-                path,
-                line,
-                0,
-                "response",
-                Code::EmptyId,
+            problems.push(line, 0, Code::EmptyId,
                 tr!("falta el id de la respuesta", "the response id is missing"),
                 tr!(
                     "use el id del mensaje de la pasarela o de la llamada: con él, aplicar dos veces no cambia nada",
@@ -249,13 +161,7 @@ pub fn read(ledger: &Ledger, path: &Path) -> Result<Vec<Response>, Vec<Diagnosti
             .optional()
             .unwrap_or(None);
         if known.is_none() {
-            bad(
-                &mut problems,
-                path,
-                line,
-                1,
-                "patient",
-                Code::UnknownReferral,
+            problems.push(line, 1, Code::UnknownReferral,
                 tr!(
                     "el registro de turnos no tiene a este paciente en lista de espera de esa especialidad",
                     "the ledger has no such patient on a waiting list of that specialty"
@@ -269,12 +175,9 @@ pub fn read(ledger: &Ledger, path: &Path) -> Result<Vec<Response>, Vec<Diagnosti
         let kind = Kind::parse(&cell(3));
         if kind.is_none() {
             let v = cell(3);
-            bad(
-                &mut problems,
-                path,
+            problems.push(
                 line,
                 3,
-                "kind",
                 Code::CsvValue,
                 tr!("respuesta desconocida `{v}`", "unknown answer `{v}`"),
                 tr!(
@@ -287,12 +190,9 @@ pub fn read(ledger: &Ledger, path: &Path) -> Result<Vec<Response>, Vec<Diagnosti
         if kind == Some(Kind::NotNeeded) && cause.is_none() {
             let codes: Vec<&str> = Cause::ALL.iter().map(|c| c.code()).collect();
             let codes = codes.join(", ");
-            bad(
-                &mut problems,
-                path,
+            problems.push(
                 line,
                 4,
-                "cause",
                 Code::CsvValue,
                 tr!(
                     "`not_needed` necesita una causa de egreso válida",
@@ -304,12 +204,9 @@ pub fn read(ledger: &Ledger, path: &Path) -> Result<Vec<Response>, Vec<Diagnosti
         let at = NaiveDateTime::parse_from_str(&cell(6), TIME_FORMAT);
         if at.is_err() {
             let v = cell(6);
-            bad(
-                &mut problems,
-                path,
+            problems.push(
                 line,
                 6,
-                "at",
                 Code::CsvValue,
                 tr!(
                     "`{v}` no es una fecha y hora",
@@ -339,7 +236,7 @@ pub fn read(ledger: &Ledger, path: &Path) -> Result<Vec<Response>, Vec<Diagnosti
     if problems.is_empty() {
         Ok(out)
     } else {
-        Err(problems)
+        Err(problems.list)
     }
 }
 

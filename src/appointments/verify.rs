@@ -122,26 +122,15 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<Verdict> {
                 insert(&mut slots, &e.subject, fields)
             }
             "slot_cancelled" => set(&mut slots, &e.subject, 8, "cancelled"),
-            "appointment_booked" => {
-                let (Some(referral), Some(slot)) = (text("referral"), text("slot")) else {
-                    problems.push(Problem::Replay { seq: e.seq });
-                    continue;
+            "appointment_booked" | "appointment_offered" => {
+                // An offer is a booking held until `expires`.
+                let expires = if e.kind == "appointment_offered" {
+                    text("expires")
+                } else {
+                    Some(String::new())
                 };
-                let fields = [
-                    Some(referral.clone()),
-                    Some(slot),
-                    Some("booked".to_string()),
-                    Some("0".to_string()),
-                    Some(e.at.clone()),
-                    Some("0".to_string()),
-                    Some(String::new()),
-                ];
-                insert(&mut appointments, &e.subject, fields)
-                    && set(&mut referrals, &referral, 5, "booked")
-            }
-            "appointment_offered" => {
                 let (Some(referral), Some(slot), Some(expires)) =
-                    (text("referral"), text("slot"), text("expires"))
+                    (text("referral"), text("slot"), expires)
                 else {
                     problems.push(Problem::Replay { seq: e.seq });
                     continue;

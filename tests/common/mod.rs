@@ -150,3 +150,22 @@ pub fn spanish(t: &itinera::lang::Text) -> bool {
     let words = format!(" {} ", t.es.to_lowercase());
     t.es != t.en && !english.iter().any(|w| words.contains(w))
 }
+
+/// Tiny and its plan solved to optimality (once per test binary).
+pub fn tiny_solved() -> &'static (itinera::model::Scenario, itinera::plan::format::Plan) {
+    static TINY: std::sync::OnceLock<(itinera::model::Scenario, itinera::plan::format::Plan)> =
+        std::sync::OnceLock::new();
+    TINY.get_or_init(|| {
+        let s = itinera::scenario::load(&repo("scenarios/tiny")).expect("tiny");
+        let net = itinera::network::RoadNetwork::new(&s);
+        let opts = itinera::optimize::Options {
+            time_limit: 30.0,
+            gap: 0.0,
+            threads: 1,
+            ..itinera::optimize::Options::default()
+        };
+        let sol = itinera::plan::solve(&s, &net, &opts, None).expect("solves");
+        let p = itinera::plan::assemble(&s, &net, &sol, Default::default()).expect("assembles");
+        (s, p)
+    })
+}
