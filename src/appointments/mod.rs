@@ -9,7 +9,6 @@
 
 pub mod book;
 pub mod contact;
-pub mod csvin;
 pub mod exits;
 pub mod ledger;
 pub mod outbox;

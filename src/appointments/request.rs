@@ -13,7 +13,7 @@
 
 use super::AppointmentError;
 use super::book::{appointment_count, expire_offers, insert_offer, referral_id};
-use super::csvin;
+use crate::scenario::csvin;
 use super::ledger::{Ledger, Log};
 use super::slots::TIME_FORMAT;
 use super::templates::Names;
@@ -99,7 +99,7 @@ pub struct Received {
 /// and repeating no contact value.
 pub fn read(ledger: &Ledger, path: &Path) -> Result<Vec<Request>, Vec<Diagnostic>> {
     let names = Names::load(ledger.conn()).unwrap_or_default();
-    let (mut problems, reader) = csvin::open(path, &COLUMNS, tr!("pedidos", "requests"));
+    let (mut problems, reader) = csvin::open(path, &COLUMNS, tr!("pedidos", "requests"), "docs/appointments.md");
     let Some(mut reader) = reader else {
         return Err(problems.list);
     };

@@ -12,7 +12,7 @@
 
 use super::AppointmentError;
 use super::book::{appointment_count, expire_offers, insert_appointment, release};
-use super::csvin;
+use crate::scenario::csvin;
 use super::exits::{self, Cause};
 use super::ledger::{Ledger, Log};
 use super::slots::TIME_FORMAT;
@@ -124,7 +124,7 @@ const COLUMNS: [&str; 7] = [
 /// Read `path` against the ledger: every problem at once (file, line,
 /// column), naming no patient.
 pub fn read(ledger: &Ledger, path: &Path) -> Result<Vec<Response>, Vec<Diagnostic>> {
-    let (mut problems, reader) = csvin::open(path, &COLUMNS, tr!("respuestas", "responses"));
+    let (mut problems, reader) = csvin::open(path, &COLUMNS, tr!("respuestas", "responses"), "docs/appointments.md");
     let Some(mut reader) = reader else {
         return Err(problems.list);
     };

@@ -5,6 +5,7 @@
 //! while building the typed model. All problems are collected and returned at
 //! once as [`Diagnostic`]s, each with file, line, field, a stable code and a fix.
 
+pub mod csvin;
 mod diagnostic;
 pub mod limits;
 mod logistics;

@@ -1,6 +1,7 @@
-//! Reading the CSV files staff and gateways hand to the ledger's commands
-//! (responses, requests): the header must be exactly the documented one,
-//! and every bad cell is reported at once with its line and column.
+//! Reading the CSV files staff and gateways hand to itinera's commands
+//! (responses, requests, attendance): the header must be exactly the
+//! documented one, and every bad cell is reported at once with its line
+//! and column.
 
 use crate::lang::Text;
 use crate::scenario::{Code, Diagnostic};
@@ -40,12 +41,13 @@ impl Problems {
     }
 }
 
-/// Open `path` (a `what` file, named in the fix) and check its header.
-/// The reader, or the problem that makes the file unusable.
+/// Open `path` (a `what` file, named in the fix; its format in `doc`) and
+/// check its header. The reader, or the problem that makes the file unusable.
 pub fn open(
     path: &Path,
     columns: &'static [&'static str],
     what: Text,
+    doc: &str,
 ) -> (Problems, Option<csv::Reader<std::fs::File>>) {
     let mut problems = Problems {
         path: path.to_path_buf(),
@@ -87,8 +89,8 @@ pub fn open(
                 "the header must be exactly: {want}"
             ),
             tr!(
-                "corrija la primera línea (docs/appointments.md)",
-                "fix the first line (docs/appointments.md)"
+                "corrija la primera línea (vea {doc})",
+                "fix the first line (see {doc})"
             ),
         );
         return (problems, None);
