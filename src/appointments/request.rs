@@ -13,11 +13,11 @@
 
 use super::AppointmentError;
 use super::book::{appointment_count, expire_offers, insert_offer, referral_id};
-use crate::scenario::csvin;
 use super::ledger::{Ledger, Log};
 use super::slots::TIME_FORMAT;
 use super::templates::Names;
 use crate::model::{Channel, Priority};
+use crate::scenario::csvin;
 use crate::scenario::{Code, Diagnostic, valid_email, valid_phone};
 use crate::tr;
 use chrono::{Duration, NaiveDateTime};
@@ -99,7 +99,12 @@ pub struct Received {
 /// and repeating no contact value.
 pub fn read(ledger: &Ledger, path: &Path) -> Result<Vec<Request>, Vec<Diagnostic>> {
     let names = Names::load(ledger.conn()).unwrap_or_default();
-    let (mut problems, reader) = csvin::open(path, &COLUMNS, tr!("pedidos", "requests"), "docs/appointments.md");
+    let (mut problems, reader) = csvin::open(
+        path,
+        &COLUMNS,
+        tr!("pedidos", "requests"),
+        "docs/appointments.md",
+    );
     let Some(mut reader) = reader else {
         return Err(problems.list);
     };

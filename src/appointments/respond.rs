@@ -12,10 +12,10 @@
 
 use super::AppointmentError;
 use super::book::{appointment_count, expire_offers, insert_appointment, release};
-use crate::scenario::csvin;
 use super::exits::{self, Cause};
 use super::ledger::{Ledger, Log};
 use super::slots::TIME_FORMAT;
+use crate::scenario::csvin;
 use crate::scenario::{Code, Diagnostic};
 use crate::tr;
 use chrono::NaiveDateTime;
@@ -124,7 +124,12 @@ const COLUMNS: [&str; 7] = [
 /// Read `path` against the ledger: every problem at once (file, line,
 /// column), naming no patient.
 pub fn read(ledger: &Ledger, path: &Path) -> Result<Vec<Response>, Vec<Diagnostic>> {
-    let (mut problems, reader) = csvin::open(path, &COLUMNS, tr!("respuestas", "responses"), "docs/appointments.md");
+    let (mut problems, reader) = csvin::open(
+        path,
+        &COLUMNS,
+        tr!("respuestas", "responses"),
+        "docs/appointments.md",
+    );
     let Some(mut reader) = reader else {
         return Err(problems.list);
     };

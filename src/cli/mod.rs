@@ -25,6 +25,7 @@ macro_rules! outln {
     };
 }
 
+mod actuals;
 mod appointments;
 mod compare;
 mod diff;
@@ -126,6 +127,9 @@ enum Command {
         #[command(flatten)]
         scenario: Source,
     },
+    /// Programmed against delivered: what really happened at each visit
+    /// (held, patients seen, no-shows) per specialty, facility and month.
+    Actuals(actuals::ActualsArgs),
     /// Book the waiting patients into a plan's consultation slots, in an
     /// appointment ledger (re-run after a replan: moves and re-books).
     Book(appointments::BookArgs),
@@ -264,6 +268,7 @@ pub fn run() -> ExitCode {
         Command::Generate(args) => generate::run(&args, lang),
         Command::Route(args) => route::run(&args, lang),
         Command::Book(args) => appointments::book(&args, lang),
+        Command::Actuals(args) => actuals::run(&args, lang),
         Command::Ledger(args) => appointments::ledger(&args, lang),
         Command::Contact(args) => appointments::contact(&args, lang),
         Command::Respond(args) => appointments::respond(&args, lang),

@@ -2,6 +2,7 @@
 //! visits that say where they come from (kept, moved, new, dropped), scored,
 //! and written as `plan.json` (see the `format` module).
 
+pub mod actuals;
 pub mod diff;
 pub mod format;
 pub mod identity;
