@@ -55,6 +55,7 @@ pub fn check(s: &Scenario, net: &RoadNetwork, plan: &Plan) -> Vec<Violation> {
     ctx.rooms(&mut out);
     ctx.existing(&mut out);
     ctx.metrics(&mut out);
+    ctx.budgets(&mut out);
     supply::check(s, net, plan, &mut out);
     out
 }

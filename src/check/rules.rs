@@ -616,6 +616,29 @@ impl<'a> Ctx<'a> {
     }
 
     /// Metrics as claimed, and the objective as the solver reported.
+    /// The travel budgets the plan was made under (`solver.options.budgets`)
+    /// hold for its trips, recomputed from the trips themselves.
+    pub fn budgets(&self, out: &mut Vec<Violation>) {
+        let m = metrics::compute(self.s, &self.plan.visits, &self.plan.trips);
+        for b in &self.plan.solver.options.budgets {
+            let used = match b.kind {
+                crate::optimize::budget::Kind::Km => m.km,
+                crate::optimize::budget::Kind::Cost => m.travel_cost,
+            };
+            if used > b.limit * (1.0 + 1e-9) + 1e-6 {
+                let (what, limit) = (b.code(), b.limit);
+                out.push(v(
+                    "budget",
+                    vec![],
+                    tr!(
+                        "el plan usa {used:.0} de {what} y su presupuesto es {limit:.0}",
+                        "the plan uses {used:.0} {what} and its budget is {limit:.0}"
+                    ),
+                ));
+            }
+        }
+    }
+
     pub fn metrics(&self, out: &mut Vec<Violation>) {
         let m = metrics::compute(self.s, &self.plan.visits, &self.plan.trips);
         let close = |a: f64, b: f64| (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0);

@@ -30,6 +30,16 @@ pub struct PlanArgs {
     /// any other MIP solver; its optimum is the best plan's objective.
     #[arg(long, value_name = "FILE", value_parser = model_path)]
     export_model: Option<PathBuf>,
+    /// A travel budget over the whole plan, as a hard rule: km=N (km
+    /// driven) or cost=N (travel cost in the scenario's currency); give
+    /// both to cap both.
+    #[arg(long, value_name = "km=N|cost=N", value_parser = budget)]
+    budget: Vec<itinera::optimize::Budget>,
+}
+
+/// `--budget km=N` or `cost=N`.
+fn budget(text: &str) -> Result<itinera::optimize::Budget, String> {
+    itinera::optimize::Budget::parse(text).map_err(|e| e.get(crate::cli::lang()).to_string())
 }
 
 /// A model file path HiGHS can write: `.mps` or `.lp`.
@@ -128,6 +138,7 @@ pub fn run(a: &PlanArgs) -> Result<(), Failure> {
     let opts = Options {
         pin_confirmed: a.pin_confirmed,
         strengthen: a.strengthen,
+        budgets: a.budget.clone(),
         ..a.solve.options()
     };
     let sol = super::live::with_line(a.solve.show_progress(), a.solve.lang, |progress| {
@@ -250,7 +261,7 @@ fn export_model(
     lang: itinera::export::Lang,
 ) -> Result<(), Failure> {
     let tmp = itinera::output::temp_beside(path)?;
-    let ctx = itinera::optimize::Context::new(s, net);
+    let ctx = itinera::optimize::Context::new(s, net).with_budgets(opts.budgets.clone());
     let written = itinera::optimize::export_model(&ctx, opts, cuts, tmp.path())
         .map_err(|e| anyhow::anyhow!("{e}"))
         .and_then(|size| tmp.persist().map(|_| size).map_err(anyhow::Error::from));

@@ -20,6 +20,8 @@ pub struct Context<'a> {
     published: Option<super::Published>,
     /// The route of each fixed trip of a published plan, by record and week.
     fixed: std::collections::BTreeMap<(SpecialistId, u32), Route>,
+    /// Travel budgets over the whole plan (none: unlimited).
+    pub budgets: Vec<super::Budget>,
 }
 
 impl<'a> Context<'a> {
@@ -52,7 +54,14 @@ impl<'a> Context<'a> {
             free_dates,
             published: None,
             fixed: std::collections::BTreeMap::new(),
+            budgets: Vec::new(),
         }
+    }
+
+    /// Plan within travel `budgets`.
+    pub fn with_budgets(mut self, budgets: Vec<super::Budget>) -> Self {
+        self.budgets = budgets;
+        self
     }
 
     /// Repair a published plan: the weeks before `p.first_week` offer each

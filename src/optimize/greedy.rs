@@ -228,7 +228,16 @@ fn greedy(ctx: &Context<'_>, by_week: &[Vec<Options<'_>>]) -> Vec<Pick> {
             .collect(),
     };
     let mut picks: Vec<Pick> = Vec::new();
+    // Travel spent per budget. A budget is released week by week in equal
+    // shares (unspent shares carry over), so that the start plan spreads its
+    // trips over the year instead of spending everything in the first weeks.
+    let mut spent = vec![0.0; ctx.budgets.len()];
     for (w, opts) in by_week.iter().enumerate() {
+        let allowed: Vec<f64> = ctx
+            .budgets
+            .iter()
+            .map(|b| b.limit * (w + 1) as f64 / n as f64)
+            .collect();
         let queue: Vec<f64> = s
             .demand
             .iter()
@@ -288,6 +297,16 @@ fn greedy(ctx: &Context<'_>, by_week: &[Vec<Options<'_>>]) -> Vec<Pick> {
                 });
                 continue;
             }
+            let total: u32 = days.iter().sum();
+            let uses: Vec<f64> = ctx
+                .budgets
+                .iter()
+                .map(|b| b.of_trip(s, route, total))
+                .collect();
+            if (0..uses.len()).any(|k| spent[k] + uses[k] > allowed[k] + 1e-9) {
+                refused.insert(top.option);
+                continue;
+            }
             let rec = s.specialist(wv.record);
             taken.push(route.trip(s, &days));
             let refs: Vec<&crate::trips::Trip> = taken.iter().collect();
@@ -303,6 +322,9 @@ fn greedy(ctx: &Context<'_>, by_week: &[Vec<Options<'_>>]) -> Vec<Pick> {
                 days,
             };
             book.busy.insert(rec.person);
+            for (k, u) in uses.iter().enumerate() {
+                spent[k] += u;
+            }
             let away = pick.days.iter().sum::<u32>() + route.travel_days;
             for m in ctx.months(w as u32) {
                 *book.month_trips.entry((wv.record, m)).or_default() += 1;

@@ -8,6 +8,7 @@
 //! coverage penalties, all in the scenario's currency.
 
 mod backlog;
+pub mod budget;
 pub mod colgen;
 mod commitments;
 mod context;
@@ -27,6 +28,7 @@ mod vars;
 mod visits;
 mod watchdog;
 
+pub use budget::Budget;
 pub use context::Context;
 pub use decompose::{components, region_groups};
 pub use parts::{Group, Scope};
@@ -114,6 +116,8 @@ pub struct Options {
     /// Candidate (record, week, route) triples up to which HiGHS solves a
     /// part itself (root node, branch and bound), bound proven or not.
     pub root_up_to: usize,
+    /// Travel budgets over the whole plan (`--budget`).
+    pub budgets: Vec<Budget>,
 }
 
 impl Default for Options {
@@ -131,6 +135,7 @@ impl Default for Options {
             proven_bound: None,
             bound_alongside: None,
             root_up_to: decompose::SOLVE_WHOLE_UP_TO,
+            budgets: Vec::new(),
         }
     }
 }
@@ -261,6 +266,7 @@ fn build(
     let lists = visits::gather(s, &weeks, &mut book, &mut p);
     trip_shape::add(s, &weeks, &mut p);
     person::add(ctx, &weeks, &mut p);
+    budget::add(s, &ctx.budgets, &weeks, &mut p);
     spacing::add(s, &lists, &mut p);
     let gaps = coverage::add(s, &lists, scope, &mut book, &mut p);
     rooms::add(ctx, &weeks, scope, &mut p);
@@ -770,6 +776,7 @@ fn explain(
         Group::Rooms,
         Group::Commitments,
         Group::Published,
+        Group::Budget,
     ] {
         let mut b = build(ctx, opts, Some(g), &all, &[]);
         // Feasibility is all that matters here.

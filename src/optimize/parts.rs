@@ -24,11 +24,13 @@ pub enum Group {
     /// A published plan being repaired: its past weeks fixed, its later
     /// visits kept where possible.
     Published,
+    /// Travel budgets (km or cost) over the whole plan.
+    Budget,
 }
 
 impl Group {
     /// Every group, in a stable order.
-    pub const ALL: [Group; 8] = [
+    pub const ALL: [Group; 9] = [
         Group::TripShape,
         Group::Person,
         Group::Spacing,
@@ -37,6 +39,7 @@ impl Group {
         Group::Backlog,
         Group::Commitments,
         Group::Published,
+        Group::Budget,
     ];
 
     /// What the group means, for explanations.
@@ -70,6 +73,10 @@ impl Group {
             Group::Published => (
                 "los viajes del plan publicado antes de la fecha de replanificación",
                 "the published plan's trips before the replanning date",
+            ),
+            Group::Budget => (
+                "el presupuesto de viaje (km o costo) de todo el plan",
+                "the travel budget (km or cost) of the whole plan",
             ),
         };
         lang.pick(es, en)

@@ -41,22 +41,6 @@ pub fn add(s: &Scenario, weeks: &[WeekVars], p: &mut Parts) {
             }
         }
         p.row(Group::TripShape, wv.away_days().leq(f64::from(wv.budget)));
-        for rv in &wv.routes {
-            p.objective.add_mul(rv.route.fixed_cost(s), rv.z);
-        }
-        let per_day = |commute: bool, l| {
-            wv.routes
-                .iter()
-                .find(|rv| {
-                    rv.route.commute == commute && rv.route.stops.iter().any(|(x, _)| *x == l)
-                })
-                .map_or(0.0, |rv| rv.route.cost_per_day(s))
-        };
-        for (l, (v, _)) in &wv.stay_days {
-            p.objective.add_mul(per_day(false, *l), *v);
-        }
-        for (l, (v, _)) in &wv.commute_days {
-            p.objective.add_mul(per_day(true, *l), *v);
-        }
+        p.objective += super::budget::travel_cost(s, wv);
     }
 }

@@ -202,6 +202,10 @@ pub struct SolveOptions {
     /// `--bound-share`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bound_share: Option<f64>,
+    /// `--budget`: the travel caps the plan was made under (`check`
+    /// verifies them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub budgets: Vec<crate::optimize::Budget>,
 }
 
 impl SolveOptions {
@@ -215,6 +219,7 @@ impl SolveOptions {
             strengthen: Some(opts.strengthen),
             method: Some(opts.method.name().to_string()),
             bound_share: Some(opts.bound_share),
+            budgets: opts.budgets.clone(),
         }
     }
 }

@@ -51,7 +51,12 @@ pub fn solve(
     opts: &Options,
     progress: Option<&(dyn Fn(Progress) + Sync)>,
 ) -> Result<Solution, PlanError> {
-    solve_in(&Context::new(s, net), net, opts, progress)
+    solve_in(
+        &Context::new(s, net).with_budgets(opts.budgets.clone()),
+        net,
+        opts,
+        progress,
+    )
 }
 
 /// [`solve`] in a prepared context (a replan's, which fixes the past and

@@ -71,6 +71,8 @@ struct TripCol {
     /// (list, days) per stop.
     stops: Vec<(usize, u32)>,
     away: u32,
+    /// What it uses of each travel budget, in the order of `budget_rows`.
+    uses: Vec<f64>,
 }
 
 /// The master's rows and the facts pricing needs.
@@ -87,8 +89,11 @@ struct Master<'a> {
     person_week: Vec<((PersonId, u32), usize)>,
     /// Monthly rows of a record: (month, trips row, days row).
     months: HashMap<(SpecialistId, (i32, u32)), (usize, usize)>,
-    /// Right-hand sides of the monthly rows, by row.
+    /// Right-hand sides of the monthly rows, by row (and of the budget rows:
+    /// every `≤` row a trip column enters with a positive coefficient).
     monthly_rhs: Vec<(usize, f64)>,
+    /// The row of each travel budget, in the order of `ctx.budgets`.
+    budget_rows: Vec<usize>,
     /// Told every better bound of the whole scope; may stop it early.
     watch: Watch<'a>,
 }
@@ -173,6 +178,19 @@ impl<'a> Master<'a> {
                 }
             }
         }
+        // Budget rows are scaled to a right-hand side of 1: in km or pesos
+        // their supergradient would outweigh every other row's, and the
+        // subgradient steps would move nothing else.
+        let budget_rows: Vec<usize> = ctx
+            .budgets
+            .iter()
+            .map(|b| {
+                let rhs = b.limit / budget_scale(b);
+                let row = lp.add_row(f64::NEG_INFINITY, rhs);
+                monthly_rhs.push((row, rhs));
+                row
+            })
+            .collect();
         Master {
             ctx,
             lists,
@@ -182,6 +200,7 @@ impl<'a> Master<'a> {
             person_week,
             months,
             monthly_rhs,
+            budget_rows,
             watch,
         }
     }
@@ -250,8 +269,20 @@ impl<'a> Master<'a> {
                 .collect();
             let per_trip: f64 = months.iter().map(|(t, _)| -y[*t].min(0.0)).sum();
             let per_away_day: f64 = months.iter().map(|(_, d)| -y[*d].min(0.0)).sum();
+            // The price of each budget's unit at these duals (≥ 0).
+            let (mut per_km, mut per_cost) = (0.0, 0.0);
+            for (b, row) in self.ctx.budgets.iter().zip(&self.budget_rows) {
+                let price = -y[*row].min(0.0) / budget_scale(b);
+                match b.kind {
+                    crate::optimize::budget::Kind::Km => per_km += price,
+                    crate::optimize::budget::Kind::Cost => per_cost += price,
+                }
+            }
             for route in routes {
+                // A consultation day costs its price and what it uses of a
+                // cost budget.
                 let per_day = route.cost_per_day(s);
+                let priced_day = per_day * (1.0 + per_cost);
                 let mut stops: Vec<(usize, f64, u32)> = Vec::with_capacity(route.stops.len());
                 for (l, _) in &route.stops {
                     let i = self
@@ -263,7 +294,7 @@ impl<'a> Master<'a> {
                         .map_or(0.0, |row| y[*row].min(0.0));
                     stops.push((
                         i.unwrap_or(usize::MAX),
-                        per_day + gain + per_away_day,
+                        priced_day + gain + per_away_day,
                         sp.min_days,
                     ));
                 }
@@ -285,7 +316,8 @@ impl<'a> Master<'a> {
                 let days: u32 = stops.iter().map(|x| x.2).sum();
                 let cost = route.fixed_cost(s) + per_day * f64::from(days);
                 let away = days + route.travel_days;
-                let rc = route.fixed_cost(s)
+                let rc = route.fixed_cost(s) * (1.0 + per_cost)
+                    + per_km * route.km
                     + per_trip
                     + per_away_day * f64::from(route.travel_days)
                     + stops.iter().map(|x| x.1 * f64::from(x.2)).sum::<f64>();
@@ -298,6 +330,12 @@ impl<'a> Master<'a> {
                             .map(|x| (x.0, x.2))
                             .collect(),
                         away,
+                        uses: self
+                            .ctx
+                            .budgets
+                            .iter()
+                            .map(|b| b.of_trip(s, route, days))
+                            .collect(),
                     };
                     best = Some((rc, col, *r, w));
                 }
@@ -319,6 +357,9 @@ impl<'a> Master<'a> {
                 entries.push((*dr, f64::from(t.away)));
             }
         }
+        for ((row, used), b) in self.budget_rows.iter().zip(&t.uses).zip(&self.ctx.budgets) {
+            entries.push((*row, *used / budget_scale(b)));
+        }
         entries
     }
 
@@ -327,6 +368,12 @@ impl<'a> Master<'a> {
         rmp.kinds
             .push(Kind::Trip(k, t.stops.iter().map(|(i, _)| *i).collect()));
     }
+}
+
+/// The unit a budget row is written in: its limit (at least 1), so that
+/// the row reads "share of the budget used ≤ 1".
+fn budget_scale(b: &crate::optimize::Budget) -> f64 {
+    b.limit.max(1.0)
 }
 
 /// Reduced cost of a column of `cost` and `entries` under duals `y`.
@@ -534,7 +581,8 @@ pub fn bound_watched(
 ) -> Option<Bound> {
     let s = ctx.scenario;
     let groups = super::region_groups(s);
-    if groups.len() <= 1 {
+    // A travel budget couples every region: one master for all.
+    if groups.len() <= 1 || !ctx.budgets.is_empty() {
         let all = Scope::all(s);
         return bound_of(ctx, &all, start, threads, (deadline, max_nodes), watch);
     }
@@ -892,6 +940,12 @@ fn seed(m: &Master<'_>, rmp: &mut Rmp, start: &[super::Pick]) -> Option<f64> {
             cost: route.fixed_cost(s) + route.cost_per_day(s) * f64::from(total),
             stops,
             away: total + route.travel_days,
+            uses: m
+                .ctx
+                .budgets
+                .iter()
+                .map(|b| b.of_trip(s, route, total))
+                .collect(),
         };
         value += col.cost;
         m.add_trip(rmp, *k, &col, pick.record, pick.week);
