@@ -119,3 +119,51 @@ fn check_refuses_a_plan_over_its_budget() {
     let found = itinera::check::check(&s, &net, &p);
     assert!(found.iter().any(|v| v.rule == "budget"), "{found:#?}");
 }
+
+#[test]
+fn the_frontier_command_writes_checked_points_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_cmd::Command::cargo_bin("itinera")
+        .unwrap()
+        .args([
+            "frontier",
+            "scenarios/tiny",
+            "--points",
+            "3",
+            "--time-limit",
+            "10",
+            "-o",
+        ])
+        .arg(dir.path())
+        .current_dir(common::repo(""))
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("sin límite"));
+    let csv = std::fs::read_to_string(dir.path().join("frontier.csv")).unwrap();
+    let rows: Vec<Vec<String>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect();
+    assert_eq!(rows.len(), 3);
+    let num = |r: &Vec<String>, i: usize| r[i].parse::<f64>().unwrap();
+    for w in rows.windows(2) {
+        // km within the budget, and a larger budget never proves worse.
+        assert!(num(&w[0], 2) <= num(&w[0], 1) + 1e-6);
+        assert!(num(&w[0], 7) >= num(&w[1], 8) - 1e-6, "{csv}");
+    }
+    for r in &rows {
+        assert_cmd::Command::cargo_bin("itinera")
+            .unwrap()
+            .args(["check", "scenarios/tiny"])
+            .arg(dir.path().join(&r[0]).join("plan.json"))
+            .current_dir(common::repo(""))
+            .assert()
+            .success();
+    }
+    assert!(
+        std::fs::read_to_string(dir.path().join("frontier.html"))
+            .unwrap()
+            .contains("<svg")
+    );
+}

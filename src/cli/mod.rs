@@ -30,6 +30,7 @@ mod appointments;
 mod compare;
 mod diff;
 mod export;
+mod frontier;
 mod generate;
 mod live;
 mod plan;
@@ -130,6 +131,9 @@ enum Command {
     /// Programmed against delivered: what really happened at each visit
     /// (held, patients seen, no-shows) per specialty, facility and month.
     Actuals(actuals::ActualsArgs),
+    /// The trade-off frontier: the plan solved along travel budgets (km or
+    /// cost), each point checked, as frontier.csv and frontier.html.
+    Frontier(frontier::FrontierArgs),
     /// Book the waiting patients into a plan's consultation slots, in an
     /// appointment ledger (re-run after a replan: moves and re-books).
     Book(appointments::BookArgs),
@@ -269,6 +273,7 @@ pub fn run() -> ExitCode {
         Command::Route(args) => route::run(&args, lang),
         Command::Book(args) => appointments::book(&args, lang),
         Command::Actuals(args) => actuals::run(&args, lang),
+        Command::Frontier(args) => frontier::run(&args, lang),
         Command::Ledger(args) => appointments::ledger(&args, lang),
         Command::Contact(args) => appointments::contact(&args, lang),
         Command::Respond(args) => appointments::respond(&args, lang),

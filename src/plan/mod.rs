@@ -5,6 +5,7 @@
 pub mod actuals;
 pub mod diff;
 pub mod format;
+pub mod frontier;
 pub mod identity;
 pub mod metrics;
 pub mod replan;
@@ -29,6 +30,15 @@ pub enum PlanError {
     /// The solver failed.
     #[error(transparent)]
     Solver(#[from] optimize::SolverError),
+    /// A point of the trade-off frontier found no plan in its time, or its
+    /// plan broke a rule (see `frontier`).
+    #[error("frontier point at budget {limit:.0}: {reason}")]
+    Frontier {
+        /// The point's budget (infinite: unconstrained).
+        limit: f64,
+        /// What went wrong.
+        reason: String,
+    },
 }
 
 /// Weeks within which an existing visit counts as moved rather than dropped.

@@ -445,3 +445,80 @@ pub fn workload(names: &[String], groups: &[String], values: &[Vec<f64>], x_desc
         Ok(())
     })
 }
+
+/// One point of the trade-off frontier: what it uses (x), its plan's value
+/// and its proven bound (y).
+pub struct FrontierPoint {
+    /// Km or travel cost.
+    pub x: f64,
+    /// The plan's value (objective, or patient-weeks).
+    pub y: f64,
+    /// The proven bound on the value, when there is one.
+    pub bound: Option<f64>,
+}
+
+/// The frontier: each plan as a dot joined to the next, with a bar down to
+/// its proven bound (how certain it is), and labelled marks (the status
+/// quo) as squares.
+pub fn frontier(
+    points: &[FrontierPoint],
+    marks: &[(String, f64, f64)],
+    x_desc: &str,
+    y_desc: &str,
+) -> Svg {
+    let xs = points.iter().map(|p| p.x).chain(marks.iter().map(|m| m.1));
+    let ys = points
+        .iter()
+        .flat_map(|p| [Some(p.y), p.bound])
+        .flatten()
+        .chain(marks.iter().map(|m| m.2));
+    let right = xs.fold(1.0, f64::max) * 1.05;
+    let top = ys.fold(1.0, f64::max) * 1.08;
+    draw((900, 420), |root| {
+        let mut chart = ChartBuilder::on(root)
+            .margin(10)
+            .x_label_area_size(40)
+            .y_label_area_size(90)
+            .build_cartesian_2d(0f64..right, 0f64..top)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc(x_desc)
+            .y_desc(y_desc)
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_label_formatter(&|y| format!("{y:.3e}"))
+            .draw()
+            .map_err(err)?;
+        let c = colour(0);
+        chart
+            .draw_series(LineSeries::new(
+                points.iter().map(|p| (p.x, p.y)),
+                c.stroke_width(2),
+            ))
+            .map_err(err)?;
+        chart
+            .draw_series(
+                points
+                    .iter()
+                    .map(|p| Circle::new((p.x, p.y), 4, c.filled())),
+            )
+            .map_err(err)?;
+        chart
+            .draw_series(points.iter().filter_map(|p| {
+                let b = p.bound?;
+                Some(PathElement::new(
+                    [(p.x, p.y), (p.x, b)],
+                    colour(7).stroke_width(3),
+                ))
+            }))
+            .map_err(err)?;
+        chart
+            .draw_series(marks.iter().map(|(name, x, y)| {
+                EmptyElement::at((*x, *y))
+                    + Rectangle::new([(-5, -5), (5, 5)], colour(3).filled())
+                    + Text::new(name.clone(), (8, -14), ("sans-serif", 13).into_font())
+            }))
+            .map_err(err)?;
+        Ok(())
+    })
+}

@@ -1,0 +1,95 @@
+//! The trade-off frontier: the plan solved along travel budgets, from a
+//! small share of what the unconstrained plan uses up to all of it, so a
+//! planner sees what each extra kilometre (or peso) of travel buys in
+//! waiting, and how certain each point is (its proven gap).
+//!
+//! Points are independent: they are solved side by side, one solver thread
+//! each. Every point's plan passes the checker before it is kept.
+
+use super::format::Plan;
+use super::{PlanError, assemble, solve};
+use crate::model::Scenario;
+use crate::network::RoadNetwork;
+use crate::optimize::budget::Kind;
+use crate::optimize::{Budget, Options};
+use rayon::prelude::*;
+
+/// One point of the frontier.
+pub struct Point {
+    /// The budget it was solved under (`None`: unconstrained).
+    pub budget: Option<Budget>,
+    /// Its plan (checked).
+    pub plan: Plan,
+}
+
+/// What a plan uses of a budget of `kind`.
+pub fn used(plan: &Plan, kind: Kind) -> f64 {
+    match kind {
+        Kind::Km => plan.metrics.km,
+        Kind::Cost => plan.metrics.travel_cost,
+    }
+}
+
+/// Solve the unconstrained plan, then `points − 1` budgets of `kind` at
+/// equal shares of what it uses (1/points, 2/points, …), each with `opts`
+/// on one thread, `opts.threads` points at a time. Points in order of
+/// budget, the unconstrained one last.
+pub fn frontier(
+    s: &Scenario,
+    net: &RoadNetwork,
+    opts: &Options,
+    kind: Kind,
+    points: usize,
+) -> Result<Vec<Point>, PlanError> {
+    let one = Options {
+        threads: 1,
+        budgets: Vec::new(),
+        ..opts.clone()
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads.max(1) as usize)
+        .build()
+        .map_err(|e| PlanError::Frontier {
+            limit: f64::INFINITY,
+            reason: e.to_string(),
+        })?;
+    let point = |budget: Option<Budget>| -> Result<Point, PlanError> {
+        let o = Options {
+            budgets: budget.into_iter().collect(),
+            ..one.clone()
+        };
+        let limit = budget.map_or(f64::INFINITY, |b| b.limit);
+        let sol = solve(s, net, &o, None)?;
+        if !sol.status.has_plan() {
+            return Err(PlanError::Frontier {
+                limit,
+                reason: format!("no plan ({:?})", sol.status),
+            });
+        }
+        let plan = assemble(s, net, &sol, super::format::SolveOptions::of(&o))?;
+        let found = crate::check::check(s, net, &plan);
+        if !found.is_empty() {
+            return Err(PlanError::Frontier {
+                limit,
+                reason: format!("the plan breaks {} rule(s)", found.len()),
+            });
+        }
+        Ok(Point { budget, plan })
+    };
+    let free = pool.install(|| point(None))?;
+    let top = used(&free.plan, kind);
+    let budgets: Vec<Budget> = (1..points.max(2))
+        .map(|k| Budget {
+            kind,
+            limit: (top * k as f64 / points.max(2) as f64).floor(),
+        })
+        .collect();
+    let mut out: Vec<Point> = pool.install(|| {
+        budgets
+            .par_iter()
+            .map(|b| point(Some(*b)))
+            .collect::<Result<Vec<_>, _>>()
+    })?;
+    out.push(free);
+    Ok(out)
+}
