@@ -44,7 +44,25 @@ pub fn run(a: &FrontierArgs, lang: Lang) -> Result<(), Failure> {
         threads: a.threads,
         ..itinera::optimize::Options::default()
     };
-    let points = frontier::frontier(&s, &net, &opts, kind, a.points as usize)
+    // Supply routes as `plan` adds them, then the checker: a point is kept
+    // only when every rule holds.
+    let finish = |p: &mut itinera::plan::format::Plan| -> Result<(), String> {
+        if let Some((routes, supply)) = itinera::logistics::plan_supply(&s, &net, p.made_visits()) {
+            p.routes = routes;
+            p.supply = Some(supply);
+        }
+        let found = itinera::check::check(&s, &net, p);
+        match found.first() {
+            None => Ok(()),
+            Some(v) => Err(format!(
+                "{}: {} ({} rule(s) broken)",
+                v.rule,
+                v.message.get(lang),
+                found.len()
+            )),
+        }
+    };
+    let points = frontier::frontier(&s, &net, &opts, kind, a.points as usize, &finish)
         .map_err(|e| Failure::Other(e.into()))?;
     // The status quo as a plan: its value under the same objective.
     let sq = itinera::plan::status_quo::as_plan(&s, &net);

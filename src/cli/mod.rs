@@ -29,6 +29,7 @@ mod actuals;
 mod appointments;
 mod compare;
 mod diff;
+mod explain;
 mod export;
 mod frontier;
 mod generate;
@@ -131,6 +132,9 @@ enum Command {
     /// Programmed against delivered: what really happened at each visit
     /// (held, patients seen, no-shows) per specialty, facility and month.
     Actuals(actuals::ActualsArgs),
+    /// Why a waiting list goes longer than its maximum without a visit:
+    /// what each specialist who could go was doing in those weeks.
+    Explain(explain::ExplainArgs),
     /// The trade-off frontier: the plan solved along travel budgets (km or
     /// cost), each point checked, as frontier.csv and frontier.html.
     Frontier(frontier::FrontierArgs),
@@ -274,6 +278,7 @@ pub fn run() -> ExitCode {
         Command::Book(args) => appointments::book(&args, lang),
         Command::Actuals(args) => actuals::run(&args, lang),
         Command::Frontier(args) => frontier::run(&args, lang),
+        Command::Explain(args) => explain::run(&args, lang),
         Command::Ledger(args) => appointments::ledger(&args, lang),
         Command::Contact(args) => appointments::contact(&args, lang),
         Command::Respond(args) => appointments::respond(&args, lang),

@@ -4,7 +4,8 @@
 //! waiting, and how certain each point is (its proven gap).
 //!
 //! Points are independent: they are solved side by side, one solver thread
-//! each. Every point's plan passes the checker before it is kept.
+//! each. The caller finishes each point's plan (supply routes, the
+//! checker) before it is kept: those stages come after this one.
 
 use super::format::Plan;
 use super::{PlanError, assemble, solve};
@@ -30,16 +31,21 @@ pub fn used(plan: &Plan, kind: Kind) -> f64 {
     }
 }
 
+/// What the caller does with each point's plan before it is kept (supply
+/// routes, the checker): `Err` with the reason refuses it.
+pub type Finish<'a> = dyn Fn(&mut Plan) -> Result<(), String> + Sync + 'a;
+
 /// Solve the unconstrained plan, then `points − 1` budgets of `kind` at
 /// equal shares of what it uses (1/points, 2/points, …), each with `opts`
-/// on one thread, `opts.threads` points at a time. Points in order of
-/// budget, the unconstrained one last.
+/// on one thread, `opts.threads` points at a time, each plan passed to
+/// `finish`. Points in order of budget, the unconstrained one last.
 pub fn frontier(
     s: &Scenario,
     net: &RoadNetwork,
     opts: &Options,
     kind: Kind,
     points: usize,
+    finish: &Finish<'_>,
 ) -> Result<Vec<Point>, PlanError> {
     let one = Options {
         threads: 1,
@@ -66,14 +72,8 @@ pub fn frontier(
                 reason: format!("no plan ({:?})", sol.status),
             });
         }
-        let plan = assemble(s, net, &sol, super::format::SolveOptions::of(&o))?;
-        let found = crate::check::check(s, net, &plan);
-        if !found.is_empty() {
-            return Err(PlanError::Frontier {
-                limit,
-                reason: format!("the plan breaks {} rule(s)", found.len()),
-            });
-        }
+        let mut plan = assemble(s, net, &sol, super::format::SolveOptions::of(&o))?;
+        finish(&mut plan).map_err(|reason| PlanError::Frontier { limit, reason })?;
         Ok(Point { budget, plan })
     };
     let free = pool.install(|| point(None))?;

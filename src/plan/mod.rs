@@ -4,6 +4,7 @@
 
 pub mod actuals;
 pub mod diff;
+pub mod explain;
 pub mod format;
 pub mod frontier;
 pub mod identity;

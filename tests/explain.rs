@@ -1,0 +1,70 @@
+//! `explain`: the reasons of each list's longest run without a visit add up
+//! to the weeks its persons could have gone, and name the trips they made
+//! instead.
+
+mod common;
+
+use itinera::network::RoadNetwork;
+use itinera::optimize::budget::Kind;
+use itinera::optimize::{Budget, Context, Options};
+use itinera::plan::{self, explain};
+
+fn solved(s: &itinera::model::Scenario, budgets: Vec<Budget>) -> plan::format::Plan {
+    let net = RoadNetwork::new(s);
+    let opts = Options {
+        time_limit: 30.0,
+        threads: 1,
+        budgets,
+        ..Options::default()
+    };
+    let sol = plan::solve(s, &net, &opts, None).unwrap();
+    plan::assemble(s, &net, &sol, Default::default()).unwrap()
+}
+
+#[test]
+fn with_no_travel_every_list_waits_and_every_week_is_accounted_for() {
+    let (s, _) = common::tiny_solved();
+    let net = RoadNetwork::new(s);
+    let ctx = Context::new(s, &net);
+    let none = solved(
+        s,
+        vec![Budget {
+            kind: Kind::Km,
+            limit: 0.0,
+        }],
+    );
+    let found = explain::explain(&ctx, &none, &|_, _| true, false);
+    assert_eq!(found.len(), s.demand.len(), "every list goes without");
+    for e in &found {
+        assert_eq!(e.length, s.horizon.weeks);
+        let counted =
+            e.unavailable + e.road_closed + e.elsewhere + e.monthly_limit + e.rooms_full + e.free;
+        assert_eq!(counted as usize, e.persons * e.length as usize, "{e:?}");
+        assert_eq!(e.elsewhere, 0, "no trips were made: {e:?}");
+        assert!(e.free > 0);
+        assert!(!e.unreachable());
+    }
+}
+
+#[test]
+fn the_optimal_plan_names_where_the_persons_went() {
+    let (s, p) = common::tiny_solved();
+    let net = RoadNetwork::new(s);
+    let ctx = Context::new(s, &net);
+    // Every list, even within its gap, explained on request.
+    let all = explain::explain(&ctx, p, &|_, _| true, true);
+    assert_eq!(all.len(), s.demand.len());
+    for e in &all {
+        let counted =
+            e.unavailable + e.road_closed + e.elsewhere + e.monthly_limit + e.rooms_full + e.free;
+        assert_eq!(counted as usize, e.persons * e.length as usize, "{e:?}");
+        let went: u32 = e.went_to.values().sum();
+        assert!(
+            went >= e.elsewhere,
+            "each trip elsewhere has its stops: {e:?}"
+        );
+    }
+    // Only beyond the max gap by default: a subset.
+    let beyond = explain::explain(&ctx, p, &|_, _| true, false);
+    assert!(beyond.iter().all(|e| e.length > e.max_gap));
+}
