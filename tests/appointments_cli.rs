@@ -480,3 +480,29 @@ fn the_ledger_feeds_demand_csv_and_the_report() {
     assert!(report.contains("fallecimiento"));
     assert!(!report.contains("HC-0"), "no patient id in the report");
 }
+
+#[test]
+fn synthetic_patients_never_replace_a_file_without_force() {
+    let scenario = common::tiny_copy();
+    let before = std::fs::read(scenario.path().join("patients.csv")).unwrap();
+    itinera()
+        .arg("patients")
+        .arg(scenario.path())
+        .args(["--seed", "9"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--force"));
+    assert_eq!(
+        std::fs::read(scenario.path().join("patients.csv")).unwrap(),
+        before
+    );
+    itinera()
+        .arg("patients")
+        .arg(scenario.path())
+        .args(["--seed", "9", "--force"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("pacientes sintéticos"));
+    #[cfg(unix)]
+    assert_eq!(mode(&scenario.path().join("patients.csv")), 0o600);
+}

@@ -158,6 +158,9 @@ pub struct PatientsArgs {
     /// Where to write (default: patients.csv in the scenario folder).
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Replace an existing file (it may hold real patients).
+    #[arg(long)]
+    force: bool,
 }
 
 /// The patients file of a scenario folder (or of a scenario.yaml's folder).
@@ -535,6 +538,13 @@ pub fn patients(a: &PatientsArgs, lang: Lang) -> Result<(), Failure> {
         .output
         .clone()
         .unwrap_or_else(|| default_patients(&a.scenario.scenario));
+    if path.exists() && !a.force {
+        let p = path.display();
+        return Err(Failure::Said(itinera::tr!(
+            "{p} ya existe y puede tener pacientes reales: no se reemplaza sin --force",
+            "{p} already exists and may hold real patients: it is not replaced without --force"
+        )));
+    }
     itinera::output::write_private(&path, &itinera::scenario::patients_csv(&s, &list))?;
     outln!(
         "{}",
