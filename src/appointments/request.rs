@@ -99,197 +99,181 @@ pub struct Received {
 /// and repeating no contact value.
 pub fn read(ledger: &Ledger, path: &Path) -> Result<Vec<Request>, Vec<Diagnostic>> {
     let names = Names::load(ledger.conn()).unwrap_or_default();
-    let (mut problems, reader) = csvin::open(
+    csvin::read(
         path,
         &COLUMNS,
         tr!("pedidos", "requests"),
         "docs/appointments.md",
-    );
-    let Some(mut reader) = reader else {
-        return Err(problems.list);
-    };
-    let mut out = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                csvin::unreadable(&mut problems, &e);
-                continue;
+        |problems, line, cells| {
+            let cell = |i: usize| cells.get(i);
+            let before = problems.len();
+            if cell(0).is_empty() || cell(1).is_empty() {
+                let column = if cell(0).is_empty() { 0 } else { 1 };
+                problems.push(
+                    line,
+                    column,
+                    Code::EmptyId,
+                    tr!("falta el id", "the id is missing"),
+                    tr!(
+                        "cada pedido necesita su id y el id seudónimo del paciente",
+                        "every request needs its id and the patient's pseudonymous id"
+                    ),
+                );
             }
-        };
-        let line = record.position().map_or(0, |p| p.line());
-        let cell = |i: usize| record.get(i).unwrap_or("").to_string();
-        let before = problems.len();
-        if cell(0).is_empty() || cell(1).is_empty() {
-            let column = if cell(0).is_empty() { 0 } else { 1 };
-            problems.push(
-                line,
-                column,
-                Code::EmptyId,
-                tr!("falta el id", "the id is missing"),
-                tr!(
-                    "cada pedido necesita su id y el id seudónimo del paciente",
-                    "every request needs its id and the patient's pseudonymous id"
-                ),
-            );
-        }
-        let known: Option<String> = ledger
-            .conn()
-            .query_row(
-                "SELECT locality FROM patients WHERE id = ?1",
-                params![cell(1)],
-                |r| r.get(0),
-            )
-            .optional()
-            .unwrap_or(None);
-        if known.is_none() && !names.localities.contains_key(&cell(2)) {
-            let v = cell(2);
-            problems.push(
-                line,
-                2,
-                Code::UnknownLocality,
-                tr!("no existe la localidad `{v}`", "unknown locality `{v}`"),
-                tr!(
-                    "un paciente nuevo necesita una localidad del escenario",
-                    "a new patient needs a locality of the scenario"
-                ),
-            );
-        }
-        if !names.specialties.contains_key(&cell(3)) {
-            let v = cell(3);
-            problems.push(
-                line,
-                3,
-                Code::UnknownSpecialty,
-                tr!("no existe la especialidad `{v}`", "unknown specialty `{v}`"),
-                tr!(
-                    "use una especialidad del escenario",
-                    "use a specialty of the scenario"
-                ),
-            );
-        }
-        let priority = if cell(4).is_empty() {
-            Some(Priority::Routine)
-        } else {
-            Priority::parse(&cell(4))
-        };
-        if priority.is_none() {
-            let v = cell(4);
-            problems.push(
-                line,
-                4,
-                Code::CsvValue,
-                tr!("prioridad desconocida `{v}`", "unknown priority `{v}`"),
-                tr!(
-                    "use urgent, preferred o routine (vacío: routine)",
-                    "use urgent, preferred or routine (empty: routine)"
-                ),
-            );
-        }
-        let channels: Option<Vec<Channel>> = cell(5)
-            .split(';')
-            .map(str::trim)
-            .filter(|x| !x.is_empty())
-            .map(Channel::parse)
-            .collect();
-        match &channels {
-            None => problems.push(
-                line,
-                5,
-                Code::CsvValue,
-                tr!("canal desconocido", "unknown channel"),
-                tr!(
-                    "use whatsapp, sms, phone o email separados por `;`",
-                    "use whatsapp, sms, phone or email separated by `;`"
-                ),
-            ),
-            Some(list) if known.is_none() => {
-                let phone = cell(6);
-                let email = cell(7);
-                if list.iter().any(|c| c.uses_phone()) && !valid_phone(&phone) {
-                    problems.push(
-                        line,
-                        6,
-                        Code::MissingContact,
-                        tr!(
-                            "falta el teléfono o no es válido (el valor no se muestra)",
-                            "the phone is missing or not valid (the value is not shown)"
-                        ),
-                        tr!(
-                            "escríbalo como +54 9 2966 123456",
-                            "write it as +54 9 2966 123456"
-                        ),
-                    );
-                }
-                if list.contains(&Channel::Email) && !valid_email(&email) {
-                    problems.push(
-                        line,
-                        7,
-                        Code::MissingContact,
-                        tr!(
-                            "falta el correo o no es válido (el valor no se muestra)",
-                            "the e-mail is missing or not valid (the value is not shown)"
-                        ),
-                        tr!(
-                            "escríbalo como nombre@dominio.ar",
-                            "write it as name@domain.ar"
-                        ),
-                    );
-                }
+            let known: Option<String> = ledger
+                .conn()
+                .query_row(
+                    "SELECT locality FROM patients WHERE id = ?1",
+                    params![cell(1)],
+                    |r| r.get(0),
+                )
+                .optional()
+                .unwrap_or(None);
+            if known.is_none() && !names.localities.contains_key(&cell(2)) {
+                let v = cell(2);
+                problems.push(
+                    line,
+                    2,
+                    Code::UnknownLocality,
+                    tr!("no existe la localidad `{v}`", "unknown locality `{v}`"),
+                    tr!(
+                        "un paciente nuevo necesita una localidad del escenario",
+                        "a new patient needs a locality of the scenario"
+                    ),
+                );
             }
-            Some(_) => {}
-        }
-        let language = if cell(8).is_empty() {
-            "es".to_string()
-        } else {
-            cell(8)
-        };
-        if language != "es" && language != "en" {
-            problems.push(
-                line,
-                8,
-                Code::CsvValue,
-                tr!("idioma desconocido", "unknown language"),
-                tr!("use es o en", "use es or en"),
-            );
-        }
-        let at = NaiveDateTime::parse_from_str(&cell(9), TIME_FORMAT);
-        if at.is_err() {
-            problems.push(
-                line,
-                9,
-                Code::CsvValue,
-                tr!("no es una fecha y hora", "not a date and time"),
-                tr!(
-                    "escriba AAAA-MM-DDTHH:MM, hora local del escenario",
-                    "write YYYY-MM-DDTHH:MM, the scenario's local time"
+            if !names.specialties.contains_key(&cell(3)) {
+                let v = cell(3);
+                problems.push(
+                    line,
+                    3,
+                    Code::UnknownSpecialty,
+                    tr!("no existe la especialidad `{v}`", "unknown specialty `{v}`"),
+                    tr!(
+                        "use una especialidad del escenario",
+                        "use a specialty of the scenario"
+                    ),
+                );
+            }
+            let priority = if cell(4).is_empty() {
+                Some(Priority::Routine)
+            } else {
+                Priority::parse(&cell(4))
+            };
+            if priority.is_none() {
+                let v = cell(4);
+                problems.push(
+                    line,
+                    4,
+                    Code::CsvValue,
+                    tr!("prioridad desconocida `{v}`", "unknown priority `{v}`"),
+                    tr!(
+                        "use urgent, preferred o routine (vacío: routine)",
+                        "use urgent, preferred or routine (empty: routine)"
+                    ),
+                );
+            }
+            let channels: Option<Vec<Channel>> = cell(5)
+                .split(';')
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+                .map(Channel::parse)
+                .collect();
+            match &channels {
+                None => problems.push(
+                    line,
+                    5,
+                    Code::CsvValue,
+                    tr!("canal desconocido", "unknown channel"),
+                    tr!(
+                        "use whatsapp, sms, phone o email separados por `;`",
+                        "use whatsapp, sms, phone or email separated by `;`"
+                    ),
                 ),
-            );
-        }
-        if problems.len() > before {
-            continue;
-        }
-        if let (Some(priority), Some(channels), Ok(at)) = (priority, channels, at) {
-            let opt = |v: String| (!v.is_empty()).then_some(v);
-            out.push(Request {
-                id: cell(0),
-                patient: cell(1),
-                locality: known.unwrap_or_else(|| cell(2)),
-                specialty: cell(3),
-                priority,
-                channels,
-                phone: opt(cell(6)),
-                email: opt(cell(7)),
-                language,
-                at,
-            });
-        }
-    }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(problems.list)
-    }
+                Some(list) if known.is_none() => {
+                    let phone = cell(6);
+                    let email = cell(7);
+                    if list.iter().any(|c| c.uses_phone()) && !valid_phone(&phone) {
+                        problems.push(
+                            line,
+                            6,
+                            Code::MissingContact,
+                            tr!(
+                                "falta el teléfono o no es válido (el valor no se muestra)",
+                                "the phone is missing or not valid (the value is not shown)"
+                            ),
+                            tr!(
+                                "escríbalo como +54 9 2966 123456",
+                                "write it as +54 9 2966 123456"
+                            ),
+                        );
+                    }
+                    if list.contains(&Channel::Email) && !valid_email(&email) {
+                        problems.push(
+                            line,
+                            7,
+                            Code::MissingContact,
+                            tr!(
+                                "falta el correo o no es válido (el valor no se muestra)",
+                                "the e-mail is missing or not valid (the value is not shown)"
+                            ),
+                            tr!(
+                                "escríbalo como nombre@dominio.ar",
+                                "write it as name@domain.ar"
+                            ),
+                        );
+                    }
+                }
+                Some(_) => {}
+            }
+            let language = if cell(8).is_empty() {
+                "es".to_string()
+            } else {
+                cell(8)
+            };
+            if language != "es" && language != "en" {
+                problems.push(
+                    line,
+                    8,
+                    Code::CsvValue,
+                    tr!("idioma desconocido", "unknown language"),
+                    tr!("use es o en", "use es or en"),
+                );
+            }
+            let at = NaiveDateTime::parse_from_str(&cell(9), TIME_FORMAT);
+            if at.is_err() {
+                problems.push(
+                    line,
+                    9,
+                    Code::CsvValue,
+                    tr!("no es una fecha y hora", "not a date and time"),
+                    tr!(
+                        "escriba AAAA-MM-DDTHH:MM, hora local del escenario",
+                        "write YYYY-MM-DDTHH:MM, the scenario's local time"
+                    ),
+                );
+            }
+            if problems.len() > before {
+                return None;
+            }
+            if let (Some(priority), Some(channels), Ok(at)) = (priority, channels, at) {
+                let opt = |v: String| (!v.is_empty()).then_some(v);
+                return Some(Request {
+                    id: cell(0),
+                    patient: cell(1),
+                    locality: known.unwrap_or_else(|| cell(2)),
+                    specialty: cell(3),
+                    priority,
+                    channels,
+                    phone: opt(cell(6)),
+                    email: opt(cell(7)),
+                    language,
+                    at,
+                });
+            }
+            None
+        },
+    )
 }
 
 /// Take `requests` in, in order, stamping events with `now`; offers last

@@ -124,49 +124,36 @@ const COLUMNS: [&str; 7] = [
 /// Read `path` against the ledger: every problem at once (file, line,
 /// column), naming no patient.
 pub fn read(ledger: &Ledger, path: &Path) -> Result<Vec<Response>, Vec<Diagnostic>> {
-    let (mut problems, reader) = csvin::open(
+    csvin::read(
         path,
         &COLUMNS,
         tr!("respuestas", "responses"),
         "docs/appointments.md",
-    );
-    let Some(mut reader) = reader else {
-        return Err(problems.list);
-    };
-    let mut out = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                csvin::unreadable(&mut problems, &e);
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line());
-        let cell = |i: usize| record.get(i).unwrap_or("").to_string();
-        let before = problems.len();
-        let id = cell(0);
-        if id.is_empty() {
-            problems.push(line, 0, Code::EmptyId,
+        |problems, line, cells| {
+            let cell = |i: usize| cells.get(i);
+            let before = problems.len();
+            let id = cell(0);
+            if id.is_empty() {
+                problems.push(line, 0, Code::EmptyId,
                 tr!("falta el id de la respuesta", "the response id is missing"),
                 tr!(
                     "use el id del mensaje de la pasarela o de la llamada: con él, aplicar dos veces no cambia nada",
                     "use the gateway's message id or the call's: with it, applying twice changes nothing"
                 ),
             );
-        }
-        let referral = super::book::referral_id(&cell(1), &cell(2));
-        let known: Option<String> = ledger
-            .conn()
-            .query_row(
-                "SELECT status FROM referrals WHERE id = ?1",
-                params![referral],
-                |r| r.get(0),
-            )
-            .optional()
-            .unwrap_or(None);
-        if known.is_none() {
-            problems.push(line, 1, Code::UnknownReferral,
+            }
+            let referral = super::book::referral_id(&cell(1), &cell(2));
+            let known: Option<String> = ledger
+                .conn()
+                .query_row(
+                    "SELECT status FROM referrals WHERE id = ?1",
+                    params![referral],
+                    |r| r.get(0),
+                )
+                .optional()
+                .unwrap_or(None);
+            if known.is_none() {
+                problems.push(line, 1, Code::UnknownReferral,
                 tr!(
                     "el registro de turnos no tiene a este paciente en lista de espera de esa especialidad",
                     "the ledger has no such patient on a waiting list of that specialty"
@@ -176,73 +163,70 @@ pub fn read(ledger: &Ledger, path: &Path) -> Result<Vec<Response>, Vec<Diagnosti
                     "check the patient id and the specialty; new patients come in with `itinera book` (patients.csv)"
                 ),
             );
-        }
-        let kind = Kind::parse(&cell(3));
-        if kind.is_none() {
-            let v = cell(3);
-            problems.push(
-                line,
-                3,
-                Code::CsvValue,
-                tr!("respuesta desconocida `{v}`", "unknown answer `{v}`"),
-                tr!(
-                    "use confirm, cancel, reschedule, not_needed, wrong_number o no_answer",
-                    "use confirm, cancel, reschedule, not_needed, wrong_number or no_answer"
-                ),
-            );
-        }
-        let cause = Cause::parse(&cell(4));
-        if kind == Some(Kind::NotNeeded) && cause.is_none() {
-            let codes: Vec<&str> = Cause::ALL.iter().map(|c| c.code()).collect();
-            let codes = codes.join(", ");
-            problems.push(
-                line,
-                4,
-                Code::CsvValue,
-                tr!(
-                    "`not_needed` necesita una causa de egreso válida",
-                    "`not_needed` needs a valid exit cause"
-                ),
-                tr!("use una de: {codes}", "use one of: {codes}"),
-            );
-        }
-        let at = NaiveDateTime::parse_from_str(&cell(6), TIME_FORMAT);
-        if at.is_err() {
-            let v = cell(6);
-            problems.push(
-                line,
-                6,
-                Code::CsvValue,
-                tr!(
-                    "`{v}` no es una fecha y hora",
-                    "`{v}` is not a date and time"
-                ),
-                tr!(
-                    "escriba AAAA-MM-DDTHH:MM, hora local del escenario",
-                    "write YYYY-MM-DDTHH:MM, the scenario's local time"
-                ),
-            );
-        }
-        if problems.len() > before {
-            continue;
-        }
-        if let (Some(kind), Ok(at)) = (kind, at) {
-            out.push(Response {
-                id,
-                referral,
-                kind,
-                cause,
-                source: cell(5),
-                at,
-                line,
-            });
-        }
-    }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(problems.list)
-    }
+            }
+            let kind = Kind::parse(&cell(3));
+            if kind.is_none() {
+                let v = cell(3);
+                problems.push(
+                    line,
+                    3,
+                    Code::CsvValue,
+                    tr!("respuesta desconocida `{v}`", "unknown answer `{v}`"),
+                    tr!(
+                        "use confirm, cancel, reschedule, not_needed, wrong_number o no_answer",
+                        "use confirm, cancel, reschedule, not_needed, wrong_number or no_answer"
+                    ),
+                );
+            }
+            let cause = Cause::parse(&cell(4));
+            if kind == Some(Kind::NotNeeded) && cause.is_none() {
+                let codes: Vec<&str> = Cause::ALL.iter().map(|c| c.code()).collect();
+                let codes = codes.join(", ");
+                problems.push(
+                    line,
+                    4,
+                    Code::CsvValue,
+                    tr!(
+                        "`not_needed` necesita una causa de egreso válida",
+                        "`not_needed` needs a valid exit cause"
+                    ),
+                    tr!("use una de: {codes}", "use one of: {codes}"),
+                );
+            }
+            let at = NaiveDateTime::parse_from_str(&cell(6), TIME_FORMAT);
+            if at.is_err() {
+                let v = cell(6);
+                problems.push(
+                    line,
+                    6,
+                    Code::CsvValue,
+                    tr!(
+                        "`{v}` no es una fecha y hora",
+                        "`{v}` is not a date and time"
+                    ),
+                    tr!(
+                        "escriba AAAA-MM-DDTHH:MM, hora local del escenario",
+                        "write YYYY-MM-DDTHH:MM, the scenario's local time"
+                    ),
+                );
+            }
+            if problems.len() > before {
+                return None;
+            }
+            if let (Some(kind), Ok(at)) = (kind, at) {
+                return Some(Response {
+                    id,
+                    referral,
+                    kind,
+                    cause,
+                    source: cell(5),
+                    at,
+                    line,
+                });
+            }
+            None
+        },
+    )
 }
 
 /// Apply `responses` in order, stamping events with `now`.

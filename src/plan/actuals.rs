@@ -87,121 +87,105 @@ pub fn read(plan: &Plan, path: &Path) -> Result<Vec<Attendance>, Vec<crate::scen
         .made_visits()
         .map(|v| (v.id.as_str(), v.capacity))
         .collect();
-    let (mut problems, reader) = csvin::open(
+    let mut seen_at: HashMap<String, u64> = HashMap::new();
+    csvin::read(
         path,
         &COLUMNS,
         tr!("asistencia", "attendance"),
         "docs/plan-format.md",
-    );
-    let Some(mut reader) = reader else {
-        return Err(problems.list);
-    };
-    let mut seen_at: HashMap<String, u64> = HashMap::new();
-    let mut out = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                csvin::unreadable(&mut problems, &e);
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line());
-        let cell = |i: usize| record.get(i).unwrap_or("").to_string();
-        let before = problems.len();
-        let visit = cell(0);
-        if !capacity.contains_key(visit.as_str()) {
-            problems.push(
-                line,
-                0,
-                Code::PlanMismatch,
-                tr!(
-                    "el plan no hace la visita `{visit}`",
-                    "the plan makes no visit `{visit}`"
-                ),
-                tr!(
-                    "use los ids de visita de plan.json (P0001…) del plan que se ejecutó",
-                    "use the visit ids of plan.json (P0001…) of the plan that was carried out"
-                ),
-            );
-        } else if let Some(first) = seen_at.insert(visit.clone(), line) {
-            problems.push(
-                line,
-                0,
-                Code::DuplicateId,
-                tr!(
-                    "la visita `{visit}` ya figura en la línea {first}",
-                    "visit `{visit}` is already on line {first}"
-                ),
-                tr!("deje una fila por visita", "keep one row per visit"),
-            );
-        }
-        let held = match cell(1).to_lowercase().as_str() {
-            "yes" | "sí" | "si" | "true" | "1" => Some(true),
-            "no" | "false" | "0" => Some(false),
-            _ => None,
-        };
-        if held.is_none() {
-            let v = cell(1);
-            problems.push(
-                line,
-                1,
-                Code::CsvValue,
-                tr!("`{v}` no es sí ni no", "`{v}` is neither yes nor no"),
-                tr!("escriba sí o no (yes/no)", "write yes or no (sí/no)"),
-            );
-        }
-        let count = |problems: &mut Problems, i: usize| -> Option<u32> {
-            let v = cell(i);
-            let n = v.parse::<u32>().ok();
-            if n.is_none() {
+        |problems, line, cells| {
+            let cell = |i: usize| cells.get(i);
+            let before = problems.len();
+            let visit = cell(0);
+            if !capacity.contains_key(visit.as_str()) {
                 problems.push(
                     line,
-                    i,
-                    Code::CsvValue,
+                    0,
+                    Code::PlanMismatch,
                     tr!(
-                        "`{v}` no es un número entero de pacientes",
-                        "`{v}` is not a whole number of patients"
+                        "el plan no hace la visita `{visit}`",
+                        "the plan makes no visit `{visit}`"
                     ),
-                    tr!("escriba 0 o más", "write 0 or more"),
+                    tr!(
+                        "use los ids de visita de plan.json (P0001…) del plan que se ejecutó",
+                        "use the visit ids of plan.json (P0001…) of the plan that was carried out"
+                    ),
+                );
+            } else if let Some(first) = seen_at.insert(visit.clone(), line) {
+                problems.push(
+                    line,
+                    0,
+                    Code::DuplicateId,
+                    tr!(
+                        "la visita `{visit}` ya figura en la línea {first}",
+                        "visit `{visit}` is already on line {first}"
+                    ),
+                    tr!("deje una fila por visita", "keep one row per visit"),
                 );
             }
-            n
-        };
-        let seen = count(&mut problems, 2);
-        let no_shows = count(&mut problems, 3);
-        if held == Some(false) && seen.is_some_and(|n| n > 0) {
-            problems.push(
-                line,
-                2,
-                Code::CsvValue,
-                tr!(
-                    "una visita que no se hizo no atendió pacientes",
-                    "a visit that did not take place saw no patients"
-                ),
-                tr!(
-                    "corrija `held` o ponga 0 en `seen`",
-                    "fix `held` or write 0 in `seen`"
-                ),
-            );
-        }
-        if problems.len() > before {
-            continue;
-        }
-        if let (Some(held), Some(seen), Some(no_shows)) = (held, seen, no_shows) {
-            out.push(Attendance {
-                visit,
-                held,
-                seen,
-                no_shows,
-            });
-        }
-    }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(problems.list)
-    }
+            let held = match cell(1).to_lowercase().as_str() {
+                "yes" | "sí" | "si" | "true" | "1" => Some(true),
+                "no" | "false" | "0" => Some(false),
+                _ => None,
+            };
+            if held.is_none() {
+                let v = cell(1);
+                problems.push(
+                    line,
+                    1,
+                    Code::CsvValue,
+                    tr!("`{v}` no es sí ni no", "`{v}` is neither yes nor no"),
+                    tr!("escriba sí o no (yes/no)", "write yes or no (sí/no)"),
+                );
+            }
+            let count = |problems: &mut Problems, i: usize| -> Option<u32> {
+                let v = cell(i);
+                let n = v.parse::<u32>().ok();
+                if n.is_none() {
+                    problems.push(
+                        line,
+                        i,
+                        Code::CsvValue,
+                        tr!(
+                            "`{v}` no es un número entero de pacientes",
+                            "`{v}` is not a whole number of patients"
+                        ),
+                        tr!("escriba 0 o más", "write 0 or more"),
+                    );
+                }
+                n
+            };
+            let seen = count(problems, 2);
+            let no_shows = count(problems, 3);
+            if held == Some(false) && seen.is_some_and(|n| n > 0) {
+                problems.push(
+                    line,
+                    2,
+                    Code::CsvValue,
+                    tr!(
+                        "una visita que no se hizo no atendió pacientes",
+                        "a visit that did not take place saw no patients"
+                    ),
+                    tr!(
+                        "corrija `held` o ponga 0 en `seen`",
+                        "fix `held` or write 0 in `seen`"
+                    ),
+                );
+            }
+            if problems.len() > before {
+                return None;
+            }
+            if let (Some(held), Some(seen), Some(no_shows)) = (held, seen, no_shows) {
+                return Some(Attendance {
+                    visit,
+                    held,
+                    seen,
+                    no_shows,
+                });
+            }
+            None
+        },
+    )
 }
 
 /// Compare `plan` with what `attendance` says happened.

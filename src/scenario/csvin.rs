@@ -113,3 +113,48 @@ pub fn unreadable(problems: &mut Problems, e: &csv::Error) {
         ),
     );
 }
+
+/// One row's cells.
+pub struct Cells<'a>(&'a csv::StringRecord);
+
+impl Cells<'_> {
+    /// The trimmed text of column `i` (empty when missing).
+    pub fn get(&self, i: usize) -> String {
+        self.0.get(i).unwrap_or("").to_string()
+    }
+}
+
+/// Read every row of `path` (see [`open`]) through `row`, which records
+/// its problems and returns the row's value when it has none; every
+/// problem of the file at once, or the values.
+pub fn read<T>(
+    path: &Path,
+    columns: &'static [&'static str],
+    what: Text,
+    doc: &str,
+    mut row: impl FnMut(&mut Problems, u64, &Cells<'_>) -> Option<T>,
+) -> Result<Vec<T>, Vec<Diagnostic>> {
+    let (mut problems, reader) = open(path, columns, what, doc);
+    let Some(mut reader) = reader else {
+        return Err(problems.list);
+    };
+    let mut out = Vec::new();
+    for record in reader.records() {
+        match record {
+            Ok(r) => {
+                let line = r.position().map_or(0, |p| p.line());
+                let before = problems.len();
+                let value = row(&mut problems, line, &Cells(&r));
+                if let (Some(v), true) = (value, problems.len() == before) {
+                    out.push(v);
+                }
+            }
+            Err(e) => unreadable(&mut problems, &e),
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems.list)
+    }
+}
