@@ -68,3 +68,33 @@ fn the_optimal_plan_names_where_the_persons_went() {
     let beyond = explain::explain(&ctx, p, &|_, _| true, false);
     assert!(beyond.iter().all(|e| e.length > e.max_gap));
 }
+
+#[test]
+fn the_report_says_why_lists_go_without() {
+    let (s, _) = common::tiny_solved();
+    let none = solved(
+        s,
+        vec![Budget {
+            kind: Kind::Km,
+            limit: 0.0,
+        }],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.json");
+    std::fs::write(&plan, serde_json::to_vec(&none).unwrap()).unwrap();
+    assert_cmd::Command::cargo_bin("itinera")
+        .unwrap()
+        .args(["export", "scenarios/tiny"])
+        .arg(&plan)
+        .arg("-o")
+        .arg(dir.path().join("pub"))
+        .current_dir(common::repo(""))
+        .assert()
+        .success();
+    let report = std::fs::read_to_string(dir.path().join("pub/report.html")).unwrap();
+    assert!(
+        report.contains("Listas desatendidas y por qué"),
+        "section missing"
+    );
+    assert!(report.contains("libres sin enviar"));
+}

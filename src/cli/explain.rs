@@ -5,9 +5,10 @@ use super::{Failure, Source};
 use anyhow::Context as _;
 use clap::Args;
 use itinera::export::lookup::Names;
+use itinera::export::report::unattended;
 use itinera::lang::Lang;
 use itinera::network::RoadNetwork;
-use itinera::plan::explain::{self, Explanation};
+use itinera::plan::explain;
 use std::path::PathBuf;
 
 #[derive(Args)]
@@ -58,7 +59,7 @@ pub fn run(a: &ExplainArgs, lang: Lang) -> Result<(), Failure> {
         );
     }
     for e in &found {
-        outln!("{}", say(&s, &names, e, lang));
+        outln!("{}", unattended::sentence(&s, &names, e, lang));
     }
     // Free weeks not sent may be the budget's doing.
     for b in &plan.solver.options.budgets {
@@ -74,69 +75,4 @@ pub fn run(a: &ExplainArgs, lang: Lang) -> Result<(), Failure> {
         }
     }
     Ok(())
-}
-
-fn say(s: &itinera::model::Scenario, names: &Names<'_>, e: &Explanation, lang: Lang) -> String {
-    let (town, specialty) = (
-        names.locality_name(&e.locality),
-        names.specialty_name(&e.specialty),
-    );
-    let head = if e.length == 0 {
-        lang.fill(
-            "{} — {}: visitada todas las semanas.",
-            "{} — {}: visited every week.",
-            &[&town, &specialty],
-        )
-    } else {
-        let (from, to) = (
-            s.horizon.week_start(e.weeks.0),
-            s.horizon.week_start(e.weeks.1),
-        );
-        lang.fill(
-            "{} — {}: {} semanas sin visita (del {} a la semana del {}; máximo {}).",
-            "{} — {}: {} weeks without a visit (from {} to the week of {}; maximum {}).",
-            &[
-                &town,
-                &specialty,
-                &e.length,
-                &lang.date(from),
-                &lang.date(to),
-                &e.max_gap,
-            ],
-        )
-    };
-    if e.unreachable() {
-        return head
-            + " "
-            + &lang.fill(
-                "Ningún legajo de {} puede llegar dentro de los días hábiles de una semana: hace falta un especialista con base más cerca o una ruta más corta.",
-                "No {} record can get there within a week's working days: it needs a specialist based closer or a shorter route.",
-                &[&specialty],
-            );
-    }
-    if e.length == 0 {
-        return head;
-    }
-    let mut places: Vec<(&String, &u32)> = e.went_to.iter().collect();
-    places.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-    let places: Vec<String> = places
-        .iter()
-        .take(4)
-        .map(|(l, n)| format!("{} ({n})", names.locality_name(l)))
-        .collect();
-    head + " "
-        + &lang.fill(
-            "{} persona(s) pueden llegar; de sus semanas: {} de licencia o feriado, {} con el camino cortado, {} en otros viajes{}, {} con el límite mensual cubierto, {} sin consultorio libre, {} libres sin enviar (el plan usó esas semanas donde más reducían la espera).",
-            "{} person(s) can get there; of their weeks: {} on leave or a holiday, {} with the road closed, {} on other trips{}, {} at the monthly limit, {} without a free room, {} free and not sent (the plan used those weeks where they cut waiting most).",
-            &[
-                &e.persons,
-                &e.unavailable,
-                &e.road_closed,
-                &e.elsewhere,
-                &if places.is_empty() { String::new() } else { format!(" ({})", places.join(", ")) },
-                &e.monthly_limit,
-                &e.rooms_full,
-                &e.free,
-            ],
-        )
 }

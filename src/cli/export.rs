@@ -174,8 +174,12 @@ pub fn publish(
         published_at: chrono::Utc::now(),
     };
     let publication = export::publish(s, plan, previous.as_ref(), &opts).map_err(Failure::from)?;
-    let report =
-        export::report::html(s, plan, sq, lang, &target.sections).map_err(Failure::from)?;
+    // Why lists go without, then the sections the caller adds.
+    let ctx = itinera::optimize::Context::new(s, &net);
+    let unattended = itinera::plan::explain::explain(&ctx, plan, &|_, _| true, false);
+    let mut sections = vec![export::report::unattended::section(s, &unattended, lang)];
+    sections.extend(target.sections.iter().cloned());
+    let report = export::report::html(s, plan, sq, lang, &sections).map_err(Failure::from)?;
     // Everything is staged, then moved into place together (see
     // `itinera::output`): a stopped run leaves the previous publication.
     let mut stage = itinera::output::Stage::begin(dir)?;

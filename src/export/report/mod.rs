@@ -4,6 +4,7 @@
 
 pub mod charts;
 mod sections;
+pub mod unattended;
 
 use super::lookup::Names;
 use super::{ExportError, Lang};
