@@ -34,6 +34,10 @@ pub struct ExportArgs {
     /// Add the appointment ledger's numbers (`itinera book`) to report.html.
     #[arg(long, value_name = "FILE")]
     ledger: Option<PathBuf>,
+    /// Show in report.html where the plan sits on the frontier written by
+    /// `itinera frontier -o DIR`.
+    #[arg(long, value_name = "DIR")]
+    frontier: Option<PathBuf>,
 }
 
 pub fn run(a: &ExportArgs) -> Result<(), Failure> {
@@ -53,9 +57,15 @@ pub fn run(a: &ExportArgs) -> Result<(), Failure> {
         lang: a.lang,
         earlier: None,
         force: a.force,
-        sections: match &a.ledger {
-            None => Vec::new(),
-            Some(db) => vec![super::appointments::report_section(db, a.lang)?],
+        sections: {
+            let mut v = Vec::new();
+            if let Some(db) = &a.ledger {
+                v.push(super::appointments::report_section(db, a.lang)?);
+            }
+            if let Some(dir) = &a.frontier {
+                v.push(super::frontier::report_section(dir, &plan, a.lang)?);
+            }
+            v
         },
     };
     out!("{}", publish(&s, &plan, &sq, &target, Vec::new())?);

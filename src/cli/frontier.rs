@@ -242,3 +242,81 @@ fn page(
         t = esc(title),
     ))
 }
+
+/// The report's section: the frontier of `dir` (its frontier.csv) with
+/// `plan` marked on it.
+pub fn report_section(
+    dir: &Path,
+    plan: &itinera::plan::format::Plan,
+    lang: Lang,
+) -> Result<String, Failure> {
+    let path = dir.join("frontier.csv");
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        let p = path.display();
+        Failure::Said(itinera::scenario::io_reason(&e).around(
+            &format!("{p}: {{}} (¿escribió `itinera frontier -o` esa carpeta?)"),
+            &format!("{p}: {{}} (did `itinera frontier -o` write that folder?)"),
+        ))
+    })?;
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().context("reading frontier.csv")?.clone();
+    let col = |name: &str| header.iter().position(|h| h == name);
+    let (Some(km), Some(cost), Some(obj), Some(bound)) = (
+        col("km"),
+        col("travel_cost"),
+        col("objective"),
+        col("bound"),
+    ) else {
+        return Err(Failure::Said(itinera::tr!(
+            "{} no es un frontier.csv de itinera",
+            "{} is not an itinera frontier.csv",
+            path.display(); path.display()
+        )));
+    };
+    // The frontier's own axis: cost when its budgets were costs.
+    let by_cost = text.lines().nth(1).is_some_and(|l| l.contains("-cost-"));
+    let x = if by_cost { cost } else { km };
+    let mut points = Vec::new();
+    for r in reader.records() {
+        let r = r.context("reading frontier.csv")?;
+        let num = |i: usize| r.get(i).and_then(|v| v.parse::<f64>().ok());
+        if let (Some(x), Some(y)) = (num(x), num(obj)) {
+            points.push(charts::FrontierPoint {
+                x,
+                y,
+                bound: num(bound),
+            });
+        }
+    }
+    let here = if by_cost {
+        plan.metrics.travel_cost
+    } else {
+        plan.metrics.km
+    };
+    let svg = charts::frontier(
+        &points,
+        &[(
+            lang.pick("este plan", "this plan").to_string(),
+            here,
+            plan.metrics.objective,
+        )],
+        if by_cost {
+            lang.pick("costo de viaje", "travel cost")
+        } else {
+            lang.pick("km recorridos", "km driven")
+        },
+        lang.pick(
+            "objetivo (barra: hasta la cota probada)",
+            "objective (bar: down to the proven bound)",
+        ),
+    )
+    .map_err(|e| Failure::Other(anyhow::anyhow!("chart: {e}")))?;
+    Ok(format!(
+        "<section>\n<h2>{}</h2>\n<p class=\"note\">{}</p>\n{svg}\n</section>\n",
+        esc(lang.pick("Dónde está este plan en la frontera", "Where this plan sits on the frontier")),
+        esc(lang.pick(
+            "Cada punto es el mejor plan hallado con ese presupuesto de viaje (`itinera frontier`); el cuadrado es este plan.",
+            "Each point is the best plan found under that travel budget (`itinera frontier`); the square is this plan.",
+        ))
+    ))
+}
