@@ -18,7 +18,7 @@ fn solved(s: &itinera::model::Scenario, budgets: Vec<Budget>) -> plan::format::P
         ..Options::default()
     };
     let sol = plan::solve(s, &net, &opts, None).unwrap();
-    plan::assemble(s, &net, &sol, Default::default()).unwrap()
+    plan::assemble(s, &net, &sol, plan::format::SolveOptions::of(&opts)).unwrap()
 }
 
 #[test]
@@ -97,4 +97,45 @@ fn the_report_says_why_lists_go_without() {
         "section missing"
     );
     assert!(report.contains("libres sin enviar"));
+}
+
+#[test]
+fn forcing_a_visit_never_beats_the_optimum_and_is_impossible_without_travel() {
+    let (s, p) = common::tiny_solved();
+    let net = RoadNetwork::new(s);
+    let ctx = Context::new(s, &net);
+    let opts = Options {
+        time_limit: 30.0,
+        gap: 0.0,
+        threads: 1,
+        ..Options::default()
+    };
+    let all = explain::explain(&ctx, p, &|_, _| true, true);
+    let mut tried = 0;
+    for e in all.iter().filter(|e| e.length > 0) {
+        match explain::forced_cost(s, &net, p, e, &opts).unwrap() {
+            explain::Forced::Plan { extra, .. } => {
+                assert!(
+                    extra >= -1e-3,
+                    "forcing a visit improved the optimum: {extra} ({e:?})"
+                );
+                tried += 1;
+            }
+            other => panic!("{other:?} for {e:?}"),
+        }
+    }
+    assert!(tried > 0);
+    // Under a budget of no travel at all, no visit can be forced.
+    let none = solved(
+        s,
+        vec![Budget {
+            kind: Kind::Km,
+            limit: 0.0,
+        }],
+    );
+    let e = &explain::explain(&ctx, &none, &|_, _| true, false)[0];
+    assert_eq!(
+        explain::forced_cost(s, &net, &none, e, &opts).unwrap(),
+        explain::Forced::Infeasible
+    );
 }

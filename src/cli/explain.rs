@@ -27,6 +27,16 @@ pub struct ExplainArgs {
     /// Print JSON (schema itinera.explain/1).
     #[arg(long)]
     json: bool,
+    /// Also solve again with a visit forced in each list's run and report
+    /// what it costs (one solve per list, each with --time-limit).
+    #[arg(long)]
+    cost: bool,
+    /// Seconds each forced solve may spend (with --cost).
+    #[arg(long, default_value_t = 30.0)]
+    time_limit: f64,
+    /// Solver threads (with --cost).
+    #[arg(long, default_value_t = 2)]
+    threads: u32,
 }
 
 pub fn run(a: &ExplainArgs, lang: Lang) -> Result<(), Failure> {
@@ -40,8 +50,27 @@ pub fn run(a: &ExplainArgs, lang: Lang) -> Result<(), Failure> {
     };
     let every = a.locality.is_some() || a.specialty.is_some();
     let found = explain::explain(&ctx, &plan, &only, every);
+    let opts = itinera::optimize::Options {
+        time_limit: a.time_limit,
+        threads: a.threads,
+        ..itinera::optimize::Options::default()
+    };
+    let mut costs = Vec::new();
+    if a.cost {
+        for e in found.iter().filter(|e| e.length > 0) {
+            costs.push(
+                explain::forced_cost(&s, &net, &plan, e, &opts)
+                    .map_err(|e| Failure::Other(e.into()))?,
+            );
+        }
+    }
     if a.json {
-        let doc = serde_json::json!({ "schema": "itinera.explain/1", "scenario": s.name, "lists": found });
+        let lists: Vec<serde_json::Value> = found
+            .iter()
+            .enumerate()
+            .map(|(i, e)| serde_json::json!({ "list": e, "forced": costs.get(i) }))
+            .collect();
+        let doc = serde_json::json!({ "schema": "itinera.explain/1", "scenario": s.name, "lists": lists });
         outln!(
             "{}",
             serde_json::to_string_pretty(&doc).context("encoding JSON")?
@@ -58,8 +87,11 @@ pub fn run(a: &ExplainArgs, lang: Lang) -> Result<(), Failure> {
             )
         );
     }
-    for e in &found {
+    for (i, e) in found.iter().enumerate() {
         outln!("{}", unattended::sentence(&s, &names, e, lang));
+        if let Some(c) = costs.get(i) {
+            outln!("  {}", forced(c, lang));
+        }
     }
     // Free weeks not sent may be the budget's doing.
     for b in &plan.solver.options.budgets {
@@ -75,4 +107,29 @@ pub fn run(a: &ExplainArgs, lang: Lang) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+fn forced(c: &explain::Forced, lang: Lang) -> String {
+    match c {
+        explain::Forced::Infeasible => lang
+            .pick(
+                "Forzar una visita en esas semanas es imposible con las reglas del escenario (y el presupuesto del plan, si tiene).",
+                "Forcing a visit in those weeks is impossible under the scenario's rules (and the plan's budget, if any).",
+            )
+            .to_string(),
+        explain::Forced::NoPlanInTime => lang
+            .pick(
+                "Con una visita forzada no se halló plan en el tiempo dado: pruebe con más --time-limit.",
+                "With a visit forced no plan was found in the time given: try a longer --time-limit.",
+            )
+            .to_string(),
+        explain::Forced::Plan { objective, bound, extra } => {
+            let gap = bound.map_or("-".to_string(), |b| lang.percent(itinera::optimize::relative_gap(*objective, b)));
+            lang.fill(
+                "Forzar una visita en esas semanas: el mejor plan hallado cuesta {} más (objetivo {}, brecha {}).",
+                "Forcing a visit in those weeks: the best plan found costs {} more (objective {}, gap {}).",
+                &[&lang.int(*extra), &lang.int(*objective), &gap],
+            )
+        }
+    }
 }

@@ -22,6 +22,9 @@ pub struct Context<'a> {
     fixed: std::collections::BTreeMap<(SpecialistId, u32), Route>,
     /// Travel budgets over the whole plan (none: unlimited).
     pub budgets: Vec<super::Budget>,
+    /// Visits required: (locality, specialty, first week, last week) — at
+    /// least one visit of the list within those weeks (`explain --cost`).
+    pub forced: Vec<(LocalityId, SpecialtyId, u32, u32)>,
 }
 
 impl<'a> Context<'a> {
@@ -55,7 +58,14 @@ impl<'a> Context<'a> {
             published: None,
             fixed: std::collections::BTreeMap::new(),
             budgets: Vec::new(),
+            forced: Vec::new(),
         }
+    }
+
+    /// Require a visit of each list within its weeks.
+    pub fn with_forced(mut self, forced: Vec<(LocalityId, SpecialtyId, u32, u32)>) -> Self {
+        self.forced = forced;
+        self
     }
 
     /// Plan within travel `budgets`.

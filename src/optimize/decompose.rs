@@ -93,8 +93,9 @@ pub(super) fn candidate_trips(ctx: &Context<'_>, scope: &Scope) -> usize {
 /// is large. Parts with neither a record nor a waiting list need no program.
 pub(super) fn decompose(ctx: &Context<'_>, split: bool) -> Vec<Scope> {
     let s = ctx.scenario;
-    // A travel budget couples every part: the program stays whole.
-    if !ctx.budgets.is_empty() {
+    // A travel budget couples every part, and a forced visit belongs to one:
+    // the program stays whole.
+    if !ctx.budgets.is_empty() || !ctx.forced.is_empty() {
         return vec![Scope::all(s)];
     }
     let groups = region_groups(s);

@@ -269,6 +269,17 @@ fn build(
     budget::add(s, &ctx.budgets, &weeks, &mut p);
     spacing::add(s, &lists, &mut p);
     let gaps = coverage::add(s, &lists, scope, &mut book, &mut p);
+    // A forced visit (`explain --cost`): at least one in its weeks; a list
+    // no trip can reach then makes the program infeasible, as it should.
+    for (l, sp, from, to) in &ctx.forced {
+        let mut e = Expression::default();
+        if let Some(lv) = lists.get(&(*l, *sp)) {
+            for w in *from..=(*to).min(s.horizon.weeks.saturating_sub(1)) {
+                e += lv.visits[w as usize].clone();
+            }
+        }
+        p.row(Group::Commitments, e.geq(1.0));
+    }
     rooms::add(ctx, &weeks, scope, &mut p);
     let backlogs = backlog::add(s, &lists, scope, opts.strengthen, &mut book, &mut p);
     let visit_cols = lists

@@ -186,6 +186,64 @@ pub fn explain(
     out
 }
 
+/// What forcing one visit of a list within its run costs.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Forced {
+    /// No plan can visit it then: the rules forbid it.
+    Infeasible,
+    /// The solver found no plan with the visit in its time.
+    NoPlanInTime,
+    /// The best plan found with the visit.
+    Plan {
+        /// Its objective.
+        objective: f64,
+        /// Its proven bound.
+        bound: Option<f64>,
+        /// Its objective less the plan's: what the visit costs (within
+        /// both plans' gaps).
+        extra: f64,
+    },
+}
+
+/// Solve the program again with a visit of `e`'s list required within its
+/// run, under `opts` (and the plan's own budgets), and compare with `plan`.
+pub fn forced_cost(
+    s: &crate::model::Scenario,
+    net: &crate::network::RoadNetwork,
+    plan: &Plan,
+    e: &Explanation,
+    opts: &crate::optimize::Options,
+) -> Result<Forced, super::PlanError> {
+    let (Some(l), Some(sp)) = (
+        s.localities.iter().position(|x| x.code == e.locality),
+        s.specialties.iter().position(|x| x.code == e.specialty),
+    ) else {
+        return Ok(Forced::Infeasible);
+    };
+    let ctx = Context::new(s, net)
+        .with_budgets(plan.solver.options.budgets.clone())
+        .with_forced(vec![(
+            LocalityId::from_index(l),
+            SpecialtyId::from_index(sp),
+            e.weeks.0,
+            e.weeks.1,
+        )]);
+    let sol = super::solve_in(&ctx, net, opts, None)?;
+    Ok(match sol.status {
+        crate::optimize::Status::Infeasible => Forced::Infeasible,
+        st if !st.has_plan() => Forced::NoPlanInTime,
+        _ => {
+            let objective = sol.objective.unwrap_or(f64::NAN);
+            Forced::Plan {
+                objective,
+                bound: sol.bound,
+                extra: objective - plan.metrics.objective,
+            }
+        }
+    })
+}
+
 /// Why a record did not visit the list in a week, least blocking first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Why {
