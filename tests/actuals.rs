@@ -109,3 +109,53 @@ fn actuals_from_the_command_line_and_a_bad_file() {
         .stderr(predicate::str::contains("bad.csv:4:3: E1004 seen"))
         .stderr(predicate::str::contains("bad.csv:5:1: E1201"));
 }
+
+#[test]
+fn unseen_patients_go_back_on_their_lists_for_the_replan() {
+    let (s, p) = common::tiny_solved();
+    let week = 4;
+    let monday = s.horizon.week_start(week);
+    // Every visit before week 4 fell through.
+    let attendance: Vec<Attendance> = p
+        .made_visits()
+        .filter(|v| s.horizon.week_of(v.start).is_some_and(|w| w < week))
+        .map(|v| Attendance {
+            visit: v.id.clone(),
+            held: false,
+            seen: 0,
+            no_shows: 0,
+        })
+        .collect();
+    assert!(!attendance.is_empty());
+    let unseen = actuals::unseen_before(s, p, &attendance, week);
+    assert!(!unseen.is_empty());
+    let total: f64 = unseen.iter().map(|x| x.2).sum();
+    let programmed: u32 = p
+        .made_visits()
+        .filter(|v| s.horizon.week_of(v.start).is_some_and(|w| w < week))
+        .map(|v| v.capacity)
+        .sum();
+    assert!(
+        total > 0.0 && total <= f64::from(programmed) + 1e-6,
+        "{total} of {programmed}"
+    );
+    // Nothing unseen when everything was held as planned.
+    let as_planned: Vec<Attendance> = attendance
+        .iter()
+        .map(|a| {
+            let cap = p.visits.iter().find(|v| v.id == a.visit).unwrap().capacity;
+            Attendance {
+                held: true,
+                seen: cap,
+                ..a.clone()
+            }
+        })
+        .collect();
+    assert!(actuals::unseen_before(s, p, &as_planned, week).is_empty());
+    // The overlay applies, and a replan under it passes the checker.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("actual-waiting.yaml");
+    std::fs::write(&path, actuals::overlay(&unseen, monday)).unwrap();
+    let adjusted = itinera::scenario::apply_what_if(s.clone(), &path).expect("the overlay applies");
+    let (_, _) = common::replan_and_check(&adjusted, p, monday);
+}

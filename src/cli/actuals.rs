@@ -26,6 +26,11 @@ pub struct ActualsArgs {
     /// Print JSON (schema itinera.actuals/1) instead of tables.
     #[arg(long)]
     json: bool,
+    /// Also write DIR/actual-waiting.yaml: a what-if overlay that puts the
+    /// patients programmed but not seen before this date back on their
+    /// lists, for `replan --what-if` (needs -o).
+    #[arg(long, value_name = "DATE", requires = "output")]
+    waiting_on: Option<chrono::NaiveDate>,
 }
 
 pub fn run(a: &ActualsArgs, lang: Lang) -> Result<(), Failure> {
@@ -69,7 +74,58 @@ pub fn run(a: &ActualsArgs, lang: Lang) -> Result<(), Failure> {
     }
     if let Some(dir) = &a.output {
         write(dir, &c, &groups, lang)?;
+        if let Some(date) = a.waiting_on {
+            waiting(&s, &plan, &attendance, date, dir, lang)?;
+        }
     }
+    Ok(())
+}
+
+/// Write the overlay of the patients not seen before `date` (the first
+/// Monday on or after it, as `replan --from`), and check that it applies.
+fn waiting(
+    s: &itinera::model::Scenario,
+    plan: &itinera::plan::format::Plan,
+    attendance: &[actuals::Attendance],
+    date: chrono::NaiveDate,
+    dir: &Path,
+    lang: Lang,
+) -> Result<(), Failure> {
+    use chrono::Datelike;
+    let monday =
+        date + chrono::Duration::days((7 - i64::from(date.weekday().num_days_from_monday())) % 7);
+    let Some(week) = s.horizon.week_of(monday) else {
+        return Err(Failure::Said(itinera::tr!(
+            "--waiting-on debe caer dentro del horizonte del escenario",
+            "--waiting-on must fall within the scenario's horizon"
+        )));
+    };
+    let unseen = actuals::unseen_before(s, plan, attendance, week);
+    let total: f64 = unseen.iter().map(|x| x.2).sum();
+    if unseen.is_empty() {
+        outln!(
+            "{}",
+            lang.pick(
+                "nadie programado quedó sin atender: no hace falta corregir las listas",
+                "nobody programmed was left unseen: the lists need no correction"
+            )
+        );
+        return Ok(());
+    }
+    let path = dir.join("actual-waiting.yaml");
+    itinera::output::write_file(&path, actuals::overlay(&unseen, monday).as_bytes())?;
+    // The overlay must apply to the scenario it was made for.
+    itinera::scenario::apply_what_if(s.clone(), &path).map_err(|e| match e {
+        itinera::scenario::ScenarioError::Invalid(d) => Failure::Invalid(d),
+    })?;
+    outln!(
+        "{}",
+        lang.fill(
+            "{} pacientes programados y no atendidos vuelven a {} listas la semana del {}: {} (replan --what-if)",
+            "{} patients programmed and not seen go back on {} lists in the week of {}: {} (replan --what-if)",
+            &[&lang.int(total), &unseen.len(), &lang.date(monday), &path.display()]
+        )
+    );
     Ok(())
 }
 

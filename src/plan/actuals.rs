@@ -209,3 +209,83 @@ pub fn compare(plan: &Plan, attendance: &[Attendance]) -> Comparison {
     }
     c
 }
+
+/// Patients the attendance leaves waiting beyond what the plan expected, per
+/// list, at the end of the week before `week`: the waiting-list dynamics run
+/// twice up to then, once with each visit's capacity and once with what
+/// the attendance says it saw (a visit not reported counts as planned).
+/// Lists where nothing differs are left out; fewer waiting than planned
+/// (more seen than programmed) counts as nothing, so the next plan never
+/// drops a patient the attendance did not account for.
+pub fn unseen_before(
+    s: &crate::model::Scenario,
+    plan: &Plan,
+    attendance: &[Attendance],
+    week: u32,
+) -> Vec<(String, String, f64)> {
+    use crate::model::waiting::simulate;
+    let (planned, _) = super::metrics::delivered(s, &plan.visits);
+    let seen: HashMap<&str, &Attendance> =
+        attendance.iter().map(|a| (a.visit.as_str(), a)).collect();
+    let mut actual = planned.clone();
+    for v in plan.made_visits() {
+        let (Some(a), Some(w)) = (seen.get(v.id.as_str()), s.horizon.week_of(v.start)) else {
+            continue;
+        };
+        let (Some(l), Some(sp)) = (
+            s.localities.iter().position(|x| x.code == v.locality),
+            s.specialties.iter().position(|x| x.code == v.specialty),
+        ) else {
+            continue;
+        };
+        let key = (
+            crate::model::LocalityId::from_index(l),
+            crate::model::SpecialtyId::from_index(sp),
+        );
+        if let Some(cap) = actual.get_mut(&key) {
+            cap[w as usize] += f64::from(a.seen) - f64::from(v.capacity);
+        }
+    }
+    let upto = week.min(s.horizon.weeks) as usize;
+    let mut out = Vec::new();
+    let none = vec![0.0; s.horizon.weeks as usize];
+    for d in &s.demand {
+        if upto == 0 {
+            break;
+        }
+        let key = (d.locality, d.specialty);
+        let referrals = d.referrals_by_week(&s.horizon);
+        let run = |cap: &[f64]| {
+            let cap: Vec<f64> = cap.iter().map(|c| c.max(0.0)).collect();
+            simulate(d.waiting, &referrals[..upto], &cap[..upto]).unmet_at_end
+        };
+        let extra =
+            run(actual.get(&key).unwrap_or(&none)) - run(planned.get(&key).unwrap_or(&none));
+        if extra > 1e-9 {
+            out.push((
+                s.locality(d.locality).code.clone(),
+                s.specialty(d.specialty).code.clone(),
+                extra,
+            ));
+        }
+    }
+    out
+}
+
+/// A what-if overlay (YAML) that puts the `unseen` patients back on their
+/// lists in the week starting `monday`, for `replan --what-if`.
+pub fn overlay(unseen: &[(String, String, f64)], monday: chrono::NaiveDate) -> String {
+    let sunday = monday + chrono::Duration::days(6);
+    let mut y = format!(
+        "name: actual-waiting-{monday}\ndescription: patients programmed but not seen before {monday}, back on their lists (itinera actuals)\ndemand:\n"
+    );
+    if unseen.is_empty() {
+        return y.replace("demand:\n", "demand: []\n");
+    }
+    for (l, sp, n) in unseen {
+        y += &format!(
+            "  - {{ locality: {l}, specialty: {sp}, dates: {monday}..{sunday}, extra_per_week: {n:.2} }}\n"
+        );
+    }
+    y
+}
