@@ -326,11 +326,19 @@ impl Log {
 
 /// Every event, in order.
 pub fn events(conn: &Connection) -> rusqlite::Result<Vec<Event>> {
+    let mut out = Vec::new();
+    each_event(conn, |e| out.push(e))?;
+    Ok(out)
+}
+
+/// Every event, in order, one at a time (a national ledger holds millions).
+pub fn each_event(conn: &Connection, mut f: impl FnMut(Event)) -> rusqlite::Result<()> {
     let mut st = conn.prepare(
         "SELECT seq, at, kind, subject, cause, data, prev_hash, hash FROM events ORDER BY seq",
     )?;
-    let rows = st.query_map([], |r| {
-        Ok(Event {
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        f(Event {
             seq: r.get(0)?,
             at: r.get(1)?,
             kind: r.get(2)?,
@@ -339,9 +347,9 @@ pub fn events(conn: &Connection) -> rusqlite::Result<Vec<Event>> {
             data: r.get(5)?,
             prev_hash: r.get(6)?,
             hash: r.get(7)?,
-        })
-    })?;
-    rows.collect()
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]

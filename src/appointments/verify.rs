@@ -45,11 +45,13 @@ type Rows = BTreeMap<String, Vec<String>>;
 
 /// Verify the ledger open on `conn`.
 pub fn verify(conn: &Connection) -> rusqlite::Result<Verdict> {
-    let events = ledger::events(conn)?;
     let mut problems = Vec::new();
     let mut prev = GENESIS.to_string();
-    for (i, e) in events.iter().enumerate() {
-        if e.seq != i as i64 + 1 {
+    let mut count = 0usize;
+    let mut state = State::default();
+    ledger::each_event(conn, |e| {
+        count += 1;
+        if e.seq != count as i64 {
             problems.push(Problem::Sequence { seq: e.seq });
         }
         if e.prev_hash != prev {
@@ -68,98 +70,13 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<Verdict> {
             problems.push(Problem::Hash { seq: e.seq });
         }
         prev = e.hash.clone();
-    }
-    // Replay.
-    let (mut referrals, mut slots, mut appointments) = (Rows::new(), Rows::new(), Rows::new());
-    for e in &events {
-        let data: Value = match serde_json::from_str(&e.data) {
-            Ok(v) => v,
-            Err(_) => {
-                problems.push(Problem::Replay { seq: e.seq });
-                continue;
-            }
-        };
-        let text = |k: &str| data[k].as_str().map(str::to_string);
-        let ok = match e.kind.as_str() {
-            "patient_added" | "patient_updated" | "contact_attempted" | "response_recorded"
-            | "request_received" => true,
-            "appointment_confirmed" => {
-                set(&mut appointments, &e.subject, 5, "1")
-                    && set(&mut appointments, &e.subject, 6, "")
-            }
-            "appointment_notified" => set(&mut appointments, &e.subject, 3, "0"),
-            "referral_exited" => set(&mut referrals, &e.subject, 5, "exited"),
-            "referral_added" => {
-                let fields = [
-                    text("patient"),
-                    text("specialty"),
-                    text("locality"),
-                    text("referred"),
-                    data["priority"].as_i64().map(|p| p.to_string()),
-                    Some("waiting".to_string()),
-                ];
-                insert(&mut referrals, &e.subject, fields)
-            }
-            "slot_opened" | "slot_moved" => {
-                let fields = [
-                    text("event_uid"),
-                    text("visit"),
-                    text("facility"),
-                    text("locality"),
-                    text("specialty"),
-                    text("professional"),
-                    text("starts"),
-                    text("ends"),
-                    Some("open".to_string()),
-                ];
-                if e.kind == "slot_moved" {
-                    for a in appointments.values_mut() {
-                        if a[1] == e.subject && a[2] == "booked" {
-                            a[3] = "1".to_string();
-                        }
-                    }
-                }
-                insert(&mut slots, &e.subject, fields)
-            }
-            "slot_cancelled" => set(&mut slots, &e.subject, 8, "cancelled"),
-            "appointment_booked" | "appointment_offered" => {
-                // An offer is a booking held until `expires`.
-                let expires = if e.kind == "appointment_offered" {
-                    text("expires")
-                } else {
-                    Some(String::new())
-                };
-                let (Some(referral), Some(slot), Some(expires)) =
-                    (text("referral"), text("slot"), expires)
-                else {
-                    problems.push(Problem::Replay { seq: e.seq });
-                    continue;
-                };
-                let fields = [
-                    Some(referral.clone()),
-                    Some(slot),
-                    Some("booked".to_string()),
-                    Some("0".to_string()),
-                    Some(e.at.clone()),
-                    Some("0".to_string()),
-                    Some(expires),
-                ];
-                insert(&mut appointments, &e.subject, fields)
-                    && set(&mut referrals, &referral, 5, "booked")
-            }
-            "appointment_cancelled" => match appointments.get(&e.subject).map(|a| a[0].clone()) {
-                Some(referral) => {
-                    set(&mut appointments, &e.subject, 2, "cancelled")
-                        && set(&mut referrals, &referral, 5, "waiting")
-                }
-                None => false,
-            },
-            _ => false,
-        };
-        if !ok {
-            problems.push(Problem::Replay { seq: e.seq });
-        }
-    }
+        replay(&e, &mut state, &mut problems);
+    })?;
+    let State {
+        referrals,
+        slots,
+        appointments,
+    } = state;
     compare(
         conn,
         "referrals",
@@ -182,10 +99,112 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<Verdict> {
         &mut problems,
     )?;
     Ok(Verdict {
-        events: events.len(),
+        events: count,
         head: prev,
         problems,
     })
+}
+
+/// The referrals, slots and appointments the events give.
+#[derive(Default)]
+struct State {
+    referrals: Rows,
+    slots: Rows,
+    appointments: Rows,
+}
+
+/// Apply one event to the replayed state.
+fn replay(e: &ledger::Event, state: &mut State, problems: &mut Vec<Problem>) {
+    let State {
+        referrals,
+        slots,
+        appointments,
+    } = state;
+    let data: Value = match serde_json::from_str(&e.data) {
+        Ok(v) => v,
+        Err(_) => {
+            problems.push(Problem::Replay { seq: e.seq });
+            return;
+        }
+    };
+    let text = |k: &str| data[k].as_str().map(str::to_string);
+    let ok = match e.kind.as_str() {
+        "patient_added" | "patient_updated" | "contact_attempted" | "response_recorded"
+        | "request_received" => true,
+        "appointment_confirmed" => {
+            set(appointments, &e.subject, 5, "1") && set(appointments, &e.subject, 6, "")
+        }
+        "appointment_notified" => set(appointments, &e.subject, 3, "0"),
+        "referral_exited" => set(referrals, &e.subject, 5, "exited"),
+        "referral_added" => {
+            let fields = [
+                text("patient"),
+                text("specialty"),
+                text("locality"),
+                text("referred"),
+                data["priority"].as_i64().map(|p| p.to_string()),
+                Some("waiting".to_string()),
+            ];
+            insert(referrals, &e.subject, fields)
+        }
+        "slot_opened" | "slot_moved" => {
+            let fields = [
+                text("event_uid"),
+                text("visit"),
+                text("facility"),
+                text("locality"),
+                text("specialty"),
+                text("professional"),
+                text("starts"),
+                text("ends"),
+                Some("open".to_string()),
+            ];
+            if e.kind == "slot_moved" {
+                for a in appointments.values_mut() {
+                    if a[1] == e.subject && a[2] == "booked" {
+                        a[3] = "1".to_string();
+                    }
+                }
+            }
+            insert(slots, &e.subject, fields)
+        }
+        "slot_cancelled" => set(slots, &e.subject, 8, "cancelled"),
+        "appointment_booked" | "appointment_offered" => {
+            // An offer is a booking held until `expires`.
+            let expires = if e.kind == "appointment_offered" {
+                text("expires")
+            } else {
+                Some(String::new())
+            };
+            let (Some(referral), Some(slot), Some(expires)) =
+                (text("referral"), text("slot"), expires)
+            else {
+                problems.push(Problem::Replay { seq: e.seq });
+                return;
+            };
+            let fields = [
+                Some(referral.clone()),
+                Some(slot),
+                Some("booked".to_string()),
+                Some("0".to_string()),
+                Some(e.at.clone()),
+                Some("0".to_string()),
+                Some(expires),
+            ];
+            insert(appointments, &e.subject, fields) && set(referrals, &referral, 5, "booked")
+        }
+        "appointment_cancelled" => match appointments.get(&e.subject).map(|a| a[0].clone()) {
+            Some(referral) => {
+                set(appointments, &e.subject, 2, "cancelled")
+                    && set(referrals, &referral, 5, "waiting")
+            }
+            None => false,
+        },
+        _ => false,
+    };
+    if !ok {
+        problems.push(Problem::Replay { seq: e.seq });
+    }
 }
 
 fn insert<const N: usize>(rows: &mut Rows, id: &str, fields: [Option<String>; N]) -> bool {
