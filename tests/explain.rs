@@ -139,3 +139,32 @@ fn forcing_a_visit_never_beats_the_optimum_and_is_impossible_without_travel() {
         explain::Forced::Infeasible
     );
 }
+
+#[test]
+fn a_list_no_one_can_reach_in_a_week_is_said_so_and_cannot_be_forced() {
+    // Delta is 3,000 km from gamma: five days' drive each way.
+    let dir = common::tiny_copy();
+    let roads = dir.path().join("roads.csv");
+    let text = std::fs::read_to_string(&roads).unwrap();
+    std::fs::write(&roads, text.replace("gamma,delta,30,", "gamma,delta,3000,")).unwrap();
+    let s = itinera::scenario::load(dir.path()).expect("still connected by road");
+    let net = RoadNetwork::new(&s);
+    let p = solved(&s, Vec::new());
+    let ctx = Context::new(&s, &net);
+    let found = explain::explain(&ctx, &p, &|l, _| l == "delta", false);
+    assert!(!found.is_empty(), "delta waits");
+    let opts = Options {
+        time_limit: 30.0,
+        gap: 0.0,
+        threads: 1,
+        ..Options::default()
+    };
+    for e in &found {
+        assert!(e.unreachable(), "{e:?}");
+        assert_eq!(e.length, s.horizon.weeks);
+        assert_eq!(
+            explain::forced_cost(&s, &net, &p, e, &opts).unwrap(),
+            explain::Forced::Infeasible
+        );
+    }
+}

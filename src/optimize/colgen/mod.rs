@@ -1007,4 +1007,34 @@ mod tests {
             whole.value
         );
     }
+
+    /// A search that ends without a plan stops the bound proven alongside
+    /// it (`Watch::stop`): told to stop, the bound gives up at its next
+    /// round instead of running to its deadline, and says it did not
+    /// converge; left alone it converges.
+    #[test]
+    fn a_stopped_bound_gives_up_at_once() {
+        let s = crate::scenario::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny"),
+        )
+        .expect("tiny");
+        let net = crate::network::RoadNetwork::new(&s);
+        let ctx = Context::new(&s, &net);
+        let start = greedy_start(&ctx);
+        let far = Instant::now() + std::time::Duration::from_secs(300);
+        let stop = std::sync::atomic::AtomicBool::new(true);
+        let watch = Watch {
+            report: None,
+            stop: Some(&stop),
+        };
+        let stopped = bound_watched(&ctx, &start, 1, (far, usize::MAX), watch);
+        assert!(
+            stopped
+                .as_ref()
+                .is_none_or(|b| !b.converged && b.nodes <= 1),
+            "{stopped:?}"
+        );
+        let free = bound_watched(&ctx, &start, 1, (far, 0), Watch::default()).expect("a bound");
+        assert!(free.converged, "{free:?}");
+    }
 }
