@@ -33,6 +33,7 @@ mod explain;
 mod export;
 mod frontier;
 mod generate;
+mod jornadas;
 mod live;
 mod plan;
 mod replan;
@@ -132,6 +133,9 @@ enum Command {
     /// Programmed against delivered: what really happened at each visit
     /// (held, patients seen, no-shows) per specialty, facility and month.
     Actuals(actuals::ActualsArgs),
+    /// Where and when extraordinary care days (jornadas) pay off for a
+    /// plan, written as a what-if overlay.
+    Jornadas(jornadas::JornadasArgs),
     /// Why a waiting list goes longer than its maximum without a visit:
     /// what each specialist who could go was doing in those weeks.
     Explain(explain::ExplainArgs),
@@ -279,6 +283,7 @@ pub fn run() -> ExitCode {
         Command::Actuals(args) => actuals::run(&args, lang),
         Command::Frontier(args) => frontier::run(&args, lang),
         Command::Explain(args) => explain::run(&args, lang),
+        Command::Jornadas(args) => jornadas::run(&args, lang),
         Command::Ledger(args) => appointments::ledger(&args, lang),
         Command::Contact(args) => appointments::contact(&args, lang),
         Command::Respond(args) => appointments::respond(&args, lang),

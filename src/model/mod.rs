@@ -73,6 +73,26 @@ pub struct Scenario {
     pub logistics: Option<Logistics>,
     /// What-if overlays applied to the scenario as read, in order.
     pub what_if: Vec<WhatIf>,
+    /// Extraordinary care days ("jornadas") from what-if overlays.
+    pub jornadas: Vec<Jornada>,
+}
+
+/// An extraordinary care day ("jornada"): one day of a specialty's
+/// consultations at a facility outside the rotation (a weekend or a
+/// holiday, by specialists working an extra day), which adds `patients` of
+/// capacity to that locality's waiting list that week. It uses no trip, no
+/// room of the week and no specialist's week: it is capacity, planned
+/// apart (`itinera jornadas`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Jornada {
+    /// Where.
+    pub facility: FacilityId,
+    /// Which specialty.
+    pub specialty: SpecialtyId,
+    /// When.
+    pub date: NaiveDate,
+    /// Patients it can see.
+    pub patients: f64,
 }
 
 /// A scenario name followed by the what-if overlays applied to it, so that a
@@ -96,6 +116,20 @@ pub struct WhatIf {
 }
 
 impl Scenario {
+    /// Capacity the jornadas add to the list (`l`, `sp`), week by week.
+    pub fn jornada_capacity(&self, l: LocalityId, sp: SpecialtyId) -> Vec<f64> {
+        let mut out = vec![0.0; self.horizon.weeks as usize];
+        for j in self.jornadas.iter().filter(|j| j.specialty == sp) {
+            if self.facility(j.facility).locality != l {
+                continue;
+            }
+            if let Some(w) = self.horizon.week_of(j.date) {
+                out[w as usize] += j.patients;
+            }
+        }
+        out
+    }
+
     /// The name with the what-if overlays applied, e.g.
     /// `Santa Cruz 2027-28 (what-if: winter-rn40)`.
     pub fn label(&self) -> String {

@@ -37,6 +37,9 @@ pub fn add(
         let referrals = d.referrals_by_week(&s.horizon);
         let total = d.waiting + referrals.iter().sum::<f64>();
         let lv = lists.get(&(d.locality, d.specialty));
+        // Capacity of extraordinary care days, which serve without a visit.
+        let extra = s.jornada_capacity(d.locality, d.specialty);
+        let has_extra = extra.iter().any(|x| *x > 0.0);
         let mut prev = Expression::from(d.waiting);
         let mut backlog = Vec::with_capacity(n);
         for w in 0..n {
@@ -48,7 +51,10 @@ pub fn add(
                 (prev.clone() + referrals[w]).eq(Expression::from(b) + served),
             );
             let days = lv.map(|lv| lv.days[w].clone()).unwrap_or_default();
-            p.row(Group::Backlog, Expression::from(served).leq(ppd * days));
+            p.row(
+                Group::Backlog,
+                Expression::from(served).leq(ppd * days + extra[w]),
+            );
             p.objective.add_mul(weight, b);
             // Referrals of week k (and, from week 0, the initial list) are
             // served only by a visit in k..=w, so without one they all wait:
@@ -56,7 +62,8 @@ pub fn add(
             // when the window starts at week 0), for m = 1..=STRENGTHEN_WEEKS.
             // Valid for any plan; it stops the relaxation from spreading
             // fractional visits thinly. Optional: the rows slow the root LP.
-            if let Some(lv) = lv.filter(|_| strengthen) {
+            // (Not with care days: they serve without a visit.)
+            if let Some(lv) = lv.filter(|_| strengthen && !has_extra) {
                 for m in 1..=(w + 1).min(STRENGTHEN_WEEKS) {
                     let first = w + 1 - m;
                     let b0 = if first == 0 { d.waiting } else { 0.0 };

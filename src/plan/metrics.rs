@@ -46,6 +46,20 @@ pub fn delivered(
             v.dates.len() as f64 * ppd;
         visit_weeks.entry((l, sp)).or_default().push(w);
     }
+    // Extraordinary care days add their capacity without a visit.
+    if !s.jornadas.is_empty() {
+        for d in &s.demand {
+            let extra = s.jornada_capacity(d.locality, d.specialty);
+            if extra.iter().any(|x| *x > 0.0) {
+                let cap = capacity
+                    .entry((d.locality, d.specialty))
+                    .or_insert_with(|| vec![0.0; weeks]);
+                for (c, x) in cap.iter_mut().zip(extra) {
+                    *c += x;
+                }
+            }
+        }
+    }
     (capacity, visit_weeks)
 }
 

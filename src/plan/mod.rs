@@ -8,6 +8,7 @@ pub mod explain;
 pub mod format;
 pub mod frontier;
 pub mod identity;
+pub mod jornadas;
 pub mod metrics;
 pub mod replan;
 pub mod schedule;

@@ -205,6 +205,7 @@ pub fn load(dir: &Path) -> Result<Scenario, ScenarioError> {
             weights: s.weights,
             publishing: s.publishing,
             logistics,
+            jornadas: Vec::new(),
             what_if: Vec::new(),
         }),
         _ => Err(ScenarioError::Invalid(d.into_sorted())),

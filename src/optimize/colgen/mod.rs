@@ -120,9 +120,15 @@ impl<'a> Master<'a> {
         for d in s.demand.iter().filter(|d| scope.covers_demand(s, d)) {
             let sp = s.specialty(d.specialty);
             list_of.insert((d.locality.index(), d.specialty.index()), lists.len());
+            let extra = s.jornada_capacity(d.locality, d.specialty);
             lists.push(List {
                 waiting: d.waiting,
-                referrals: d.referrals_by_week(&s.horizon),
+                referrals: d
+                    .referrals_by_week(&s.horizon)
+                    .iter()
+                    .zip(&extra)
+                    .map(|(r, x)| r - x)
+                    .collect(),
                 weight: s.weights.patient_week * sp.waiting_weight,
                 per_day: f64::from(sp.patients_per_day),
                 min_days: sp.min_days,

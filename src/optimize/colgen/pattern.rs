@@ -22,7 +22,9 @@
 pub struct List {
     /// Patients waiting at the start.
     pub waiting: f64,
-    /// New referrals each week.
+    /// New referrals each week, less what extraordinary care days serve
+    /// that week without a visit (so possibly negative): the backlog
+    /// recursion is the same.
     pub referrals: Vec<f64>,
     /// Cost of one patient waiting one week.
     pub weight: f64,
@@ -135,7 +137,8 @@ impl List {
             for (k, list) in labels.iter().enumerate() {
                 for l in list {
                     let k2 = (k + 1).min(cap);
-                    let b = l.backlog + referrals;
+                    // Referrals net of care days' capacity may be negative.
+                    let b = (l.backlog + referrals).max(0.0);
                     if !must {
                         arena.push((l.node, 0));
                         next[k2].push(Label {

@@ -73,6 +73,9 @@ pub fn apply(mut s: Scenario, path: &Path) -> Result<Scenario, ScenarioError> {
     for (i, x) in raw.care_days.iter().enumerate() {
         c.care_days(&format!("care_days[{i}]"), x);
     }
+    for (i, x) in raw.jornadas.iter().enumerate() {
+        c.jornada(&format!("jornadas[{i}]"), x);
+    }
     if let Some(w) = &raw.weights {
         c.weights(w);
     }
@@ -568,6 +571,85 @@ impl Ctx<'_> {
                 ),
             );
         }
+    }
+
+    /// An extraordinary care day: any date of the horizon (a weekend or a
+    /// holiday is the point), at a facility that hosts the specialty, in a
+    /// locality with that waiting list.
+    fn jornada(&mut self, at: &str, x: &S<raw::RawJornada>) {
+        let p = pos(x);
+        let x = &x.value;
+        let Some(f) = self.s.facilities.iter().position(|f| f.code == x.facility) else {
+            return self.unknown(
+                Code::UnknownFacility,
+                &format!("{at}.facility"),
+                &p,
+                "facility",
+                &x.facility,
+            );
+        };
+        let Some(sp) = self
+            .s
+            .specialties
+            .iter()
+            .position(|s| s.code == x.specialty)
+        else {
+            return self.unknown(
+                Code::UnknownSpecialty,
+                &format!("{at}.specialty"),
+                &p,
+                "specialty",
+                &x.specialty,
+            );
+        };
+        let (fid, spid) = (FacilityId::from_index(f), SpecialtyId::from_index(sp));
+        let facility = self.s.facility(fid);
+        let listed = self
+            .s
+            .demand
+            .iter()
+            .any(|d| d.locality == facility.locality && d.specialty == spid);
+        if !facility.hosts(spid) || !listed {
+            let (fc, sc) = (x.facility.clone(), x.specialty.clone());
+            return self.err(
+                Code::FacilityMismatch,
+                &p,
+                &format!("{at}.facility"),
+                tr!(
+                    "`{fc}` no atiende `{sc}` o su localidad no tiene esa lista de espera",
+                    "`{fc}` does not host `{sc}` or its locality has no such waiting list"
+                ),
+                tr!(
+                    "elija un establecimiento que atienda la especialidad, en una localidad con esa lista en demand.csv",
+                    "choose a facility that hosts the specialty, in a locality with that list in demand.csv"
+                ),
+            );
+        }
+        if x.days == 0 {
+            return self.err(
+                Code::NotPositive,
+                &p,
+                &format!("{at}.days"),
+                tr!(
+                    "una jornada dura al menos un día",
+                    "a jornada lasts at least one day"
+                ),
+                tr!("ponga days: 1 o más", "set days: 1 or more"),
+            );
+        }
+        let Some(r) = self.range(&x.date, &p, &format!("{at}.date")) else {
+            return;
+        };
+        if !self.s.horizon.contains(r.from) {
+            return;
+        }
+        let patients = f64::from(x.days) * f64::from(self.s.specialty(spid).patients_per_day);
+        self.s.jornadas.push(crate::model::Jornada {
+            facility: fid,
+            specialty: spid,
+            date: r.from,
+            patients,
+        });
     }
 
     fn care_days(&mut self, at: &str, x: &S<RawCareDays>) {

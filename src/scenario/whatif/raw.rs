@@ -24,6 +24,8 @@ pub(super) struct RawWhatIf {
     #[serde(default)]
     pub(super) care_days: Vec<S<RawCareDays>>,
     #[serde(default)]
+    pub(super) jornadas: Vec<S<RawJornada>>,
+    #[serde(default)]
     pub(super) weights: Option<S<RawWeights>>,
 }
 
@@ -33,6 +35,20 @@ pub(super) struct RawCareDays {
     pub(super) facility: String,
     pub(super) dates: String,
     pub(super) extra_rooms: u32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawJornada {
+    pub(super) facility: String,
+    pub(super) specialty: String,
+    pub(super) date: String,
+    #[serde(default = "one_day")]
+    pub(super) days: u32,
+}
+
+fn one_day() -> u32 {
+    1
 }
 
 #[derive(Debug, Deserialize)]
