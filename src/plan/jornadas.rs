@@ -25,7 +25,7 @@ pub struct Choice {
     pub date: NaiveDate,
     /// Patients it can see (the specialty's patients per day).
     pub programmed: f64,
-    /// Patients it serves that the plan left waiting then.
+    /// Patients it serves that week (the backlog it clears then).
     pub served: f64,
     /// Weighted patient-weeks it saves, in the scenario's currency.
     pub saved: f64,
@@ -92,7 +92,7 @@ pub fn choose(
                 if saved > 1e-9 && best.as_ref().is_none_or(|b| saved > b.0) {
                     best = Some((
                         saved,
-                        with.served - base.served,
+                        base.backlog[w as usize] - with.backlog[w as usize],
                         f,
                         d.specialty.index(),
                         *date,
