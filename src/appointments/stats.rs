@@ -156,6 +156,51 @@ pub fn stats(conn: &Connection) -> rusqlite::Result<Stats> {
     Ok(st)
 }
 
+/// The header of the waits-by-priority table.
+pub fn priority_header(lang: crate::lang::Lang) -> [&'static str; 5] {
+    [
+        lang.pick("prioridad", "priority"),
+        lang.pick("con turno", "booked"),
+        lang.pick("en espera", "waiting"),
+        lang.pick("días de espera (media)", "days waited (mean)"),
+        lang.pick("máximo", "longest"),
+    ]
+}
+
+impl Stats {
+    /// The waits-by-priority table's rows, as `ledger stats` and the
+    /// report show them.
+    pub fn priority_rows(&self, lang: crate::lang::Lang) -> Vec<Vec<String>> {
+        self.by_priority
+            .iter()
+            .map(|p| {
+                let label = Priority::parse(p.priority).map_or(p.priority, |x| x.label(lang));
+                vec![
+                    label.to_string(),
+                    lang.int(p.booked as f64),
+                    lang.int(p.waiting as f64),
+                    p.mean_days
+                        .map_or_else(|| "-".to_string(), |d| lang.decimal(d, 1)),
+                    p.max_days
+                        .map_or_else(|| "-".to_string(), |d| lang.int(d as f64)),
+                ]
+            })
+            .collect()
+    }
+
+    /// Exits from the lists: (cause in words, patients).
+    pub fn exit_rows(&self, lang: crate::lang::Lang) -> Vec<(String, String)> {
+        self.exits
+            .iter()
+            .map(|(cause, n)| {
+                let label =
+                    super::exits::Cause::parse(cause).map_or(cause.as_str(), |c| c.label(lang));
+                (label.to_string(), lang.int(*n as f64))
+            })
+            .collect()
+    }
+}
+
 /// The ledger's section of report.html: slots filled, contact, exits by
 /// cause and waits by priority (counts only, no patient).
 pub fn report_section(st: &Stats, lang: crate::lang::Lang) -> String {
@@ -215,36 +260,21 @@ pub fn report_section(st: &Stats, lang: crate::lang::Lang) -> String {
         lang.pick("cupos reasignados", "slots reassigned"),
         lang.int(st.reassigned as f64),
     );
-    for (cause, n) in &st.exits {
-        let label = super::exits::Cause::parse(cause).map_or(cause.as_str(), |c| c.label(lang));
-        h += &row(
-            &format!("{}: {label}", lang.pick("egreso", "exit")),
-            lang.int(*n as f64),
-        );
+    for (label, n) in st.exit_rows(lang) {
+        h += &row(&format!("{}: {label}", lang.pick("egreso", "exit")), n);
     }
     h += "</table>\n<table>\n<tr>";
-    for head in [
-        lang.pick("prioridad", "priority"),
-        lang.pick("con turno", "booked"),
-        lang.pick("en espera", "waiting"),
-        lang.pick("días de espera (media)", "days waited (mean)"),
-        lang.pick("máximo", "longest"),
-    ] {
+    for head in priority_header(lang) {
         h += &format!("<th>{}</th>", esc(head));
     }
     h += "</tr>\n";
-    for p in &st.by_priority {
-        let label = Priority::parse(p.priority).map_or(p.priority, |x| x.label(lang));
-        h += &format!(
-            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
-            esc(label),
-            lang.int(p.booked as f64),
-            lang.int(p.waiting as f64),
-            p.mean_days
-                .map_or_else(|| "-".to_string(), |d| lang.decimal(d, 1)),
-            p.max_days
-                .map_or_else(|| "-".to_string(), |d| lang.int(d as f64)),
-        );
+    for r in st.priority_rows(lang) {
+        h += "<tr>";
+        for (i, cell) in r.iter().enumerate() {
+            let class = if i == 0 { "" } else { " class=\"n\"" };
+            h += &format!("<td{class}>{}</td>", esc(cell));
+        }
+        h += "</tr>\n";
     }
     h += "</table>\n</section>\n";
     h

@@ -644,32 +644,11 @@ fn stats_table(st: &stats::Stats, lang: Lang) -> String {
         &rows,
     );
     out.push('\n');
-    let rows: Vec<Vec<String>> = st
-        .by_priority
-        .iter()
-        .map(|p| {
-            let priority =
-                itinera::model::Priority::parse(p.priority).map_or(p.priority, |x| x.label(lang));
-            vec![
-                priority.to_string(),
-                lang.int(p.booked as f64),
-                lang.int(p.waiting as f64),
-                p.mean_days
-                    .map_or_else(|| "-".to_string(), |d| lang.decimal(d, 1)),
-                p.max_days
-                    .map_or_else(|| "-".to_string(), |d| lang.int(d as f64)),
-            ]
-        })
-        .collect();
     if !st.exits.is_empty() {
         let rows: Vec<Vec<String>> = st
-            .exits
-            .iter()
-            .map(|(cause, n)| {
-                let label = itinera::appointments::exits::Cause::parse(cause)
-                    .map_or(cause.as_str(), |c| c.label(lang));
-                vec![label.to_string(), lang.int(*n as f64)]
-            })
+            .exit_rows(lang)
+            .into_iter()
+            .map(|(l, n)| vec![l, n])
             .collect();
         out += &super::render::table(
             &[
@@ -680,16 +659,7 @@ fn stats_table(st: &stats::Stats, lang: Lang) -> String {
         );
         out.push('\n');
     }
-    out += &super::render::table(
-        &[
-            lang.pick("prioridad", "priority"),
-            lang.pick("con turno", "booked"),
-            lang.pick("en espera", "waiting"),
-            lang.pick("días de espera (media)", "days waited (mean)"),
-            lang.pick("máximo", "longest"),
-        ],
-        &rows,
-    );
+    out += &super::render::table(&stats::priority_header(lang), &st.priority_rows(lang));
     out
 }
 
