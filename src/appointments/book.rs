@@ -418,22 +418,7 @@ pub fn insert_appointment(
     slot: &str,
     cause: &str,
 ) -> rusqlite::Result<String> {
-    let appointment = format!("A{n:07}");
-    tx.prepare_cached(
-        "INSERT INTO appointments (id, referral, slot, status, booked_at, changed)
-         VALUES (?1, ?2, ?3, 'booked', ?4, 0)",
-    )?
-    .execute(params![appointment, referral, slot, log.at()])?;
-    tx.prepare_cached("UPDATE referrals SET status = 'booked' WHERE id = ?1")?
-        .execute(params![referral])?;
-    log.append(
-        tx,
-        "appointment_booked",
-        &appointment,
-        cause,
-        &json!({ "referral": referral, "slot": slot }),
-    )?;
-    Ok(appointment)
+    hold(tx, log, n, referral, slot, None, cause)
 }
 
 /// Offer `slot` to `referral` until `expires`: held like a booking, released
@@ -446,6 +431,20 @@ pub fn insert_offer(
     slot: &str,
     expires: &str,
 ) -> rusqlite::Result<String> {
+    hold(tx, log, n, referral, slot, Some(expires), "request")
+}
+
+/// Give `slot` to `referral` as appointment number `n`, booked or offered
+/// until `expires`, with its event.
+fn hold(
+    tx: &Connection,
+    log: &mut Log,
+    n: i64,
+    referral: &str,
+    slot: &str,
+    expires: Option<&str>,
+    cause: &str,
+) -> rusqlite::Result<String> {
     let appointment = format!("A{n:07}");
     tx.prepare_cached(
         "INSERT INTO appointments (id, referral, slot, status, booked_at, changed, offer_expires)
@@ -454,13 +453,17 @@ pub fn insert_offer(
     .execute(params![appointment, referral, slot, log.at(), expires])?;
     tx.prepare_cached("UPDATE referrals SET status = 'booked' WHERE id = ?1")?
         .execute(params![referral])?;
-    log.append(
-        tx,
-        "appointment_offered",
-        &appointment,
-        "request",
-        &json!({ "referral": referral, "slot": slot, "expires": expires }),
-    )?;
+    let (kind, data) = match expires {
+        None => (
+            "appointment_booked",
+            json!({ "referral": referral, "slot": slot }),
+        ),
+        Some(e) => (
+            "appointment_offered",
+            json!({ "referral": referral, "slot": slot, "expires": e }),
+        ),
+    };
+    log.append(tx, kind, &appointment, cause, &data)?;
     Ok(appointment)
 }
 
