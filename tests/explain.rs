@@ -168,3 +168,39 @@ fn a_list_no_one_can_reach_in_a_week_is_said_so_and_cannot_be_forced() {
         );
     }
 }
+
+#[test]
+fn an_unknown_locality_or_specialty_is_an_error_naming_the_id_to_use() {
+    let (s, _) = common::tiny_solved();
+    let p = solved(s, Vec::new());
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.json");
+    std::fs::write(&plan, serde_json::to_vec(&p).unwrap()).unwrap();
+    let loc = &s.localities[0];
+    // The display name rather than the id: refused, with the id suggested.
+    let out = assert_cmd::Command::cargo_bin("itinera")
+        .unwrap()
+        .args(["explain", "scenarios/tiny"])
+        .arg(&plan)
+        .args(["--locality", &loc.name])
+        .current_dir(common::repo(""))
+        .assert()
+        .failure()
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(out).unwrap();
+    assert!(err.contains("localities.csv"), "{err}");
+    assert!(err.contains(&format!("({}", loc.code)), "{err}");
+    assert_cmd::Command::cargo_bin("itinera")
+        .unwrap()
+        .args(["--lang", "en", "explain", "scenarios/tiny"])
+        .arg(&plan)
+        .args(["--specialty", "no-such-specialty"])
+        .current_dir(common::repo(""))
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains(
+            "not in the scenario's specialties.csv",
+        ));
+}

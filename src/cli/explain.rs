@@ -41,6 +41,22 @@ pub struct ExplainArgs {
 
 pub fn run(a: &ExplainArgs, lang: Lang) -> Result<(), Failure> {
     let s = a.scenario.load()?;
+    known(
+        a.locality.as_deref(),
+        s.localities
+            .iter()
+            .map(|l| (l.code.as_str(), l.name.as_str())),
+        "--locality",
+        "localities.csv",
+    )?;
+    known(
+        a.specialty.as_deref(),
+        s.specialties
+            .iter()
+            .map(|x| (x.code.as_str(), x.name.as_str())),
+        "--specialty",
+        "specialties.csv",
+    )?;
     let plan = super::plan_for(&s, &a.plan)?;
     let net = RoadNetwork::new(&s);
     let ctx = itinera::optimize::Context::new(&s, &net);
@@ -60,7 +76,7 @@ pub fn run(a: &ExplainArgs, lang: Lang) -> Result<(), Failure> {
         for e in found.iter().filter(|e| e.length > 0) {
             costs.push(
                 explain::forced_cost(&s, &net, &plan, e, &opts)
-                    .map_err(|e| Failure::Other(e.into()))?,
+                    .map_err(|e| Failure::Said(e.text(&s)))?,
             );
         }
     }
@@ -107,6 +123,44 @@ pub fn run(a: &ExplainArgs, lang: Lang) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// An id given on the command line must be one of the scenario's, or the
+/// answer would be an empty list the planner could take for "all is well".
+fn known<'a>(
+    id: Option<&str>,
+    codes: impl Iterator<Item = (&'a str, &'a str)> + Clone,
+    flag: &str,
+    table: &str,
+) -> Result<(), Failure> {
+    let Some(id) = id else { return Ok(()) };
+    if codes.clone().any(|(c, _)| c == id) {
+        return Ok(());
+    }
+    // Ids whose code or name resembles what was typed ("Tres Lagos" for
+    // its code).
+    let typed = id.to_lowercase();
+    let near: Vec<&str> = codes
+        .filter(|(c, n)| {
+            let (c, n) = (c.to_lowercase(), n.to_lowercase());
+            c.contains(&typed) || typed.contains(&c) || n.contains(&typed)
+        })
+        .map(|(c, _)| c)
+        .take(5)
+        .collect();
+    let hint = if near.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", near.join(", "))
+    };
+    Err(Failure::Said(itinera::tr!(
+        "{} {}: no existe en {} del escenario; use el id de la columna code{}",
+        "{} {}: not in the scenario's {}; use an id from its code column{}",
+        flag,
+        id,
+        table,
+        hint
+    )))
 }
 
 fn forced(c: &explain::Forced, lang: Lang) -> String {

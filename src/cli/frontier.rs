@@ -46,7 +46,7 @@ pub fn run(a: &FrontierArgs, lang: Lang) -> Result<(), Failure> {
     };
     // Supply routes as `plan` adds them, then the checker: a point is kept
     // only when every rule holds.
-    let finish = |p: &mut itinera::plan::format::Plan| -> Result<(), String> {
+    let finish = |p: &mut itinera::plan::format::Plan| -> Result<(), itinera::lang::Text> {
         if let Some((routes, supply)) = itinera::logistics::plan_supply(&s, &net, p.made_visits()) {
             p.routes = routes;
             p.supply = Some(supply);
@@ -54,16 +54,16 @@ pub fn run(a: &FrontierArgs, lang: Lang) -> Result<(), Failure> {
         let found = itinera::check::check(&s, &net, p);
         match found.first() {
             None => Ok(()),
-            Some(v) => Err(format!(
+            Some(v) => Err(itinera::tr!(
+                "{}: {} ({} regla(s) incumplida(s))",
                 "{}: {} ({} rule(s) broken)",
-                v.rule,
-                v.message.get(lang),
-                found.len()
+                v.rule, v.message.es, found.len();
+                v.rule, v.message.en, found.len()
             )),
         }
     };
     let points = frontier::frontier(&s, &net, &opts, kind, a.points as usize, &finish)
-        .map_err(|e| Failure::Other(e.into()))?;
+        .map_err(|e| Failure::Said(e.text(&s)))?;
     // The status quo as a plan: its value under the same objective.
     let sq = itinera::plan::status_quo::as_plan(&s, &net);
     let sq_used = frontier::used(&sq, kind);

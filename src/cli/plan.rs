@@ -144,7 +144,7 @@ pub fn run(a: &PlanArgs) -> Result<(), Failure> {
     let sol = super::live::with_line(a.solve.show_progress(), a.solve.lang, |progress| {
         plan::solve(&s, &net, &opts, progress)
     })
-    .map_err(|e| Failure::Other(e.into()))?;
+    .map_err(|e| Failure::Said(e.text(&s)))?;
     if let Some(path) = &a.export_model {
         export_model(&s, &net, &opts, &sol.cuts, path, a.solve.lang)?;
     }
@@ -232,7 +232,7 @@ pub fn finish(
         return Err(Failure::Answer(4));
     }
     let mut p = plan::assemble(s, net, sol, plan::format::SolveOptions::of(opts))
-        .map_err(|e| Failure::Other(e.into()))?;
+        .map_err(|e| Failure::Said(e.text(s)))?;
     if sol.size.binaries == 0 && !s.demand.is_empty() {
         say(lang
             .pick(

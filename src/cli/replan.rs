@@ -42,7 +42,7 @@ pub fn run(a: &ReplanArgs) -> Result<(), Failure> {
         replan::solve(&s, &net, &current, a.from, &opts, progress)
     })
     .map_err(|e| match e {
-        replan::ReplanError::Plan(e) => Failure::Other(e.into()),
+        replan::ReplanError::Plan(e) => Failure::Said(e.text(&s)),
         e => Failure::Invalid(vec![Diagnostic {
             code: Code::PlanMismatch,
             file: a.current.clone(),

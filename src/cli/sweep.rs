@@ -85,7 +85,7 @@ pub fn run(a: &SweepArgs) -> Result<(), Failure> {
                 let started = Instant::now();
                 let net = RoadNetwork::new(&v.scenario);
                 let sol = itinera::plan::solve(&v.scenario, &net, &opts, None)
-                    .map_err(|e| Failure::Other(e.into()))?;
+                    .map_err(|e| Failure::Said(e.text(&v.scenario)))?;
                 let p = finish(&v.scenario, &net, &sol, &opts, a.lang, |line| {
                     eprintln!("{}: {line}", v.folder)
                 });

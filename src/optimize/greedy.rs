@@ -114,6 +114,17 @@ impl Ledger {
         }) {
             return None;
         }
+        // Nor may a visit before a forced visit's weeks space it out of them.
+        if stops.iter().any(|l| {
+            ctx.forced.iter().any(|(fl, fs, from, to)| {
+                fl == l
+                    && *fs == rec.specialty
+                    && (w as u32) < *from
+                    && w as u32 + sp.min_spacing_weeks > *to
+            })
+        }) {
+            return None;
+        }
         // Days: enough for the queue, within the specialty and the week.
         let ppd = f64::from(sp.patients_per_day);
         let mut days: Vec<u32> = stops
@@ -170,9 +181,26 @@ impl Ledger {
                 value += s.weights.change_confirmed;
             }
         }
+        // A visit `explain --cost` forces, not yet made in its weeks, comes
+        // before any other: the start must satisfy the forced row, or the
+        // solver would start from an infeasible plan.
+        let forced = stops.iter().any(|l| {
+            ctx.forced.iter().any(|(fl, fs, from, to)| {
+                fl == l
+                    && *fs == rec.specialty
+                    && (*from..=*to).contains(&(w as u32))
+                    && !self.last_visit.get(&(*l, *fs)).is_some_and(|lw| lw >= from)
+            })
+        });
+        if forced {
+            value += FORCED_FIRST;
+        }
         (value > 0.0).then_some((value, days))
     }
 }
+
+/// Worth added to a trip making a forced visit: above any trip's worth.
+const FORCED_FIRST: f64 = 1e18;
 
 /// A trip option in the week's queue: worth first, then the earliest
 /// (record option, route) in scan order, as a plain scan would choose.
@@ -496,4 +524,65 @@ fn list_index(s: &Scenario) -> HashMap<(LocalityId, SpecialtyId), usize> {
         .enumerate()
         .map(|(i, d)| ((d.locality, d.specialty), i))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Forcing a visit into each list's longest run without one in the
+    /// plain greedy plan (what `explain --cost` does) makes the greedy start
+    /// visit it there whenever a record can reach it then.
+    #[test]
+    fn the_start_makes_every_forced_visit_it_can() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny");
+        let s = crate::scenario::load(&dir).expect("a valid scenario");
+        let net = crate::network::RoadNetwork::new(&s);
+        let plain = plan(&Context::new(&s, &net));
+        let visited = |picks: &[Pick], l: LocalityId, sp: SpecialtyId, w: u32| {
+            picks.iter().any(|p| {
+                p.week == w && s.specialist(p.record).specialty == sp && p.stops.contains(&l)
+            })
+        };
+        let mut forced = 0;
+        for d in &s.demand {
+            // The longest run of weeks without a visit.
+            let (mut best, mut run) = ((0, 0), None::<u32>);
+            for w in 0..=s.horizon.weeks {
+                if w < s.horizon.weeks && !visited(&plain, d.locality, d.specialty, w) {
+                    run.get_or_insert(w);
+                } else if let Some(a) = run.take()
+                    && w - a > best.1 - best.0
+                {
+                    best = (a, w);
+                }
+            }
+            let (from, to) = (best.0, best.1.saturating_sub(1));
+            if best.1 == best.0 {
+                continue;
+            }
+            let ctx = Context::new(&s, &net).with_forced(vec![(d.locality, d.specialty, from, to)]);
+            let reachable = (from..=to).any(|w| {
+                (0..s.specialists.len()).any(|r| {
+                    let r = SpecialistId::from_index(r);
+                    s.specialist(r).specialty == d.specialty
+                        && ctx
+                            .routes_within_budget(r, w)
+                            .1
+                            .iter()
+                            .any(|rt| rt.stops.iter().any(|(l, _)| *l == d.locality))
+                })
+            });
+            if reachable {
+                let start = plan(&ctx);
+                assert!(
+                    (from..=to).any(|w| visited(&start, d.locality, d.specialty, w)),
+                    "list {:?} weeks {from}..={to}",
+                    (d.locality, d.specialty)
+                );
+                forced += 1;
+            }
+        }
+        assert!(forced > 0, "no list to force a visit into");
+    }
 }

@@ -33,7 +33,7 @@ pub fn used(plan: &Plan, kind: Kind) -> f64 {
 
 /// What the caller does with each point's plan before it is kept (supply
 /// routes, the checker): `Err` with the reason refuses it.
-pub type Finish<'a> = dyn Fn(&mut Plan) -> Result<(), String> + Sync + 'a;
+pub type Finish<'a> = dyn Fn(&mut Plan) -> Result<(), crate::lang::Text> + Sync + 'a;
 
 /// Solve the unconstrained plan, then `points − 1` budgets of `kind` at
 /// equal shares of what it uses (1/points, 2/points, …), each with `opts`
@@ -57,7 +57,11 @@ pub fn frontier(
         .build()
         .map_err(|e| PlanError::Frontier {
             limit: f64::INFINITY,
-            reason: e.to_string(),
+            reason: crate::tr!(
+                "no se pudo crear el grupo de hilos: {}",
+                "could not build the thread pool: {}",
+                e
+            ),
         })?;
     let point = |budget: Option<Budget>| -> Result<Point, PlanError> {
         let o = Options {
@@ -69,7 +73,15 @@ pub fn frontier(
         if !sol.status.has_plan() {
             return Err(PlanError::Frontier {
                 limit,
-                reason: format!("no plan ({:?})", sol.status),
+                reason: {
+                    let code = super::format::PlanStatus::from(sol.status).code();
+                    crate::tr!(
+                        "{}",
+                        "{}",
+                        crate::lang::Lang::Es.status(code);
+                        crate::lang::Lang::En.status(code)
+                    )
+                },
             });
         }
         let mut plan = assemble(s, net, &sol, super::format::SolveOptions::of(&o))?;

@@ -34,13 +34,48 @@ pub enum PlanError {
     Solver(#[from] optimize::SolverError),
     /// A point of the trade-off frontier found no plan in its time, or its
     /// plan broke a rule (see `frontier`).
-    #[error("frontier point at budget {limit:.0}: {reason}")]
+    #[error("frontier point at budget {limit:.0}: {}", reason.en)]
     Frontier {
         /// The point's budget (infinite: unconstrained).
         limit: f64,
-        /// What went wrong.
-        reason: String,
+        /// What went wrong, in both languages.
+        reason: crate::lang::Text,
     },
+}
+
+impl PlanError {
+    /// The error in both languages, with what the planner can do.
+    pub fn text(&self, s: &Scenario) -> crate::lang::Text {
+        match self {
+            PlanError::Layout(e) => {
+                let f = &s.facilities[e.facility.index()];
+                crate::tr!(
+                    "las salidas de la semana {} no caben en los consultorios de {} ({}): revise rooms_per_day en facilities.csv o los días de atención",
+                    "the trips of week {} cannot share the consulting rooms of {} ({}): check rooms_per_day in facilities.csv or the care days",
+                    e.week + 1,
+                    f.name,
+                    f.code
+                )
+            }
+            PlanError::Solver(e) => crate::tr!(
+                "el solver falló: {} (vuelva a intentar con --method compact)",
+                "the solver failed: {} (try again with --method compact)",
+                e.0
+            ),
+            PlanError::Frontier { limit, reason } => {
+                let at = if limit.is_finite() {
+                    format!("{limit:.0}")
+                } else {
+                    "∞".to_string()
+                };
+                crate::tr!(
+                    "punto de la frontera con presupuesto {}: {} (pruebe con más --time-limit o menos --points)",
+                    "frontier point at budget {}: {} (try a longer --time-limit or fewer --points)",
+                    at, reason.es; at, reason.en
+                )
+            }
+        }
+    }
 }
 
 /// Weeks within which an existing visit counts as moved rather than dropped.
