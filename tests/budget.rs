@@ -151,6 +151,9 @@ fn the_frontier_command_writes_checked_points_in_order() {
         // km within the budget, and a larger budget never proves worse.
         assert!(num(&w[0], 2) <= num(&w[0], 1) + 1e-6);
         assert!(num(&w[0], 7) >= num(&w[1], 8) - 1e-6, "{csv}");
+        // Settled: neither the plans nor the bounds rise with the budget.
+        assert!(num(&w[0], 7) >= num(&w[1], 7) - 1e-6, "{csv}");
+        assert!(num(&w[0], 8) >= num(&w[1], 8) - 1e-6, "{csv}");
     }
     for r in &rows {
         assert_cmd::Command::cargo_bin("itinera")
@@ -166,4 +169,36 @@ fn the_frontier_command_writes_checked_points_in_order() {
             .unwrap()
             .contains("<svg")
     );
+}
+
+#[test]
+fn settling_lends_better_plans_upward_and_bounds_downward() {
+    let (_, p) = common::tiny_solved();
+    let point = |objective: f64, bound: f64| {
+        let mut plan = p.clone();
+        plan.solver.objective = Some(objective);
+        plan.solver.bound = Some(bound);
+        plan::frontier::Point {
+            budget: None,
+            plan,
+            plan_of: None,
+            bound: Some(bound),
+        }
+    };
+    // Budgets in order; the second solve did worse than the first, and the
+    // first proved less than the third.
+    let mut points = vec![point(100.0, 50.0), point(120.0, 60.0), point(90.0, 70.0)];
+    plan::frontier::settle(&mut points);
+    let objectives: Vec<f64> = points
+        .iter()
+        .map(|p| p.plan.solver.objective.unwrap())
+        .collect();
+    let bounds: Vec<f64> = points.iter().map(|p| p.bound.unwrap()).collect();
+    assert_eq!(objectives, [100.0, 100.0, 90.0]);
+    assert_eq!(bounds, [70.0, 70.0, 70.0]);
+    assert_eq!(
+        points.iter().map(|p| p.plan_of).collect::<Vec<_>>(),
+        [None, Some(0), None]
+    );
+    assert!((points[1].gap().unwrap() - 0.3).abs() < 1e-9);
 }

@@ -9,7 +9,6 @@ use itinera::export::report::{STYLE, charts, esc};
 use itinera::lang::Lang;
 use itinera::network::RoadNetwork;
 use itinera::optimize::budget::Kind;
-use itinera::optimize::relative_gap;
 use itinera::plan::frontier::{self, Point};
 use std::path::{Path, PathBuf};
 
@@ -81,6 +80,7 @@ pub fn run(a: &FrontierArgs, lang: Lang) -> Result<(), Failure> {
         "bound",
         "gap",
         "status",
+        "plan_of",
     ])
     .context("writing frontier.csv")?;
     let mut rows = Vec::new();
@@ -90,10 +90,9 @@ pub fn run(a: &FrontierArgs, lang: Lang) -> Result<(), Failure> {
         // A plan names persons by their ids (national ids in Santa Cruz).
         stage.write_private(&Path::new(&folder).join("plan.json"), &json)?;
         let m = &p.plan.metrics;
-        let gap = match (p.plan.solver.objective, p.plan.solver.bound) {
-            (Some(o), Some(b)) => Some(relative_gap(o, b)),
-            _ => None,
-        };
+        let gap = p.gap();
+        // A smaller budget's plan, when better, stands for this point too.
+        let plan_of = p.plan_of.map(|j| self::folder(j, &points[j]));
         let budget = p
             .budget
             .map_or("-".to_string(), |b| format!("{:.0}", b.limit));
@@ -109,20 +108,22 @@ pub fn run(a: &FrontierArgs, lang: Lang) -> Result<(), Failure> {
                 .solver
                 .objective
                 .map_or(String::new(), |x| format!("{x:.0}")),
-            p.plan
-                .solver
-                .bound
-                .map_or(String::new(), |x| format!("{x:.0}")),
+            p.bound.map_or(String::new(), |x| format!("{x:.0}")),
             gap.map_or(String::new(), |g| format!("{g:.4}")),
             p.plan.solver.status.code().to_string(),
+            plan_of.clone().unwrap_or_default(),
         ])
         .context("writing frontier.csv")?;
+        let mut label = if p.budget.is_some() {
+            budget
+        } else {
+            lang.pick("sin límite", "unlimited").to_string()
+        };
+        if let Some(j) = p.plan_of {
+            label += &lang.fill(" (plan del punto {})", " (plan of point {})", &[&(j + 1)]);
+        }
         rows.push(vec![
-            if p.budget.is_some() {
-                budget
-            } else {
-                lang.pick("sin límite", "unlimited").to_string()
-            },
+            label,
             lang.int(m.km),
             lang.int(m.travel_cost),
             lang.int(m.patient_weeks_waiting),
@@ -191,7 +192,7 @@ fn page(
             Some(charts::FrontierPoint {
                 x: frontier::used(&p.plan, kind),
                 y: p.plan.solver.objective?,
-                bound: p.plan.solver.bound,
+                bound: p.bound,
             })
         })
         .collect();
@@ -232,8 +233,8 @@ fn page(
     }
     table += "</table>\n";
     let note = lang.pick(
-        "Cada punto es un plan resuelto con ese presupuesto como regla dura y verificado; la barra baja hasta su cota probada: cuanto más corta, más seguro es el punto.",
-        "Each point is a plan solved with that budget as a hard rule and checked; the bar goes down to its proven bound: the shorter, the more certain the point.",
+        "Cada punto es un plan resuelto con ese presupuesto como regla dura y verificado; la barra baja hasta su cota probada: cuanto más corta, más seguro es el punto. Un plan de un presupuesto menor que resulta mejor vale también para los mayores, y la cota de un presupuesto mayor vale también para los menores: por eso la frontera nunca sube.",
+        "Each point is a plan solved with that budget as a hard rule and checked; the bar goes down to its proven bound: the shorter, the more certain the point. A smaller budget's plan that turns out better holds for larger budgets too, and a larger budget's bound holds for smaller ones: so the frontier never rises.",
     );
     Ok(format!(
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{t}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{t}</h1>\n<p class=\"note\">{}</p>\n{svg}\n{table}</body>\n</html>\n",

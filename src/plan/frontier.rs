@@ -19,8 +19,48 @@ use rayon::prelude::*;
 pub struct Point {
     /// The budget it was solved under (`None`: unconstrained).
     pub budget: Option<Budget>,
-    /// Its plan (checked).
+    /// Its plan (checked): its own solve's, or a smaller budget's when that
+    /// one is better (it fits this budget too).
     pub plan: Plan,
+    /// The point whose solve made `plan`, when not this one.
+    pub plan_of: Option<usize>,
+    /// The best proven bound at this budget: its own solve's, or a larger
+    /// budget's when higher (the optimum can only fall as the budget grows,
+    /// so a larger budget's bound holds here too).
+    pub bound: Option<f64>,
+}
+
+impl Point {
+    /// Relative gap between the point's plan and its bound.
+    pub fn gap(&self) -> Option<f64> {
+        Some(crate::optimize::relative_gap(
+            self.plan.solver.objective?,
+            self.bound?,
+        ))
+    }
+}
+
+/// Make the frontier monotone, as the true one is: a plan within a smaller
+/// budget also fits every larger one, and a bound at a larger budget also
+/// bounds every smaller one. `points` in order of budget.
+pub fn settle(points: &mut [Point]) {
+    let objective = |p: &Point| p.plan.solver.objective.unwrap_or(f64::INFINITY);
+    for k in 1..points.len() {
+        let best = (0..k)
+            .min_by(|a, b| objective(&points[*a]).total_cmp(&objective(&points[*b])))
+            .filter(|j| objective(&points[*j]) < objective(&points[k]));
+        if let Some(j) = best {
+            points[k].plan = points[j].plan.clone();
+            points[k].plan_of = Some(points[j].plan_of.unwrap_or(j));
+        }
+    }
+    for k in (0..points.len().saturating_sub(1)).rev() {
+        if let Some(b) = points[k + 1].bound
+            && points[k].bound.is_none_or(|own| own < b)
+        {
+            points[k].bound = Some(b);
+        }
+    }
 }
 
 /// What a plan uses of a budget of `kind`.
@@ -38,7 +78,8 @@ pub type Finish<'a> = dyn Fn(&mut Plan) -> Result<(), crate::lang::Text> + Sync 
 /// Solve the unconstrained plan, then `points − 1` budgets of `kind` at
 /// equal shares of what it uses (1/points, 2/points, …), each with `opts`
 /// on one thread, `opts.threads` points at a time, each plan passed to
-/// `finish`. Points in order of budget, the unconstrained one last.
+/// `finish`. Points in order of budget, the unconstrained one last, made
+/// monotone (see [`settle`]).
 pub fn frontier(
     s: &Scenario,
     net: &RoadNetwork,
@@ -86,7 +127,13 @@ pub fn frontier(
         }
         let mut plan = assemble(s, net, &sol, super::format::SolveOptions::of(&o))?;
         finish(&mut plan).map_err(|reason| PlanError::Frontier { limit, reason })?;
-        Ok(Point { budget, plan })
+        let bound = plan.solver.bound;
+        Ok(Point {
+            budget,
+            plan,
+            plan_of: None,
+            bound,
+        })
     };
     let free = pool.install(|| point(None))?;
     let top = used(&free.plan, kind);
@@ -103,5 +150,6 @@ pub fn frontier(
             .collect::<Result<Vec<_>, _>>()
     })?;
     out.push(free);
+    settle(&mut out);
     Ok(out)
 }
