@@ -189,7 +189,7 @@ impl Ledger {
                 fl == l
                     && *fs == rec.specialty
                     && (*from..=*to).contains(&(w as u32))
-                    && !self.last_visit.get(&(*l, *fs)).is_some_and(|lw| lw >= from)
+                    && self.last_visit.get(&(*l, *fs)).is_none_or(|lw| lw < from)
             })
         });
         if forced {
