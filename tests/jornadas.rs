@@ -63,6 +63,22 @@ fn a_plan_with_the_jornadas_is_checked_and_no_worse() {
     let q = plan::assemble(&with, &net, &sol, plan::format::SolveOptions::of(&opts)).unwrap();
     let found = itinera::check::check(&with, &net, &q);
     assert!(found.is_empty(), "{found:#?}");
+    // The report lists them, programmed consultations included.
+    let visits = itinera::calendar::merge(&with);
+    let clashes = itinera::calendar::conflicts::find(&with, &net, &visits);
+    let sq = itinera::calendar::status_quo::evaluate(&with, &net, &visits, &clashes);
+    let report =
+        itinera::export::report::html(&with, &q, &sq, itinera::lang::Lang::Es, &[]).unwrap();
+    let section = report
+        .split("<h2>Jornadas extraordinarias</h2>")
+        .nth(1)
+        .expect("the report has the jornadas");
+    let section = &section[..section.find("</section>").unwrap()];
+    assert_eq!(
+        section.matches("<tr><td>").count(),
+        chosen.len(),
+        "{section}"
+    );
     // More capacity never costs more (both solved to optimality).
     assert!(q.metrics.objective <= p.metrics.objective + 1e-6);
     // And the column-generation bound stays below the optimum with them.

@@ -63,6 +63,7 @@ pub fn html(
     body += &sections::gantt(s, plan, lang)?;
     body += &sections::backlog(s, plan, sq, lang)?;
     body += &sections::coverage(s, plan, lang)?;
+    body += &sections::jornadas(s, lang);
     body += &sections::map(s, &names, plan, lang)?;
     body += &sections::workload(s, &names, plan, lang)?;
     body += &sections::conflicts(&names, plan, lang);

@@ -684,3 +684,41 @@ pub fn replan(names: &Names, plan: &Plan, lang: Lang) -> String {
         )
     )
 }
+
+/// The extraordinary care days (jornadas) the plan was made with, from a
+/// what-if overlay (`itinera jornadas`): where, when, and the patients each
+/// can see, outside the rotation.
+pub fn jornadas(s: &Scenario, lang: Lang) -> String {
+    if s.jornadas.is_empty() {
+        return String::new();
+    }
+    let mut rows: Vec<&crate::model::Jornada> = s.jornadas.iter().collect();
+    rows.sort_by_key(|j| (j.date, j.facility, j.specialty));
+    let total: f64 = rows.iter().map(|j| j.patients).sum();
+    let mut out = format!(
+        "<section><h2>{}</h2>\n<p class=\"note\">{}</p>\n<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>\n",
+        esc(lang.pick("Jornadas extraordinarias", "Extraordinary care days")),
+        esc(&lang.fill(
+            "{} jornadas fuera de la rotación (fin de semana o feriado), con {} turnos programados en total; sus pacientes atendidos ya cuentan en las listas de espera de este informe.",
+            "{} care days outside the rotation (a weekend or holiday), with {} consultations programmed in all; the patients they see already count in this report's waiting lists.",
+            &[&rows.len(), &lang.int(total)]
+        )),
+        lang.pick("Fecha", "Date"),
+        lang.pick("Establecimiento", "Facility"),
+        lang.pick("Localidad", "Locality"),
+        lang.pick("Especialidad", "Specialty"),
+        lang.pick("Turnos programados", "Consultations programmed"),
+    );
+    for j in rows {
+        let f = s.facility(j.facility);
+        out += &format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td></tr>\n",
+            esc(&lang.date(j.date)),
+            esc(&f.name),
+            esc(&s.locality(f.locality).name),
+            esc(&s.specialty(j.specialty).name),
+            lang.int(j.patients)
+        );
+    }
+    out + "</table>\n</section>\n"
+}
