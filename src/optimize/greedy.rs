@@ -232,7 +232,7 @@ fn greedy(ctx: &Context<'_>, by_week: &[Vec<Options<'_>>]) -> Vec<Pick> {
     let s = ctx.scenario;
     let n = s.horizon.weeks as usize;
     let mut backlog: Vec<f64> = s.demand.iter().map(|d| d.waiting).collect();
-    let mut capacity: Vec<Vec<f64>> = vec![vec![0.0; n]; s.demand.len()];
+    let mut capacity = care_days(s);
     let mut book = Ledger {
         list_of: list_index(s),
         last_visit: BTreeMap::new(),
@@ -272,7 +272,12 @@ fn greedy(ctx: &Context<'_>, by_week: &[Vec<Options<'_>>]) -> Vec<Pick> {
             .enumerate()
             .map(|(i, d)| backlog[i] + d.referrals(&s.horizon, w as u32))
             .collect();
-        let mut left = queue.clone();
+        // What the week's care days (jornadas) serve is not left for trips.
+        let mut left: Vec<f64> = queue
+            .iter()
+            .zip(&capacity)
+            .map(|(q, c)| (q - c[w]).max(0.0))
+            .collect();
         book.busy.clear();
         // Trips taken this week. Every option is valued once; after each
         // trip only the options sharing one of its lists are valued again
@@ -403,9 +408,8 @@ fn greedy(ctx: &Context<'_>, by_week: &[Vec<Options<'_>>]) -> Vec<Pick> {
 /// feasible start for the solver.
 pub(super) fn columns(ctx: &Context<'_>, b: &Built, picks: &[Pick]) -> Vec<f64> {
     let s = ctx.scenario;
-    let n = s.horizon.weeks as usize;
     let list_of = list_index(s);
-    let mut capacity: Vec<Vec<f64>> = vec![vec![0.0; n]; s.demand.len()];
+    let mut capacity = care_days(s);
     let mut visit_weeks: BTreeMap<(LocalityId, SpecialtyId), Vec<u32>> = BTreeMap::new();
     let mut x = vec![0.0; b.book.columns];
     let mut made: BTreeSet<(PersonId, SpecialtyId, LocalityId, u32)> = BTreeSet::new();
@@ -517,6 +521,15 @@ pub(super) fn columns(ctx: &Context<'_>, b: &Built, picks: &[Pick]) -> Vec<f64> 
     x
 }
 
+/// Capacity per waiting list (demand row) and week before any trip: that of
+/// the extraordinary care days (jornadas), which serve without a visit.
+fn care_days(s: &Scenario) -> Vec<Vec<f64>> {
+    s.demand
+        .iter()
+        .map(|d| s.jornada_capacity(d.locality, d.specialty))
+        .collect()
+}
+
 /// Position of each waiting list in the scenario's demand table.
 fn list_index(s: &Scenario) -> HashMap<(LocalityId, SpecialtyId), usize> {
     s.demand
@@ -584,5 +597,52 @@ mod tests {
             }
         }
         assert!(forced > 0, "no list to force a visit into");
+    }
+
+    /// The start's backlog columns count what extraordinary care days
+    /// serve: otherwise a search that never revisits a list reports its
+    /// waiting as if the jornadas were not held.
+    #[test]
+    fn the_start_counts_the_care_days() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny");
+        let mut s = crate::scenario::load(&dir).expect("a valid scenario");
+        // A jornada at every list's facility in week 0, and a week-0 queue.
+        for d in s.demand.clone() {
+            let Some(f) = s.facilities.iter().position(|f| f.locality == d.locality) else {
+                continue;
+            };
+            s.jornadas.push(crate::model::Jornada {
+                facility: FacilityId::from_index(f),
+                specialty: d.specialty,
+                date: s.horizon.week_start(0) + chrono::Duration::days(5),
+                patients: 7.0,
+            });
+        }
+        assert!(!s.jornadas.is_empty());
+        let net = crate::network::RoadNetwork::new(&s);
+        let ctx = Context::new(&s, &net);
+        let built = super::super::build(
+            &ctx,
+            &super::super::Options::default(),
+            None,
+            &super::super::parts::Scope::all(&s),
+            &[],
+        );
+        // No trips at all: what is served is the jornadas' alone.
+        let x = columns(&ctx, &built, &[]);
+        let mut checked = 0;
+        for (i, cols) in &built.backlogs {
+            let d = &s.demand[*i];
+            let extra = s.jornada_capacity(d.locality, d.specialty);
+            let queue = d.waiting + d.referrals(&s.horizon, 0);
+            assert_eq!(x[cols[0].1], extra[0].min(queue), "served, list {i}");
+            assert_eq!(
+                x[cols[0].0],
+                queue - extra[0].min(queue),
+                "backlog, list {i}"
+            );
+            checked += usize::from(extra[0] > 0.0);
+        }
+        assert!(checked > 0);
     }
 }
