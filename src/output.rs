@@ -388,6 +388,49 @@ fn roll_forward(dir: &Path, stage: &Path) -> Result<(), OutputError> {
     fs::remove_dir_all(stage).map_err(io(stage))
 }
 
+/// An `f64` in JSON that may be infinite or NaN (which JSON numbers cannot
+/// hold: `serde_json` writes them as `null` and cannot read that back as a
+/// number): finite values as numbers, the others as `"inf"`, `"-inf"` and
+/// `"nan"`. For a value a job writes and a merge reads back
+/// (`optimize::colgen::Bound` in a split folder's `result.json`).
+pub mod any_f64 {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Write `x`.
+    pub fn serialize<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+        if x.is_finite() {
+            s.serialize_f64(*x)
+        } else if x.is_nan() {
+            s.serialize_str("nan")
+        } else if *x > 0.0 {
+            s.serialize_str("inf")
+        } else {
+            s.serialize_str("-inf")
+        }
+    }
+
+    /// Read what [`serialize`] wrote.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Any {
+            Number(f64),
+            Text(String),
+        }
+        match Any::deserialize(d)? {
+            Any::Number(x) => Ok(x),
+            Any::Text(t) => match t.as_str() {
+                "inf" => Ok(f64::INFINITY),
+                "-inf" => Ok(f64::NEG_INFINITY),
+                "nan" => Ok(f64::NAN),
+                other => Err(serde::de::Error::custom(format!(
+                    "expected a number, \"inf\", \"-inf\" or \"nan\", found {other:?}"
+                ))),
+            },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -482,5 +525,21 @@ mod tests {
             "old"
         );
         assert!(!dir.path().join(STAGING).exists());
+    }
+
+    /// Infinite and NaN values survive a JSON round trip (serde_json alone
+    /// writes them as null and then fails to read them).
+    #[test]
+    fn any_f64_round_trips_what_json_numbers_cannot_hold() {
+        #[derive(serde::Serialize, serde::Deserialize)]
+        struct X(#[serde(with = "super::any_f64")] f64);
+        for x in [1.5, -2.0, f64::INFINITY, f64::NEG_INFINITY] {
+            let json = serde_json::to_string(&X(x)).unwrap();
+            assert_eq!(serde_json::from_str::<X>(&json).unwrap().0, x, "{json}");
+        }
+        let nan = serde_json::to_string(&X(f64::NAN)).unwrap();
+        assert_eq!(nan, "\"nan\"");
+        assert!(serde_json::from_str::<X>(&nan).unwrap().0.is_nan());
+        assert!(serde_json::from_str::<X>("\"many\"").is_err());
     }
 }

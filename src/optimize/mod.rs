@@ -22,6 +22,7 @@ mod published;
 mod rooms;
 mod solver;
 mod spacing;
+pub mod split;
 mod submip;
 mod trip_shape;
 mod vars;

@@ -222,6 +222,27 @@ impl SolveOptions {
             budgets: opts.budgets.clone(),
         }
     }
+
+    /// The options these record (defaults for what is not recorded): a
+    /// split folder's jobs are solved with them.
+    pub fn options(&self) -> crate::optimize::Options {
+        let d = crate::optimize::Options::default();
+        crate::optimize::Options {
+            time_limit: self.time_limit.unwrap_or(d.time_limit),
+            gap: self.gap.unwrap_or(d.gap),
+            threads: self.threads.unwrap_or(d.threads),
+            pin_confirmed: self.pin_confirmed.unwrap_or(d.pin_confirmed),
+            strengthen: self.strengthen.unwrap_or(d.strengthen),
+            method: match self.method.as_deref() {
+                Some("compact") => crate::optimize::Method::Compact,
+                Some("colgen") => crate::optimize::Method::ColumnGeneration,
+                _ => d.method,
+            },
+            bound_share: self.bound_share.unwrap_or(d.bound_share),
+            budgets: self.budgets.clone(),
+            ..d
+        }
+    }
 }
 
 /// What column generation did (`solver.column_generation` in plan.json).

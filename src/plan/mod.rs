@@ -115,7 +115,6 @@ pub fn solve_in(
     opts: &Options,
     progress: Option<&(dyn Fn(Progress) + Sync)>,
 ) -> Result<Solution, PlanError> {
-    let s = ctx.scenario;
     let started = std::time::Instant::now();
     // A large program's bound is proven alongside its search, each on its
     // own thread for the whole limit; a small one's (HiGHS solves it to
@@ -152,7 +151,23 @@ pub fn solve_in(
         };
         (cg, solved)
     });
-    let (mut sol, cuts) = solved?;
+    let (sol, cuts) = solved?;
+    conclude(ctx, net, sol, cuts, cg)
+}
+
+/// The plan stage after the solve, shared by `plan` and the merge of a
+/// split (`optimize::split`): take the column-generation bound when it is
+/// better, repair weeks whose trips cannot share the rooms day by day, and
+/// prefer the greedy start (a replan's published plan) when the repaired
+/// plan is worse.
+pub fn conclude(
+    ctx: &Context<'_>,
+    net: &RoadNetwork,
+    mut sol: Solution,
+    cuts: Vec<NoGood>,
+    cg: Option<optimize::colgen::Bound>,
+) -> Result<Solution, PlanError> {
+    let s = ctx.scenario;
     if !sol.status.has_plan() {
         return Ok(sol);
     }
@@ -290,6 +305,15 @@ fn colgen_bound(
         ),
         watch.unwrap_or_default(),
     )
+}
+
+/// The column-generation bound of the whole program as a job of its own
+/// (`optimize::split`): as `solve_in` proves it alongside the search, for
+/// the time limit from now.
+pub fn prove_bound(ctx: &Context<'_>, opts: &Options) -> Option<optimize::colgen::Bound> {
+    let alongside = optimize::branches(ctx, opts);
+    let watch = alongside.then(optimize::colgen::Watch::default);
+    colgen_bound(ctx, opts, std::time::Instant::now(), watch)
 }
 
 /// The most of the time limit a bound proven before the search may take.

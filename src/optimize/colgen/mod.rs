@@ -33,14 +33,18 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 /// What column generation proved.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Bound {
     /// The best Lagrangian bound of any round (currency).
+    #[serde(with = "crate::output::any_f64")]
     pub value: f64,
     /// The root's bound: the reformulation's LP value when it converged.
+    #[serde(with = "crate::output::any_f64")]
     pub root: f64,
     /// The root master LP's last value (an upper bound of the LP relaxation
-    /// while columns are still missing; equal to `root` at convergence).
+    /// while columns are still missing; equal to `root` at convergence;
+    /// infinite before the first master LP of a large program is solved).
+    #[serde(with = "crate::output::any_f64")]
     pub master: f64,
     /// Nodes of the branch-and-price tree solved, the root included (one
     /// root per group of regions bounded apart).
