@@ -10,6 +10,7 @@
 pub mod appointments;
 pub mod calendar;
 pub mod check;
+pub mod cluster;
 pub mod export;
 pub mod generate;
 pub mod lang;

@@ -67,6 +67,7 @@ pub fn run(a: &ExportArgs) -> Result<(), Failure> {
             }
             v
         },
+        published_at: None,
     };
     out!("{}", publish(&s, &plan, &sq, &target, Vec::new())?);
     Ok(())
@@ -86,6 +87,10 @@ pub struct Target<'a> {
     pub force: bool,
     /// Extra sections at the end of report.html (the appointment ledger's).
     pub sections: Vec<String>,
+    /// When the publication was made (calendars' DTSTAMP, FHIR timestamps):
+    /// now, unless the plan has a time of its own (a merge: when its last
+    /// part was solved, so that merging again writes the same files).
+    pub published_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Publish `plan` (`sq`: the status quo the report compares with), with
@@ -181,7 +186,7 @@ pub fn publish(
     }
     let opts = ExportOptions {
         lang,
-        published_at: chrono::Utc::now(),
+        published_at: target.published_at.unwrap_or_else(chrono::Utc::now),
     };
     let publication = export::publish(s, plan, previous.as_ref(), &opts).map_err(Failure::from)?;
     // Why lists go without, then the sections the caller adds.

@@ -27,6 +27,7 @@ macro_rules! outln {
 
 mod actuals;
 mod appointments;
+mod cluster;
 mod compare;
 mod diff;
 mod explain;
@@ -159,6 +160,13 @@ enum Command {
     Ledger(appointments::LedgerArgs),
     /// Write synthetic, pseudonymous patients for a scenario's waiting lists.
     Patients(appointments::PatientsArgs),
+    /// Solve one job of a split folder (`plan --parts-to`, `sweep
+    /// --jobs-to`): a part, the bound or a variant; a job with its result
+    /// is left as it is.
+    SolvePart(cluster::SolvePartArgs),
+    /// Bring the parts of a split plan together and publish the plan as
+    /// `plan` does.
+    Merge(cluster::MergeArgs),
     /// Score the existing calendars as they stand (the status quo).
     Evaluate {
         #[command(flatten)]
@@ -284,6 +292,8 @@ pub fn run() -> ExitCode {
         Command::Frontier(args) => frontier::run(&args, lang),
         Command::Explain(args) => explain::run(&args, lang),
         Command::Jornadas(args) => jornadas::run(&args, lang),
+        Command::SolvePart(args) => cluster::solve_part(&args, lang),
+        Command::Merge(args) => cluster::merge(&args, lang),
         Command::Ledger(args) => appointments::ledger(&args, lang),
         Command::Contact(args) => appointments::contact(&args, lang),
         Command::Respond(args) => appointments::respond(&args, lang),

@@ -35,6 +35,17 @@ pub struct PlanArgs {
     /// both to cap both.
     #[arg(long, value_name = "km=N|cost=N", value_parser = budget)]
     budget: Vec<itinera::optimize::Budget>,
+    /// Instead of solving, write each independent part of the program as
+    /// a job folder under DIR (with the scenario, the options and its share
+    /// of the start and of shared rooms), for `itinera solve-part` on a
+    /// cluster and `itinera merge` (docs/cluster.md).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) parts_to: Option<PathBuf>,
+    /// With `--parts-to`: the scripts that run the jobs (local: a process
+    /// pool on this machine; slurm: a job array and a dependent merge; k8s:
+    /// an Indexed Job and a merge Job).
+    #[arg(long, value_enum, default_value_t = super::cluster::Emit::Local, requires = "parts_to")]
+    pub(crate) emit: super::cluster::Emit,
 }
 
 /// `--budget km=N` or `cost=N`.
@@ -141,6 +152,9 @@ pub fn run(a: &PlanArgs) -> Result<(), Failure> {
         budgets: a.budget.clone(),
         ..a.solve.options()
     };
+    if let Some(dir) = &a.parts_to {
+        return super::cluster::split_plan(&a.scenario, &s, &net, &opts, dir, a.emit, a.solve.lang);
+    }
     let sol = super::live::with_line(a.solve.show_progress(), a.solve.lang, |progress| {
         plan::solve(&s, &net, &opts, progress)
     })
@@ -148,35 +162,59 @@ pub fn run(a: &PlanArgs) -> Result<(), Failure> {
     if let Some(path) = &a.export_model {
         export_model(&s, &net, &opts, &sol.cuts, path, a.solve.lang)?;
     }
-    let p = finish(&s, &net, &sol, &opts, a.solve.lang, |line| {
-        eprintln!("{line}")
-    })?;
-    let path = a.output.join("plan.json");
+    let to = Output {
+        dir: &a.output,
+        no_export: a.solve.no_export,
+        lang: a.solve.lang,
+        published_at: None,
+    };
+    publish(&s, &net, &sol, &opts, &to)
+}
+
+/// Where and how [`publish`] writes a plan.
+pub struct Output<'a> {
+    /// The output folder.
+    pub dir: &'a Path,
+    /// Only plan.json, no publication.
+    pub no_export: bool,
+    /// Language of the summary and the publication.
+    pub lang: itinera::export::Lang,
+    /// The publication's time (`export::Target::published_at`).
+    pub published_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Finish a solved program (`finish`) and write its plan.json, with its
+/// publication unless `--no-export`, and the summary: what `plan` does
+/// after the solve, and `merge` after bringing a split's parts together.
+pub fn publish(
+    s: &itinera::model::Scenario,
+    net: &RoadNetwork,
+    sol: &itinera::optimize::Solution,
+    opts: &Options,
+    to: &Output<'_>,
+) -> Result<(), Failure> {
+    let p = finish(s, net, sol, opts, to.lang, |line| eprintln!("{line}"))?;
+    let path = to.dir.join("plan.json");
     let json = serde_json::to_string_pretty(&p).context("encoding plan.json")?;
-    let visits = calendar::merge(&s);
-    let found = conflicts::find(&s, &net, &visits);
-    let sq = status_quo::evaluate(&s, &net, &visits, &found);
-    if a.solve.no_export {
+    let visits = calendar::merge(s);
+    let found = conflicts::find(s, net, &visits);
+    let sq = status_quo::evaluate(s, net, &visits, &found);
+    if to.no_export {
         itinera::output::write_private(&path, json.as_bytes())?;
-        out!(
-            "{}",
-            render::plan_summary(&s, &net, &p, &sq, &path, a.solve.lang)
-        );
+        out!("{}", render::plan_summary(s, net, &p, &sq, &path, to.lang));
     } else {
         // plan.json goes with its publication, so the two always agree.
         let extra = vec![(PathBuf::from("plan.json"), json.into_bytes())];
         let target = super::export::Target {
-            dir: &a.output,
-            lang: a.solve.lang,
+            dir: to.dir,
+            lang: to.lang,
             earlier: None,
             force: false,
             sections: Vec::new(),
+            published_at: to.published_at,
         };
-        let published = super::export::publish(&s, &p, &sq, &target, extra)?;
-        out!(
-            "{}",
-            render::plan_summary(&s, &net, &p, &sq, &path, a.solve.lang)
-        );
+        let published = super::export::publish(s, &p, &sq, &target, extra)?;
+        out!("{}", render::plan_summary(s, net, &p, &sq, &path, to.lang));
         out!("\n{published}");
     }
     // The plan's status, which follows the gap after any room repair.

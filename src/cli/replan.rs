@@ -86,6 +86,7 @@ pub fn run(a: &ReplanArgs) -> Result<(), Failure> {
             earlier: Some(a.current.parent().unwrap_or(Path::new("."))),
             force: false,
             sections: Vec::new(),
+            published_at: None,
         };
         Some(super::export::publish(&s, &p, &sq, &target, extra)?)
     };

@@ -14,21 +14,22 @@ use itinera::plan::format::Plan;
 use itinera::plan::metrics::backlog_total;
 use itinera::scenario::{self, ScenarioError};
 use rayon::prelude::*;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 #[derive(Args)]
 pub struct SweepArgs {
     /// Base scenario folder (or its scenario.yaml).
-    scenario: PathBuf,
+    #[arg(required_unless_present = "collect")]
+    scenario: Option<PathBuf>,
     /// What-if files: each one, applied to the base alone, is a variant.
-    #[arg(long = "what-if", value_name = "FILE", num_args = 1.., required = true)]
+    #[arg(long = "what-if", value_name = "FILE", num_args = 1.., required_unless_present = "collect")]
     what_if: Vec<PathBuf>,
     /// Output folder: status-quo/, base/ and one folder per variant, each
     /// with its plan.json (and, for a variant, diff.csv against the base
     /// plan), then compare.html and compare.csv.
-    #[arg(short, long)]
-    output: PathBuf,
+    #[arg(short, long, required_unless_present = "jobs_to")]
+    output: Option<PathBuf>,
     /// Seconds the solver may spend on each variant.
     #[arg(long, default_value_t = 30.0)]
     time_limit: f64,
@@ -41,6 +42,21 @@ pub struct SweepArgs {
     /// Variants solved at once (default: the cores divided by --threads).
     #[arg(long)]
     jobs: Option<usize>,
+    /// Instead of solving, write each variant as a job folder under DIR,
+    /// for `itinera solve-part` on a cluster and `sweep --collect DIR`
+    /// (docs/cluster.md).
+    #[arg(long, value_name = "DIR", conflicts_with = "collect")]
+    jobs_to: Option<PathBuf>,
+    /// With `--jobs-to`: the scripts that run the jobs (local, slurm, k8s).
+    #[arg(long, value_enum, default_value_t = super::cluster::Emit::Local, requires = "jobs_to")]
+    emit: super::cluster::Emit,
+    /// Compare the variants solved from a `--jobs-to DIR` folder, as a
+    /// sweep does once its variants are solved.
+    #[arg(long, value_name = "DIR")]
+    collect: Option<PathBuf>,
+    /// No progress lines on stderr.
+    #[arg(long, short)]
+    quiet: bool,
     /// The global `--lang` (set by `cli::run`).
     #[arg(skip)]
     pub(crate) lang: Lang,
@@ -53,7 +69,13 @@ struct Variant {
 }
 
 pub fn run(a: &SweepArgs) -> Result<(), Failure> {
-    let base = load(&a.scenario)?;
+    if let Some(dir) = &a.collect {
+        return collect(a, dir);
+    }
+    let Some(scenario) = &a.scenario else {
+        return Err(Failure::Other(anyhow::anyhow!("a scenario is required")));
+    };
+    let base = load(scenario)?;
     let variants = variants(&base, &a.what_if)?;
     let opts = Options {
         time_limit: a.time_limit,
@@ -61,6 +83,10 @@ pub fn run(a: &SweepArgs) -> Result<(), Failure> {
         threads: a.threads,
         ..Options::default()
     };
+    if let Some(dir) = &a.jobs_to {
+        return split_sweep(a, scenario, &base, &variants, &opts, dir);
+    }
+    let output = output(a)?;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let jobs = a
         .jobs
@@ -70,59 +96,203 @@ pub fn run(a: &SweepArgs) -> Result<(), Failure> {
         .num_threads(jobs)
         .build()
         .context("starting the worker threads")?;
-    eprintln!(
-        "{}",
-        a.lang.fill(
-            "barrido: {} variantes, {} a la vez, {} hilo(s) de solver cada una, {} s cada una",
-            "sweep: {} variants, {} at a time, {} solver thread(s) each, {} s each",
-            &[&variants.len(), &jobs, &a.threads, &a.time_limit]
-        )
-    );
+    if !a.quiet {
+        eprintln!(
+            "{}",
+            a.lang.fill(
+                "barrido: {} variantes, {} a la vez, {} hilo(s) de solver cada una, {} s cada una",
+                "sweep: {} variants, {} at a time, {} solver thread(s) each, {} s each",
+                &[&variants.len(), &jobs, &a.threads, &a.time_limit]
+            )
+        );
+    }
     let solved: Vec<Result<Plan, Failure>> = pool.install(|| {
         variants
             .par_iter()
             .map(|v| {
-                let started = Instant::now();
                 let net = RoadNetwork::new(&v.scenario);
-                let sol = itinera::plan::solve(&v.scenario, &net, &opts, None)
-                    .map_err(|e| Failure::Said(e.text(&v.scenario)))?;
-                let p = finish(&v.scenario, &net, &sol, &opts, a.lang, |line| {
-                    eprintln!("{}: {line}", v.folder)
-                });
-                let status = p.as_ref().map_or(a.lang.pick("sin plan", "no plan"), |p| {
-                    a.lang.status(p.solver.status.code())
-                });
-                eprintln!(
-                    "{}",
-                    a.lang.fill(
-                        "{}: {} en {} s",
-                        "{}: {} in {} s",
-                        &[
-                            &v.folder,
-                            &status,
-                            &a.lang.decimal(started.elapsed().as_secs_f64(), 0)
-                        ]
-                    )
-                );
-                p
+                match solve_variant(&v.scenario, &net, &opts, &v.folder, a.lang)? {
+                    (_, Some(p)) => Ok(p),
+                    (code, None) => Err(Failure::Answer(code)),
+                }
             })
             .collect()
     });
+    compare_all(a, &base, &variants, solved, output)
+}
+
+/// The output folder (clap requires it unless `--jobs-to`).
+fn output(a: &SweepArgs) -> Result<&Path, Failure> {
+    a.output
+        .as_deref()
+        .ok_or_else(|| Failure::Other(anyhow::anyhow!("--output is required")))
+}
+
+/// Solve one variant as `plan` would, saying its status and time on
+/// stderr; its exit code (0, or 3 at the time limit) and plan, or 4 or 5
+/// and none.
+pub fn solve_variant(
+    s: &Scenario,
+    net: &RoadNetwork,
+    opts: &Options,
+    label: &str,
+    lang: Lang,
+) -> Result<(u8, Option<Plan>), Failure> {
+    let started = Instant::now();
+    let sol = itinera::plan::solve(s, net, opts, None).map_err(|e| Failure::Said(e.text(s)))?;
+    let p = finish(s, net, &sol, opts, lang, |line| {
+        eprintln!("{label}: {line}")
+    });
+    let status = p.as_ref().map_or(lang.pick("sin plan", "no plan"), |p| {
+        lang.status(p.solver.status.code())
+    });
+    eprintln!(
+        "{}",
+        lang.fill(
+            "{}: {} en {} s",
+            "{}: {} in {} s",
+            &[
+                &label,
+                &status,
+                &lang.decimal(started.elapsed().as_secs_f64(), 0)
+            ]
+        )
+    );
+    match p {
+        Ok(p) => {
+            let code = if p.solver.status == itinera::plan::format::PlanStatus::TimeLimit {
+                3
+            } else {
+                0
+            };
+            Ok((code, Some(p)))
+        }
+        Err(Failure::Answer(code)) => Ok((code, None)),
+        Err(e) => Err(e),
+    }
+}
+
+/// `sweep --jobs-to DIR`: one job per variant.
+fn split_sweep(
+    a: &SweepArgs,
+    scenario: &Path,
+    base: &Scenario,
+    variants: &[Variant],
+    opts: &Options,
+    dir: &Path,
+) -> Result<(), Failure> {
+    use itinera::cluster::{self, Job, Kind, emit::Resources};
+    let was_empty = std::fs::read_dir(dir).map_or(true, |mut d| d.next().is_none());
+    let written = (|| {
+        let mut folder = cluster::prepare(
+            dir,
+            scenario,
+            &a.what_if,
+            &itinera::plan::format::SolveOptions::of(opts),
+            Kind::Sweep,
+        )?;
+        let net = RoadNetwork::new(base);
+        let size =
+            itinera::optimize::split::program_size(&itinera::optimize::Context::new(base, &net));
+        for (i, v) in variants.iter().enumerate() {
+            let job = Job::Variant {
+                digest: folder.split.digest.clone(),
+                name: v.folder.clone(),
+                what_if: i.checked_sub(1).map(|k| folder.split.what_if[k].clone()),
+            };
+            folder.add_job(&format!("variant-{}", v.folder), &job)?;
+        }
+        let each = Resources::of(size, opts.threads, opts.time_limit);
+        super::cluster::write_scripts(
+            &folder,
+            a.emit.into(),
+            each,
+            Resources::merge(size),
+            a.lang,
+        )?;
+        folder.write()?;
+        Ok::<_, Failure>(folder)
+    })();
+    let folder = match written {
+        Ok(f) => f,
+        Err(e) => {
+            if was_empty {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            return Err(e);
+        }
+    };
+    outln!(
+        "{}",
+        a.lang.fill(
+            "{} variante(s) escritas en {}",
+            "{} variant(s) written to {}",
+            &[&variants.len(), &folder.dir.display()]
+        )
+    );
+    super::cluster::next_steps(&folder, a.emit, a.lang)
+}
+
+/// `sweep --collect DIR`: the variants' plans from their job folders,
+/// compared as a sweep compares them.
+fn collect(a: &SweepArgs, dir: &Path) -> Result<(), Failure> {
+    use itinera::cluster::{Folder, Kind, Outcome};
+    let folder = Folder::open(dir)?;
+    if folder.split.kind != Kind::Sweep {
+        return Err(Failure::Said(itinera::tr!(
+            "{} es un plan dividido en partes: reúnalo con `itinera merge {} -o SALIDA`",
+            "{} is a plan split into parts: merge it with `itinera merge {} -o OUT`",
+            dir.display(), dir.display(); dir.display(), dir.display()
+        )));
+    }
+    let results = folder.results()?;
+    let base = super::cluster::scenario_of(&folder, None)?;
+    let variants = variants(&base, &folder.what_ifs())?;
+    let mut solved = Vec::new();
+    for (job, r) in folder.split.jobs.iter().zip(results) {
+        let Outcome::Variant { code, .. } = r else {
+            return Err(itinera::cluster::ClusterError::Foreign {
+                path: folder.dir.join(job),
+            }
+            .into());
+        };
+        let path = folder.dir.join(job).join("plan.json");
+        solved.push(if path.exists() {
+            let bytes = std::fs::read(&path).with_context(|| path.display().to_string())?;
+            let p: Plan = serde_json::from_slice(&bytes)
+                .with_context(|| format!("reading {}", path.display()))?;
+            Ok(p)
+        } else {
+            Err(Failure::Answer(code))
+        });
+    }
+    compare_all(a, &base, &variants, solved, output(a)?)
+}
+
+/// Write each plan, its diff against the base and the comparison of them
+/// all with the status quo; the worst exit code of the variants.
+fn compare_all(
+    a: &SweepArgs,
+    base: &Scenario,
+    variants: &[Variant],
+    solved: Vec<Result<Plan, Failure>>,
+    out_dir: &Path,
+) -> Result<(), Failure> {
     // The status quo, on the base scenario.
-    let net = RoadNetwork::new(&base);
-    let mut sq = itinera::plan::status_quo::as_plan(&base, &net);
-    if let Some((routes, supply)) = itinera::logistics::plan_supply(&base, &net, sq.made_visits()) {
+    let net = RoadNetwork::new(base);
+    let mut sq = itinera::plan::status_quo::as_plan(base, &net);
+    if let Some((routes, supply)) = itinera::logistics::plan_supply(base, &net, sq.made_visits()) {
         sq.routes = routes;
         sq.supply = Some(supply);
     }
-    write_plan(a, "status-quo", &sq)?;
+    write_plan(out_dir, "status-quo", &sq)?;
     let mut columns: Vec<(String, Plan)> = Vec::new();
     let mut curves = Vec::new();
     let mut worst = 0u8;
     for (v, p) in variants.iter().zip(solved) {
         match p {
             Ok(p) => {
-                write_plan(a, &v.folder, &p)?;
+                write_plan(out_dir, &v.folder, &p)?;
                 if p.solver.status == itinera::plan::format::PlanStatus::TimeLimit {
                     worst = worst.max(3);
                 }
@@ -134,7 +304,7 @@ pub fn run(a: &SweepArgs) -> Result<(), Failure> {
         }
         if v.folder == "base" {
             // The status quo right after the base plan, the reference.
-            curves.push(("status-quo".to_string(), backlog_total(&base, &sq.visits)));
+            curves.push(("status-quo".to_string(), backlog_total(base, &sq.visits)));
             columns.push(("status-quo".to_string(), sq.clone()));
         }
     }
@@ -146,24 +316,24 @@ pub fn run(a: &SweepArgs) -> Result<(), Failure> {
         {
             let changes = itinera::plan::diff::diff(base_plan, p);
             let bytes = compare::diff_csv(&changes).map_err(Failure::from)?;
-            let path = a.output.join(label).join("diff.csv");
+            let path = out_dir.join(label).join("diff.csv");
             write_atomically(&path, &bytes)?;
         }
     }
     let cols = compare::compare(&columns);
     out!("{}", compare::table(&cols, a.lang));
     let csv = compare::csv(&cols, a.lang).map_err(Failure::from)?;
-    let csv_path = a.output.join("compare.csv");
+    let csv_path = out_dir.join("compare.csv");
     write_atomically(&csv_path, &csv)?;
     let page = compare::html(&cols, Some(&curves), a.lang).map_err(Failure::from)?;
-    let html_path = a.output.join("compare.html");
+    let html_path = out_dir.join("compare.html");
     write_atomically(&html_path, page.as_bytes())?;
     outln!(
         "\n{}",
         a.lang.fill(
             "escrito en {}: {} planes, compare.html, compare.csv",
             "written to {}: {} plans, compare.html, compare.csv",
-            &[&a.output.display(), &columns.len()]
+            &[&out_dir.display(), &columns.len()]
         )
     );
     if worst > 0 {
@@ -211,8 +381,8 @@ fn variants(base: &Scenario, files: &[PathBuf]) -> Result<Vec<Variant>, Failure>
     }
 }
 
-fn write_plan(a: &SweepArgs, folder: &str, p: &Plan) -> Result<(), Failure> {
-    let path = a.output.join(folder).join("plan.json");
+fn write_plan(out_dir: &Path, folder: &str, p: &Plan) -> Result<(), Failure> {
+    let path = out_dir.join(folder).join("plan.json");
     let json = serde_json::to_string_pretty(p).context("encoding plan.json")?;
     itinera::output::write_private(&path, json.as_bytes())?;
     Ok(())
