@@ -62,6 +62,17 @@ fn jobs(dir: &Path) -> Vec<String> {
         .collect()
 }
 
+/// `itinera merge DIR --no-export -o OUT`.
+fn merge(dir: &Path, out: &Path) -> Command {
+    let mut c = itinera();
+    c.arg("merge")
+        .arg(dir)
+        .arg("--no-export")
+        .arg("-o")
+        .arg(out);
+    c
+}
+
 fn solve_all(dir: &Path) {
     for j in jobs(dir) {
         itinera()
@@ -133,14 +144,7 @@ fn a_split_solved_part_by_part_and_merged_is_the_plan_of_plan() {
         std::fs::read(dir.join("part-0/result.json")).unwrap()
     );
     let merged = tmp.path().join("merged");
-    let out = itinera()
-        .arg("merge")
-        .arg(&dir)
-        .arg("-o")
-        .arg(&merged)
-        .arg("--no-export")
-        .output()
-        .unwrap();
+    let out = merge(&dir, &merged).output().unwrap();
     ok_or_gap(&out);
     let local = visits(&tmp.path().join("local/plan.json"));
     let split = visits(&merged.join("plan.json"));
@@ -148,14 +152,7 @@ fn a_split_solved_part_by_part_and_merged_is_the_plan_of_plan() {
     assert_eq!(local, split, "the split's plan differs from plan's");
     // Merging again writes the same plan.
     let first = std::fs::read(merged.join("plan.json")).unwrap();
-    let out = itinera()
-        .arg("merge")
-        .arg(&dir)
-        .arg("-o")
-        .arg(&merged)
-        .arg("--no-export")
-        .output()
-        .unwrap();
+    let out = merge(&dir, &merged).output().unwrap();
     ok_or_gap(&out);
     assert_eq!(first, std::fs::read(merged.join("plan.json")).unwrap());
     itinera()
@@ -178,12 +175,7 @@ fn merge_refuses_missing_parts_foreign_results_and_a_bound_above_the_objective()
 
     // A part without its result: named, with how to resume.
     std::fs::remove_file(&result).unwrap();
-    itinera()
-        .arg("merge")
-        .arg(&dir)
-        .arg("--no-export")
-        .arg("-o")
-        .arg(tmp.path().join("out"))
+    merge(&dir, &tmp.path().join("out"))
         .assert()
         .failure()
         .stderr(predicate::str::contains("part-1 (1)"))
@@ -199,12 +191,8 @@ fn merge_refuses_missing_parts_foreign_results_and_a_bound_above_the_objective()
         .assert()
         .success();
     std::fs::copy(other.join("part-1/result.json"), &result).unwrap();
-    itinera()
-        .args(["--lang", "en", "merge"])
-        .arg(&dir)
-        .arg("--no-export")
-        .arg("-o")
-        .arg(tmp.path().join("out"))
+    merge(&dir, &tmp.path().join("out"))
+        .args(["--lang", "en"])
         .assert()
         .failure()
         .stderr(predicate::str::contains("belongs to another split"));
@@ -214,12 +202,7 @@ fn merge_refuses_missing_parts_foreign_results_and_a_bound_above_the_objective()
     let objective = r["objective"].as_f64().unwrap();
     r["bound"] = serde_json::json!(objective * 1.5 + 1.0);
     std::fs::write(&result, serde_json::to_vec(&r).unwrap()).unwrap();
-    itinera()
-        .arg("merge")
-        .arg(&dir)
-        .arg("--no-export")
-        .arg("-o")
-        .arg(tmp.path().join("out"))
+    merge(&dir, &tmp.path().join("out"))
         .assert()
         .failure()
         .stderr(predicate::str::contains("part-1"))

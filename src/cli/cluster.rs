@@ -50,8 +50,7 @@ pub fn split_plan(
     emit: Emit,
     lang: Lang,
 ) -> Result<(), Failure> {
-    let was_empty = std::fs::read_dir(dir).map_or(true, |mut d| d.next().is_none());
-    let written = (|| {
+    let written = into_new_folder(dir, || {
         let mut folder = cluster::prepare(
             dir,
             &source.scenario,
@@ -79,19 +78,9 @@ pub fn split_plan(
         let merge = Resources::merge(largest);
         write_scripts(&folder, emit.into(), Resources::most(&asks), merge, lang)?;
         folder.write()?;
-        Ok::<_, Failure>((folder, jobs.parts.len(), jobs.bound))
-    })();
-    let (folder, parts, bound) = match written {
-        Ok(x) => x,
-        Err(e) => {
-            // No half-written split is left behind (only a folder this run
-            // made or found empty is removed).
-            if was_empty {
-                let _ = std::fs::remove_dir_all(dir);
-            }
-            return Err(e);
-        }
-    };
+        Ok((folder, jobs.parts.len(), jobs.bound))
+    });
+    let (folder, parts, bound) = written?;
     outln!(
         "{}",
         lang.fill(
@@ -112,6 +101,21 @@ pub fn split_plan(
         )
     );
     next_steps(&folder, emit, lang)
+}
+
+/// Write a split into `dir` with `write`; when it fails, remove what it
+/// wrote, so that no half-written split is left behind (a folder that
+/// held files is never touched: `cluster::prepare` refuses it).
+pub fn into_new_folder<T>(
+    dir: &Path,
+    write: impl FnOnce() -> Result<T, Failure>,
+) -> Result<T, Failure> {
+    let was_empty = std::fs::read_dir(dir).map_or(true, |mut d| d.next().is_none());
+    let written = write();
+    if written.is_err() && was_empty {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    written
 }
 
 /// What to run next, for `emit`.

@@ -182,8 +182,7 @@ fn split_sweep(
     dir: &Path,
 ) -> Result<(), Failure> {
     use itinera::cluster::{self, Job, Kind, emit::Resources};
-    let was_empty = std::fs::read_dir(dir).map_or(true, |mut d| d.next().is_none());
-    let written = (|| {
+    let folder = super::cluster::into_new_folder(dir, || {
         let mut folder = cluster::prepare(
             dir,
             scenario,
@@ -211,17 +210,8 @@ fn split_sweep(
             a.lang,
         )?;
         folder.write()?;
-        Ok::<_, Failure>(folder)
-    })();
-    let folder = match written {
-        Ok(f) => f,
-        Err(e) => {
-            if was_empty {
-                let _ = std::fs::remove_dir_all(dir);
-            }
-            return Err(e);
-        }
-    };
+        Ok(folder)
+    })?;
     outln!(
         "{}",
         a.lang.fill(
