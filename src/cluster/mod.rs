@@ -236,8 +236,8 @@ impl ClusterError {
             ClusterError::Format { path, reason } => {
                 let path = path.display();
                 tr!(
-                    "{path} no es un archivo de itinera ({reason}): vuelva a dividir con `itinera plan --parts-to`",
-                    "{path} is not an itinera file ({reason}): split again with `itinera plan --parts-to`"
+                    "{path} no es un archivo de itinera ({reason}): vuelva a dividir con `itinera plan --parts-to` (o `sweep --jobs-to`) en otra carpeta",
+                    "{path} is not an itinera file ({reason}): split again with `itinera plan --parts-to` (or `sweep --jobs-to`) into another folder"
                 )
             }
             ClusterError::NotEmpty(dir) => {
@@ -373,10 +373,10 @@ impl Folder {
     /// Open a split folder (or the folder holding the job folder `path`),
     /// refusing one whose scenario copy changed since the split.
     pub fn open(path: &Path) -> Result<Folder, ClusterError> {
-        let dir = if path.join("split.json").is_file() {
-            path.to_path_buf()
-        } else {
+        let dir = if path.join(JOB).is_file() {
             path.parent().unwrap_or(Path::new(".")).to_path_buf()
+        } else {
+            path.to_path_buf()
         };
         let file = dir.join("split.json");
         let split: Split = read_json(&file)?;
