@@ -39,7 +39,7 @@ pub struct PlanArgs {
     /// a job folder under DIR (with the scenario, the options and its share
     /// of the start and of shared rooms), for `itinera solve-part` on a
     /// cluster and `itinera merge` (docs/cluster.md).
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with = "export_model")]
     pub(crate) parts_to: Option<PathBuf>,
     /// With `--parts-to`: the scripts that run the jobs (local: a process
     /// pool on this machine; slurm: a job array and a dependent merge; k8s:
