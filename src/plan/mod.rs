@@ -235,7 +235,11 @@ fn plan_rounds(
 ) -> Result<(Solution, Vec<NoGood>), PlanError> {
     let s = ctx.scenario;
     let mut cuts: Vec<NoGood> = Vec::new();
-    let sol = loop {
+    // The first round's bound: a cut names routes whatever their days, so
+    // it may forbid a plan that fits, and a program re-solved with cuts
+    // bounds only itself; the uncut program's bound holds for every plan.
+    let mut uncut: Option<Option<f64>> = None;
+    let mut sol = loop {
         let mut round = opts.clone();
         round.time_limit = (opts.time_limit - started.elapsed().as_secs_f64()).max(1.0);
         // Whether the neighbourhood search runs follows the limit the user
@@ -243,6 +247,7 @@ fn plan_rounds(
         // the same plan on a busy or an idle machine.
         round.planned_limit = Some(opts.planned_limit.unwrap_or(opts.time_limit));
         let mut sol = optimize::optimize(ctx, &round, &cuts, progress)?;
+        uncut.get_or_insert(sol.bound);
         if !sol.status.has_plan() {
             return Ok((sol, cuts));
         }
@@ -266,6 +271,17 @@ fn plan_rounds(
             _ => break sol,
         }
     };
+    if let (false, Some(bound)) = (cuts.is_empty(), uncut) {
+        sol.bound = bound.map(|b| sol.bound.map_or(b, |x| x.min(b)));
+        sol.gap = match (sol.objective, sol.bound) {
+            (Some(o), Some(b)) => Some(optimize::relative_gap(o, b)),
+            _ => None,
+        };
+        sol.status = status_of_gap(sol.gap, sol.target_gap);
+        if sol.bound.is_none() {
+            sol.bound_kind = None;
+        }
+    }
     Ok((sol, cuts))
 }
 
