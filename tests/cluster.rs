@@ -73,6 +73,13 @@ fn merge(dir: &Path, out: &Path) -> Command {
     c
 }
 
+/// `itinera sweep --collect DIR -o OUT`.
+fn collect(dir: &Path, out: &Path) -> Command {
+    let mut c = itinera();
+    c.args(["sweep", "--collect"]).arg(dir).arg("-o").arg(out);
+    c
+}
+
 fn solve_all(dir: &Path) {
     for j in jobs(dir) {
         itinera()
@@ -209,11 +216,7 @@ fn merge_refuses_missing_parts_foreign_results_and_a_bound_above_the_objective()
         .stderr(predicate::str::contains("mayor que su objetivo"));
 
     // A sweep's collect is not a merge.
-    itinera()
-        .args(["sweep", "--collect"])
-        .arg(&dir)
-        .arg("-o")
-        .arg(tmp.path().join("out"))
+    collect(&dir, &tmp.path().join("out"))
         .assert()
         .failure()
         .stderr(predicate::str::contains("itinera merge"));
@@ -377,11 +380,7 @@ fn a_sweep_as_jobs_is_collected_into_its_comparison() {
         .arg(dir.join("variant-base"))
         .assert()
         .success();
-    itinera()
-        .args(["sweep", "--collect"])
-        .arg(&dir)
-        .arg("-o")
-        .arg(tmp.path().join("out"))
+    collect(&dir, &tmp.path().join("out"))
         .assert()
         .failure()
         .stderr(predicate::str::contains("variant-doble-demanda (1)"));
@@ -390,13 +389,7 @@ fn a_sweep_as_jobs_is_collected_into_its_comparison() {
         .arg(dir.join("variant-doble-demanda"))
         .assert()
         .success();
-    let out = itinera()
-        .args(["sweep", "--collect"])
-        .arg(&dir)
-        .arg("-o")
-        .arg(tmp.path().join("out"))
-        .output()
-        .unwrap();
+    let out = collect(&dir, &tmp.path().join("out")).output().unwrap();
     ok_or_gap(&out);
     let csv = std::fs::read_to_string(tmp.path().join("out/compare.csv")).unwrap();
     assert!(
