@@ -476,21 +476,29 @@ fn searches_whole(ctx: &Context<'_>, opts: &Options) -> bool {
     opts.method == Method::ColumnGeneration && (ctx.published().is_some() || !opts.pin_confirmed)
 }
 
-/// Build and solve the rotation program.
-///
-/// A greedy plan over all specialties (sharing the rooms) gives every solve a
-/// feasible start. The program is then solved per component of specialties
-/// (see [`components`]) in parallel, with the rooms counted per component
-/// only: without shared rooms the components are independent, so the sum of
-/// their bounds bounds the whole problem. The plan stage then settles rooms
-/// shared between components (see `crate::plan::solve`).
-pub fn optimize(
-    ctx: &Context<'_>,
-    opts: &Options,
-    cuts: &[NoGood],
-    progress: Option<&(dyn Fn(Progress) + Sync)>,
-) -> Result<Solution, SolverError> {
-    let started = Instant::now();
+/// The program cut into its parts, as [`optimize`] solves them and a
+/// split (`split`) writes them as jobs: one set of rules for both, so the
+/// two solve the same parts the same way.
+pub(crate) struct Cut {
+    /// The parts, largest first.
+    pub scopes: Vec<Scope>,
+    /// Each part's candidate trips plus one.
+    pub sizes: Vec<f64>,
+    /// The greedy start (a replan's published plan; none when pinned).
+    pub start: Option<Vec<greedy::Pick>>,
+    /// Whether HiGHS solves each part's root node first.
+    pub roots: Vec<bool>,
+    /// Whether each part runs the neighbourhood search.
+    pub searches: Vec<bool>,
+    /// Parts solved at once.
+    pub workers: usize,
+}
+
+/// Decompose, start from the greedy plan, share the rooms, size the
+/// parts, and decide from sizes and options alone (never the clock) which
+/// parts search and which solve their root node; `bound_proven`: the whole
+/// program's bound comes from elsewhere (column generation).
+pub(crate) fn cut(ctx: &Context<'_>, opts: &Options, bound_proven: bool) -> Cut {
     let whole_search = searches_whole(ctx, opts);
     let mut scopes = decompose::decompose(ctx, !whole_search);
     // A replan starts from the published plan. The greedy start may not
@@ -507,8 +515,6 @@ pub fn optimize(
     {
         decompose::share_rooms(ctx, &mut scopes, picks);
     }
-    let threads = opts.threads.max(1) as usize;
-    let per_solve_threads = threads_per_solve(scopes.len(), opts);
     // Each part gets a share of the CPU time left in proportion to its
     // candidate trips (see `decompose::Budget`); the largest start first so
     // the shares fit side by side.
@@ -522,10 +528,8 @@ pub fn optimize(
             .then(a.regions.cmp(&b.regions))
     });
     let (sizes, scopes): (Vec<f64>, Vec<Scope>) = sized.into_iter().unzip();
-    let workers = threads.min(scopes.len()).max(1);
-    let deadline = started + std::time::Duration::from_secs_f64(opts.time_limit.max(0.5));
+    let workers = (opts.threads.max(1) as usize).min(scopes.len()).max(1);
     let total: f64 = sizes.iter().sum();
-    let budget = decompose::Budget::new(deadline, workers, total);
     // A part searches when its share of the limit the user gave is long
     // enough: a figure of sizes and options alone (see `planned_limit`).
     // HiGHS solves a part's root node (and on to optimality when it can)
@@ -533,10 +537,7 @@ pub fn optimize(
     // to pay: such a part searches from the start at once.
     let roots: Vec<bool> = sizes
         .iter()
-        .map(|size| {
-            (opts.proven_bound.is_none() && opts.bound_alongside.is_none())
-                || *size <= opts.root_up_to as f64 + 1.0
-        })
+        .map(|size| !bound_proven || *size <= opts.root_up_to as f64 + 1.0)
         .collect();
     let searches: Vec<bool> = sizes
         .iter()
@@ -547,6 +548,47 @@ pub fn optimize(
                     >= opts.search_from
         })
         .collect();
+    Cut {
+        scopes,
+        sizes,
+        start,
+        roots,
+        searches,
+        workers,
+    }
+}
+
+/// Build and solve the rotation program.
+///
+/// A greedy plan over all specialties (sharing the rooms) gives every solve a
+/// feasible start. The program is then solved per component of specialties
+/// (see [`components`]) in parallel, with the rooms counted per component
+/// only: without shared rooms the components are independent, so the sum of
+/// their bounds bounds the whole problem. The plan stage then settles rooms
+/// shared between components (see `crate::plan::solve`).
+pub fn optimize(
+    ctx: &Context<'_>,
+    opts: &Options,
+    cuts: &[NoGood],
+    progress: Option<&(dyn Fn(Progress) + Sync)>,
+) -> Result<Solution, SolverError> {
+    let started = Instant::now();
+    let Cut {
+        scopes,
+        sizes,
+        start,
+        roots,
+        searches,
+        workers,
+    } = cut(
+        ctx,
+        opts,
+        opts.proven_bound.is_some() || opts.bound_alongside.is_some(),
+    );
+    let per_solve_threads = threads_per_solve(scopes.len(), opts);
+    let deadline = started + std::time::Duration::from_secs_f64(opts.time_limit.max(0.5));
+    let total: f64 = sizes.iter().sum();
+    let budget = decompose::Budget::new(deadline, workers, total);
     let latest: Mutex<Vec<Option<Progress>>> = Mutex::new(vec![None; scopes.len()]);
     let solve_one = |i: usize| {
         let report = |p: Progress| {

@@ -175,41 +175,21 @@ pub struct Jobs {
 /// it, each part with the whole time limit.
 pub fn split(ctx: &Context<'_>, opts: &Options, digest: &str) -> Jobs {
     let s = ctx.scenario;
-    let whole_search = super::searches_whole(ctx, opts);
-    let mut scopes = decompose::decompose(ctx, !whole_search);
-    let start = match ctx.published() {
-        Some(p) => Some(p.start.clone()),
-        None => (!opts.pin_confirmed).then(|| greedy::plan(ctx)),
-    };
-    let planned = opts.planned_limit.unwrap_or(opts.time_limit);
-    if scopes.len() > 1
-        && planned >= opts.search_from
-        && let Some(picks) = &start
-    {
-        decompose::share_rooms(ctx, &mut scopes, picks);
-    }
     let bound = opts.method == Method::ColumnGeneration && opts.bound_share > 0.0;
-    let mut sized: Vec<(f64, Scope)> = scopes
-        .into_iter()
-        .map(|sc| (decompose::candidate_trips(ctx, &sc) as f64 + 1.0, sc))
-        .collect();
-    sized.sort_by(|(x, a), (y, b)| {
-        y.total_cmp(x)
-            .then(a.specialties.cmp(&b.specialties))
-            .then(a.regions.cmp(&b.regions))
-    });
-    let n = sized.len();
-    let workers = (opts.threads.max(1) as usize).min(n).max(1);
-    let total: f64 = sized.iter().map(|x| x.0).sum();
-    let parts = sized
+    let super::Cut {
+        scopes,
+        sizes,
+        start,
+        roots,
+        searches,
+        ..
+    } = super::cut(ctx, opts, bound);
+    let n = scopes.len();
+    let parts = scopes
         .into_iter()
         .enumerate()
-        .map(|(i, (size, sc))| {
-            // As `optimize` decides, from sizes and options alone.
-            let root = !bound || size <= opts.root_up_to as f64 + 1.0;
-            let search = !root
-                || (workers as f64 * planned * size / total.max(1.0)).min(planned)
-                    >= opts.search_from;
+        .map(|(i, sc)| {
+            let (size, root, search) = (sizes[i], roots[i], searches[i]);
             PartJob {
                 digest: digest.to_string(),
                 part: i,
